@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The state model: from events alone, the picture of every device
+ * (owner over time, GSI, irqs, pirqs, event channels, MSI/MSI-X state,
+ * per-vector mask state, resets) and the findings of the ordering rules.
+ *
+ * Feed events in log order with pt_model_apply(); query at any point
+ * (the TUI does, after each batch); call pt_model_finish() at the end of
+ * a log so rules waiting for a follow-up event can conclude.
+ */
+#ifndef PT_MODEL_H
+#define PT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "ptrace_event.h"
+
+/* An event as it appeared in the log: the proof a finding points to. */
+struct pt_evref {
+	unsigned long line;	/* 1-based log line, 0 if live and unnumbered */
+	struct pt_event ev;
+};
+
+enum pt_owner {
+	PT_OWNER_UNKNOWN = 0,
+	PT_OWNER_DOM0,		/* a dom0 driver */
+	PT_OWNER_PCIBACK,	/* held by xen-pciback, assignable */
+	PT_OWNER_DOMAIN,	/* passed through to a guest */
+};
+
+struct pt_owner_change {
+	__u64 ts;
+	unsigned long line;
+	enum pt_owner owner;
+	int domid;
+};
+
+struct pt_vector {
+	int entry;		/* MSI-X table entry (or MSI index) */
+	int irq;		/* dom0 Linux irq */
+	int pirq;
+	int evtchn;
+	int domid;		/* domain the pirq belongs to (0 for dom0) */
+	int masked;		/* -1 unknown, 0 unmasked, 1 masked */
+	unsigned int mask_transitions;
+	bool live;		/* pirq still mapped */
+};
+
+struct pt_reset {
+	__u64 ts;
+	unsigned long line;
+	int method;		/* enum pt_reset_method */
+	bool xen_told;		/* followed by a reset notification to Xen */
+};
+
+#define PT_RECENT_MAX	64
+
+struct pt_device {
+	__u32 sbdf;
+	enum pt_owner owner;
+	int domid;		/* owner domain when owner == PT_OWNER_DOMAIN */
+	struct pt_owner_change *history;
+	size_t nhistory;
+
+	int gsi;		/* PT_NONE if not known */
+	int gsi_trigger;
+	int gsi_polarity;
+	int gsi_irq;		/* Linux irq of the GSI */
+	int gsi_pirq;
+
+	bool msi_enabled;
+	bool msix_enabled;
+	int msix_ctrl;		/* last MSI-X Message Control seen, -1 unknown */
+	int maskall;		/* -1 unknown, 0, 1 */
+
+	struct pt_vector *vectors;
+	size_t nvectors;
+
+	struct pt_reset *resets;
+	size_t nresets;
+
+	unsigned long nevents;
+	unsigned int nfindings;
+	bool incomplete;	/* a lost-event window touched this device */
+
+	/* the last PT_RECENT_MAX events attributed to this device */
+	struct pt_evref recent[PT_RECENT_MAX];
+	size_t nrecent;		/* total ever added; ring index = n % MAX */
+};
+
+enum pt_severity {
+	PT_SEV_INFO = 0,
+	PT_SEV_WARNING,
+	PT_SEV_ERROR,
+};
+
+struct pt_rule {
+	const char *code;	/* stable ID: "PT001" */
+	const char *name;	/* stable slug: "reset-before-unbind" */
+	enum pt_severity severity;
+	const char *title;	/* one line */
+};
+
+enum pt_finding_status {
+	PT_FINDING_BUG = 0,		/* the events prove it */
+	PT_FINDING_INCOMPLETE,		/* lost events: cannot be proven either way */
+};
+
+#define PT_PROOF_MAX	6
+
+struct pt_finding {
+	const struct pt_rule *rule;
+	enum pt_finding_status status;
+	__u32 sbdf;		/* PT_SBDF_NONE when no device is known */
+	int domid;		/* PT_NONE when no domain is involved */
+	__u64 ts;		/* when the rule concluded */
+	char msg[256];
+	struct pt_evref proof[PT_PROOF_MAX];
+	int nproof;
+};
+
+struct pt_model_stats {
+	unsigned long long events;
+	unsigned long long per_type[PT_EV_MAX];
+	unsigned long long lost;	/* sum of lost-record counts */
+	unsigned long long lost_records;
+	__u64 first_ts;
+	__u64 last_ts;
+};
+
+struct pt_model;
+
+struct pt_model *pt_model_new(void);
+void pt_model_free(struct pt_model *m);
+
+/* "pv", "pvh" or "" (unknown): some rules only apply to a PVH dom0. */
+void pt_model_set_dom0_mode(struct pt_model *m, const char *mode);
+/* How long a rule waits for an expected follow-up event (default 1 s). */
+void pt_model_set_window(struct pt_model *m, __u64 ns);
+
+void pt_model_apply(struct pt_model *m, const struct pt_event *ev,
+		    unsigned long line);
+void pt_model_finish(struct pt_model *m);
+
+size_t pt_model_device_count(const struct pt_model *m);
+const struct pt_device *pt_model_device_at(const struct pt_model *m, size_t i);
+const struct pt_device *pt_model_device(const struct pt_model *m, __u32 sbdf);
+
+size_t pt_model_finding_count(const struct pt_model *m);
+const struct pt_finding *pt_model_finding(const struct pt_model *m, size_t i);
+
+const struct pt_model_stats *pt_model_stats(const struct pt_model *m);
+
+/* Recent event i (0 = oldest kept) of a device; NULL past the end. */
+const struct pt_evref *pt_device_recent(const struct pt_device *d, size_t i);
+size_t pt_device_recent_count(const struct pt_device *d);
+
+const char *pt_owner_name(enum pt_owner owner);
+/* "dom0", "pciback", "d3", "-": the owner column of tables. */
+char *pt_device_owner_format(const struct pt_device *d, char *buf, size_t len);
+
+/* The rule table (docs/rules.md has one page per rule). */
+size_t pt_rule_count(void);
+const struct pt_rule *pt_rule_at(size_t i);
+/* By code ("PT001") or name ("reset-before-unbind"); NULL if unknown. */
+const struct pt_rule *pt_rule_find(const char *code_or_name);
+const char *pt_severity_name(enum pt_severity s);
+const char *pt_finding_status_name(enum pt_finding_status s);
+
+#endif /* PT_MODEL_H */

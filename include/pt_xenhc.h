@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Toolstack hypercalls seen through privcmd: names and decoding of the
+ * raw argument bytes into struct pt_hc_args, with Xen's public headers.
+ */
+#ifndef PT_XENHC_H
+#define PT_XENHC_H
+
+#include <stddef.h>
+#include "ptrace_event.h"
+
+/* Hypercall numbers (xen.h __HYPERVISOR_*) the decoder understands. */
+const char *pt_hc_op_name(unsigned int op);
+int pt_hc_op_from_name(const char *name);		/* -1 if unknown */
+/* Sub-op name within an op: "map_pirq", "irq_permission", ... */
+const char *pt_hc_cmd_name(unsigned int op, unsigned int cmd);
+int pt_hc_cmd_from_name(unsigned int op, const char *name);
+const char *pt_map_type_name(int map_type);
+int pt_map_type_from_name(const char *name);
+const char *pt_irq_type_name(int irq_type);
+int pt_irq_type_from_name(const char *name);
+
+/* Set every decoded field to "not carried" (PT_NONE / PT_SBDF_NONE). */
+void pt_hc_args_clear(struct pt_hc_args *a);
+
+/*
+ * Fill hc->args from hc->raw.  Returns 0 when the sub-op was decoded, 1
+ * when it is not one the decoder knows (args stay cleared), -1 when raw
+ * is too short or the domctl interface version is unknown.
+ */
+int pt_hc_decode(struct pt_ev_hypercall *hc);
+
+/* Convenience for tests and synthetic logs: encode args back to raw. */
+int pt_hc_encode(struct pt_ev_hypercall *hc, unsigned int iface);
+
+#endif /* PT_XENHC_H */

@@ -1,0 +1,959 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Trace logs in JSON Lines, read and written with jansson.
+ *
+ * One table (fields[]) says how each event type maps to JSON members, so
+ * the writer and the reader cannot drift apart.  Signed fields equal to
+ * PT_NONE are left out when writing and default to PT_NONE when reading,
+ * which keeps logs short and hand-written test logs readable.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "pt_log.h"
+#include "pt_names.h"
+#include "pt_xenhc.h"
+
+enum field_kind { F_S32, F_U8, F_U16, F_U32, F_U64, F_VIEW };
+
+struct field {
+	const char *name;
+	unsigned short off;
+	unsigned char kind;
+};
+
+#define EVF(member, name, kind) { name, offsetof(struct pt_event, member), kind }
+
+static const struct field pciback_fields[] = {
+	EVF(pciback.domid, "domid", F_S32),
+};
+static const struct field gsi_fields[] = {
+	EVF(gsi.gsi, "gsi", F_S32),
+	EVF(gsi.trigger, "trigger", F_S32),
+	EVF(gsi.polarity, "polarity", F_S32),
+	EVF(gsi.irq, "irq", F_S32),
+};
+static const struct field pirq_fields[] = {
+	EVF(pirq.gsi, "gsi", F_S32),
+	EVF(pirq.pirq, "pirq", F_S32),
+	EVF(pirq.irq, "irq", F_S32),
+	EVF(pirq.domid, "domid", F_S32),
+	EVF(pirq.entry, "entry", F_S32),
+	EVF(pirq.nvec, "nvec", F_S32),
+};
+static const struct field evtchn_fields[] = {
+	EVF(evtchn.evtchn, "evtchn", F_S32),
+	EVF(evtchn.irq, "irq", F_S32),
+	EVF(evtchn.pirq, "pirq", F_S32),
+	EVF(evtchn.domid, "domid", F_S32),
+};
+static const struct field msi_fields[] = {
+	EVF(msi.msix, "msix", F_U8),
+	EVF(msi.nvec, "nvec", F_S32),
+};
+static const struct field msix_ctrl_fields[] = {
+	EVF(msix_ctrl.value, "value", F_U16),
+	EVF(msix_ctrl.old, "old", F_U16),
+	EVF(msix_ctrl.enable, "enable", F_U8),
+	EVF(msix_ctrl.maskall, "maskall", F_U8),
+	EVF(msix_ctrl.view, "view", F_VIEW),
+	EVF(msix_ctrl.domid, "domid", F_S32),
+};
+static const struct field vmask_fields[] = {
+	EVF(vmask.entry, "entry", F_S32),
+	EVF(vmask.irq, "irq", F_S32),
+	EVF(vmask.pirq, "pirq", F_S32),
+	EVF(vmask.masked, "masked", F_U8),
+	EVF(vmask.view, "view", F_VIEW),
+};
+static const struct field lost_fields[] = {
+	EVF(lost.count, "count", F_U64),
+	EVF(lost.lost_cpu, "lost_cpu", F_U32),
+	EVF(lost.since_ns, "since", F_U64),
+};
+
+#define ARGF(member, name) \
+	{ name, offsetof(struct pt_hc_args, member), F_S32 }
+static const struct field hc_arg_fields[] = {
+	ARGF(domid, "domid"), ARGF(pirq, "pirq"), ARGF(index, "index"),
+	ARGF(gsi, "gsi"), ARGF(entry_nr, "entry_nr"),
+	ARGF(machine_irq, "machine_irq"), ARGF(gvec, "gvec"),
+	ARGF(port, "port"), ARGF(allow, "allow"), ARGF(flags, "flags"),
+	ARGF(trigger, "trigger"), ARGF(polarity, "polarity"),
+};
+
+#define FIELDS(a) { a, sizeof(a) / sizeof((a)[0]) }
+static const struct {
+	const struct field *f;
+	size_t n;
+} fields[PT_EV_MAX] = {
+	[PT_EV_PCIBACK]		= FIELDS(pciback_fields),
+	[PT_EV_GSI]		= FIELDS(gsi_fields),
+	[PT_EV_PIRQ]		= FIELDS(pirq_fields),
+	[PT_EV_EVTCHN]		= FIELDS(evtchn_fields),
+	[PT_EV_MSI]		= FIELDS(msi_fields),
+	[PT_EV_MSIX_CTRL]	= FIELDS(msix_ctrl_fields),
+	[PT_EV_VECTOR_MASK]	= FIELDS(vmask_fields),
+	[PT_EV_LOST]		= FIELDS(lost_fields),
+};
+
+/* ------------------------------------------------------------ writing */
+
+static int put_field(json_t *obj, const void *base, const struct field *f)
+{
+	const char *p = (const char *)base + f->off;
+	json_int_t v;
+
+	switch (f->kind) {
+	case F_S32: {
+		int32_t s;
+
+		memcpy(&s, p, sizeof(s));
+		if (s == PT_NONE)
+			return 0;
+		v = s;
+		break;
+	}
+	case F_U8:
+		v = *(const uint8_t *)p;
+		break;
+	case F_U16: {
+		uint16_t u;
+
+		memcpy(&u, p, sizeof(u));
+		v = u;
+		break;
+	}
+	case F_U32: {
+		uint32_t u;
+
+		memcpy(&u, p, sizeof(u));
+		v = u;
+		break;
+	}
+	case F_U64: {
+		uint64_t u;
+
+		memcpy(&u, p, sizeof(u));
+		v = (json_int_t)u;
+		break;
+	}
+	case F_VIEW:
+		return json_object_set_new(obj, f->name,
+			json_string(pt_view_name(*(const uint8_t *)p)));
+	default:
+		return -1;
+	}
+	return json_object_set_new(obj, f->name, json_integer(v));
+}
+
+static json_t *hc_to_json(json_t *obj, const struct pt_ev_hypercall *hc)
+{
+	const char *op = pt_hc_op_name(hc->op);
+	const char *cmd = pt_hc_cmd_name(hc->op, hc->cmd);
+	const struct pt_hc_args *a = &hc->args;
+	json_t *args = json_object();
+
+	json_object_set_new(obj, "op", op ? json_string(op) : json_integer(hc->op));
+	json_object_set_new(obj, "cmd", cmd ? json_string(cmd) : json_integer(hc->cmd));
+	for (size_t i = 0; i < sizeof(hc_arg_fields) / sizeof(hc_arg_fields[0]); i++)
+		put_field(args, a, &hc_arg_fields[i]);
+	if (a->map_type != PT_NONE) {
+		const char *n = pt_map_type_name(a->map_type);
+
+		json_object_set_new(args, "type",
+				    n ? json_string(n) : json_integer(a->map_type));
+	}
+	if (a->irq_type != PT_NONE) {
+		const char *n = pt_irq_type_name(a->irq_type);
+
+		json_object_set_new(args, "irq_type",
+				    n ? json_string(n) : json_integer(a->irq_type));
+	}
+	if (a->sbdf != PT_SBDF_NONE) {
+		char b[PT_SBDF_STRLEN];
+
+		json_object_set_new(args, "sbdf",
+				    json_string(pt_sbdf_format(a->sbdf, b, sizeof(b))));
+	}
+	if (a->iface)
+		json_object_set_new(args, "iface", json_integer(a->iface));
+	json_object_set_new(obj, "args", args);
+
+	if (hc->raw_len && hc->raw_len <= PT_HC_RAW_MAX) {
+		char hex[2 * PT_HC_RAW_MAX + 1];
+
+		for (unsigned int i = 0; i < hc->raw_len; i++)
+			sprintf(hex + 2 * i, "%02x", hc->raw[i]);
+		json_object_set_new(obj, "raw", json_string(hex));
+	}
+	return obj;
+}
+
+json_t *pt_event_to_json(const struct pt_event *ev)
+{
+	const struct pt_event_hdr *h = &ev->hdr;
+	json_t *obj = json_object();
+	char comm[PT_COMM_LEN + 1];
+	char b[PT_SBDF_STRLEN];
+
+	if (!obj)
+		return NULL;
+	memcpy(comm, h->comm, PT_COMM_LEN);
+	comm[PT_COMM_LEN] = '\0';
+	json_object_set_new(obj, "ts", json_integer((json_int_t)h->ts_ns));
+	json_object_set_new(obj, "cpu", json_integer(h->cpu));
+	json_object_set_new(obj, "pid", json_integer(h->pid));
+	json_object_set_new(obj, "comm", json_string(comm));
+	json_object_set_new(obj, "type", json_string(pt_type_name(h->type)));
+	json_object_set_new(obj, "kind", json_string(pt_kind_name(h->type, h->kind)));
+	if (h->sbdf != PT_SBDF_NONE)
+		json_object_set_new(obj, "sbdf",
+				    json_string(pt_sbdf_format(h->sbdf, b, sizeof(b))));
+	if (h->flags & PT_EVF_HAS_RET)
+		json_object_set_new(obj, "ret", json_integer(h->ret));
+	if (h->flags & PT_EVF_TRUNCATED)
+		json_object_set_new(obj, "truncated", json_true());
+
+	if (h->type == PT_EV_HYPERCALL)
+		return hc_to_json(obj, &ev->hc);
+	if (h->type < PT_EV_MAX)
+		for (size_t i = 0; i < fields[h->type].n; i++)
+			put_field(obj, ev, &fields[h->type].f[i]);
+	return obj;
+}
+
+struct pt_log_writer {
+	FILE *f;
+	unsigned long long events;
+	bool is_stdout;
+};
+
+static const char *probe_state_names[] = {
+	[PT_PROBE_ATTACHED] = "attached",
+	[PT_PROBE_MISSING] = "missing",
+	[PT_PROBE_FAILED] = "failed",
+	[PT_PROBE_DISABLED] = "disabled",
+};
+
+static json_t *header_to_json(const struct pt_log_header *hdr)
+{
+	json_t *h = json_object();
+	json_t *probes = json_array();
+	char schema[16];
+
+	snprintf(schema, sizeof(schema), "%d.%d", hdr->schema_major,
+		 hdr->schema_minor);
+	json_object_set_new(h, "format", json_string(PT_LOG_FORMAT));
+	json_object_set_new(h, "schema", json_string(schema));
+	json_object_set_new(h, "tool", json_string(hdr->tool));
+	json_object_set_new(h, "kernel", json_string(hdr->kernel));
+	json_object_set_new(h, "host", json_string(hdr->host));
+	json_object_set_new(h, "start_time", json_string(hdr->start_time));
+	json_object_set_new(h, "start_ns", json_integer((json_int_t)hdr->start_ns));
+	if (hdr->xen_version[0] || hdr->dom0_mode[0]) {
+		json_t *xen = json_object();
+
+		json_object_set_new(xen, "version", json_string(hdr->xen_version));
+		json_object_set_new(xen, "dom0", json_string(hdr->dom0_mode));
+		json_object_set_new(h, "xen", xen);
+	} else {
+		json_object_set_new(h, "xen", json_null());
+	}
+	for (size_t i = 0; i < hdr->nprobes; i++) {
+		const struct pt_probe_status *p = &hdr->probes[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(p->name));
+		json_object_set_new(o, "func", json_string(p->func));
+		json_object_set_new(o, "attach", json_string(p->attach));
+		json_object_set_new(o, "state",
+				    json_string(probe_state_names[p->state]));
+		json_object_set_new(o, "required", json_boolean(p->required));
+		if (p->reason[0])
+			json_object_set_new(o, "reason", json_string(p->reason));
+		json_array_append_new(probes, o);
+	}
+	json_object_set_new(h, "probes", probes);
+	return h;
+}
+
+static int write_line(FILE *f, json_t *obj)
+{
+	int ret = json_dumpf(obj, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(obj);
+	if (ret || fputc('\n', f) == EOF)
+		return -1;
+	return 0;
+}
+
+struct pt_log_writer *pt_log_create(const char *path,
+				    const struct pt_log_header *hdr,
+				    char *err, size_t errlen)
+{
+	struct pt_log_writer *w = calloc(1, sizeof(*w));
+	int fd;
+
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!strcmp(path, "-")) {
+		w->f = stdout;
+		w->is_stdout = true;
+	} else {
+		/* never follow a symlink planted where the log goes */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			  0600);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			free(w);
+			return NULL;
+		}
+		w->f = fdopen(fd, "w");
+		if (!w->f) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			free(w);
+			return NULL;
+		}
+	}
+	if (write_line(w->f, header_to_json(hdr))) {
+		snprintf(err, errlen, "%s: cannot write header", path);
+		if (!w->is_stdout)
+			fclose(w->f);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+int pt_log_write(struct pt_log_writer *w, const struct pt_event *ev)
+{
+	if (ev->hdr.type == PT_EV_HYPERCALL) {
+		struct pt_event copy = *ev;
+
+		pt_hc_decode(&copy.hc);
+		w->events++;
+		return write_line(w->f, pt_event_to_json(&copy));
+	}
+	w->events++;
+	return write_line(w->f, pt_event_to_json(ev));
+}
+
+int pt_log_flush(struct pt_log_writer *w)
+{
+	return fflush(w->f) ? -1 : 0;
+}
+
+int pt_log_finish(struct pt_log_writer *w, unsigned long long lost)
+{
+	json_t *end = json_object();
+	int ret;
+
+	json_object_set_new(end, "type", json_string("end"));
+	json_object_set_new(end, "events", json_integer((json_int_t)w->events));
+	json_object_set_new(end, "lost", json_integer((json_int_t)lost));
+	ret = write_line(w->f, end);
+	if (w->is_stdout)
+		ret |= fflush(w->f);
+	else
+		ret |= fclose(w->f);
+	free(w);
+	return ret ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ reading */
+
+struct pt_log_reader {
+	FILE *f;
+	const char *path;
+	char *buf;
+	size_t cap;
+	unsigned long line;
+	bool truncated;
+	bool complete;
+	bool is_stdin;
+	struct pt_log_header hdr;
+	char err[512];
+};
+
+static int fail(struct pt_log_reader *r, int code, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(r->err, sizeof(r->err), "%s:%lu: ", r->path, r->line);
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, sizeof(r->err) - n, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static void copy_str(char *dst, size_t len, json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+
+	snprintf(dst, len, "%s", s);
+}
+
+static int parse_header(struct pt_log_reader *r, json_t *h)
+{
+	struct pt_log_header *hdr = &r->hdr;
+	json_t *probes, *p, *xen;
+	const char *schema;
+	size_t i;
+
+	if (!json_is_object(h) ||
+	    !json_is_string(json_object_get(h, "format")) ||
+	    strcmp(json_string_value(json_object_get(h, "format")), PT_LOG_FORMAT))
+		return fail(r, PT_LOG_EHEADER,
+			    "not a ptrace trace log (first line must be a header with \"format\": \"%s\")",
+			    PT_LOG_FORMAT);
+	schema = json_string_value(json_object_get(h, "schema"));
+	if (!schema || sscanf(schema, "%d.%d", &hdr->schema_major,
+			      &hdr->schema_minor) != 2)
+		return fail(r, PT_LOG_EHEADER, "header has no valid \"schema\" version");
+	if (hdr->schema_major != PT_SCHEMA_MAJOR)
+		return fail(r, PT_LOG_EVERSION,
+			    "schema version %s is not supported (this ptrace reads %d.x)",
+			    schema, PT_SCHEMA_MAJOR);
+	copy_str(hdr->tool, sizeof(hdr->tool), json_object_get(h, "tool"));
+	copy_str(hdr->kernel, sizeof(hdr->kernel), json_object_get(h, "kernel"));
+	copy_str(hdr->host, sizeof(hdr->host), json_object_get(h, "host"));
+	copy_str(hdr->start_time, sizeof(hdr->start_time),
+		 json_object_get(h, "start_time"));
+	hdr->start_ns = json_integer_value(json_object_get(h, "start_ns"));
+	xen = json_object_get(h, "xen");
+	if (json_is_object(xen)) {
+		copy_str(hdr->xen_version, sizeof(hdr->xen_version),
+			 json_object_get(xen, "version"));
+		copy_str(hdr->dom0_mode, sizeof(hdr->dom0_mode),
+			 json_object_get(xen, "dom0"));
+	}
+	probes = json_object_get(h, "probes");
+	if (json_is_array(probes) && json_array_size(probes)) {
+		hdr->probes = calloc(json_array_size(probes), sizeof(*hdr->probes));
+		if (!hdr->probes)
+			return fail(r, PT_LOG_EIO, "out of memory");
+		json_array_foreach(probes, i, p) {
+			struct pt_probe_status *ps = &hdr->probes[hdr->nprobes++];
+			const char *state;
+
+			copy_str(ps->name, sizeof(ps->name), json_object_get(p, "name"));
+			copy_str(ps->func, sizeof(ps->func), json_object_get(p, "func"));
+			copy_str(ps->attach, sizeof(ps->attach), json_object_get(p, "attach"));
+			copy_str(ps->reason, sizeof(ps->reason), json_object_get(p, "reason"));
+			ps->required = json_is_true(json_object_get(p, "required"));
+			state = json_string_value(json_object_get(p, "state"));
+			ps->state = PT_PROBE_MISSING;
+			for (int s = 0; state && s <= PT_PROBE_DISABLED; s++)
+				if (!strcmp(state, probe_state_names[s]))
+					ps->state = s;
+		}
+	}
+	return PT_LOG_OK;
+}
+
+/* Read one line; returns length, 0 at EOF, sets *nl when it ended in '\n'. */
+static ssize_t read_line(struct pt_log_reader *r, bool *nl)
+{
+	ssize_t n = getline(&r->buf, &r->cap, r->f);
+
+	if (n <= 0)
+		return 0;
+	*nl = r->buf[n - 1] == '\n';
+	return n;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+struct pt_log_reader *pt_log_open(const char *path, char *err, size_t errlen)
+{
+	struct pt_log_reader *r = calloc(1, sizeof(*r));
+	json_error_t jerr;
+	json_t *h;
+	bool nl;
+	ssize_t n;
+	int ret;
+
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->path = path;
+	if (!strcmp(path, "-")) {
+		r->f = stdin;
+		r->is_stdin = true;
+	} else {
+		struct stat st;
+
+		r->f = fopen(path, "re");
+		if (!r->f) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			free(r);
+			return NULL;
+		}
+		if (fstat(fileno(r->f), &st) == 0 && S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s: is a directory", path);
+			fclose(r->f);
+			free(r);
+			return NULL;
+		}
+	}
+	do {
+		n = read_line(r, &nl);
+		r->line++;
+	} while (n > 0 && blank(r->buf, n));
+	if (n <= 0) {
+		fail(r, PT_LOG_EHEADER, "empty file: no ptrace-log header");
+		goto bad;
+	}
+	h = json_loadb(r->buf, n, 0, &jerr);
+	if (!h) {
+		fail(r, PT_LOG_EJSON, "not JSON: %s", jerr.text);
+		goto bad;
+	}
+	ret = parse_header(r, h);
+	json_decref(h);
+	if (ret)
+		goto bad;
+	return r;
+bad:
+	snprintf(err, errlen, "%s", r->err);
+	pt_log_close(r);
+	return NULL;
+}
+
+const struct pt_log_header *pt_log_header(const struct pt_log_reader *r)
+{
+	return &r->hdr;
+}
+
+const char *pt_log_error(const struct pt_log_reader *r)
+{
+	return r->err;
+}
+
+bool pt_log_truncated(const struct pt_log_reader *r)
+{
+	return r->truncated;
+}
+
+bool pt_log_complete(const struct pt_log_reader *r)
+{
+	return r->complete;
+}
+
+static int get_field(struct pt_log_reader *r, json_t *obj, void *base,
+		     const struct field *f)
+{
+	json_t *v = json_object_get(obj, f->name);
+	char *p = (char *)base + f->off;
+	json_int_t i;
+
+	if (!v) {
+		if (f->kind == F_S32) {
+			int32_t none = PT_NONE;
+
+			memcpy(p, &none, sizeof(none));
+		}
+		return 0;
+	}
+	if (f->kind == F_VIEW) {
+		int view = json_is_string(v) ? pt_view_from_name(json_string_value(v)) : -1;
+
+		if (view < 0)
+			return fail(r, PT_LOG_ERECORD, "\"%s\" is not a known view",
+				    f->name);
+		*(uint8_t *)p = view;
+		return 0;
+	}
+	if (json_is_boolean(v))
+		i = json_is_true(v);
+	else if (json_is_integer(v))
+		i = json_integer_value(v);
+	else
+		return fail(r, PT_LOG_ERECORD, "\"%s\" must be an integer", f->name);
+
+	switch (f->kind) {
+	case F_S32: {
+		int32_t s = i;
+
+		if (i < INT32_MIN || i > INT32_MAX)
+			return fail(r, PT_LOG_ERECORD, "\"%s\" out of range", f->name);
+		memcpy(p, &s, sizeof(s));
+		break;
+	}
+	case F_U8:
+		if (i < 0 || i > UINT8_MAX)
+			return fail(r, PT_LOG_ERECORD, "\"%s\" out of range", f->name);
+		*(uint8_t *)p = i;
+		break;
+	case F_U16: {
+		uint16_t u = i;
+
+		if (i < 0 || i > UINT16_MAX)
+			return fail(r, PT_LOG_ERECORD, "\"%s\" out of range", f->name);
+		memcpy(p, &u, sizeof(u));
+		break;
+	}
+	case F_U32: {
+		uint32_t u = i;
+
+		if (i < 0 || i > UINT32_MAX)
+			return fail(r, PT_LOG_ERECORD, "\"%s\" out of range", f->name);
+		memcpy(p, &u, sizeof(u));
+		break;
+	}
+	case F_U64: {
+		uint64_t u = i;
+
+		if (i < 0)
+			return fail(r, PT_LOG_ERECORD, "\"%s\" out of range", f->name);
+		memcpy(p, &u, sizeof(u));
+		break;
+	}
+	}
+	return 0;
+}
+
+/* op/cmd/type names may be given as words or as numbers. */
+static int name_or_num(json_t *v, int (*lookup)(const char *), int *out)
+{
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v)) {
+		*out = lookup(json_string_value(v));
+		return *out < 0 ? -1 : 0;
+	}
+	return -1;
+}
+
+static int hex_decode(const char *s, __u8 *out, size_t max, __u32 *len)
+{
+	size_t n = strlen(s);
+
+	if (n % 2 || n / 2 > max)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned int b;
+
+		if (sscanf(s + 2 * i, "%2x", &b) != 1)
+			return -1;
+		out[i] = b;
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static int parse_hypercall(struct pt_log_reader *r, json_t *obj,
+			   struct pt_ev_hypercall *hc)
+{
+	json_t *args = json_object_get(obj, "args");
+	json_t *raw = json_object_get(obj, "raw");
+	json_t *v;
+	int op, cmd;
+
+	if (name_or_num(json_object_get(obj, "op"), pt_hc_op_from_name, &op))
+		return fail(r, PT_LOG_ERECORD, "hypercall has no known \"op\"");
+	hc->op = op;
+	v = json_object_get(obj, "cmd");
+	if (json_is_integer(v))
+		cmd = json_integer_value(v);
+	else if (json_is_string(v))
+		cmd = pt_hc_cmd_from_name(op, json_string_value(v));
+	else
+		cmd = -1;
+	if (cmd < 0)
+		return fail(r, PT_LOG_ERECORD, "hypercall has no known \"cmd\"");
+	hc->cmd = cmd;
+	if (json_is_string(raw) &&
+	    hex_decode(json_string_value(raw), hc->raw, PT_HC_RAW_MAX, &hc->raw_len))
+		return fail(r, PT_LOG_ERECORD, "hypercall \"raw\" is not hex bytes");
+
+	pt_hc_args_clear(&hc->args);
+	if (!json_is_object(args)) {
+		/* raw bytes only: decode them as the recorder would */
+		if (hc->raw_len)
+			pt_hc_decode(hc);
+		hc->cmd = cmd;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(hc_arg_fields) / sizeof(hc_arg_fields[0]); i++)
+		if (get_field(r, args, &hc->args, &hc_arg_fields[i]))
+			return PT_LOG_ERECORD;
+	v = json_object_get(args, "type");
+	if (v && name_or_num(v, pt_map_type_from_name, &hc->args.map_type))
+		return fail(r, PT_LOG_ERECORD, "unknown map_pirq \"type\"");
+	v = json_object_get(args, "irq_type");
+	if (v && name_or_num(v, pt_irq_type_from_name, &hc->args.irq_type))
+		return fail(r, PT_LOG_ERECORD, "unknown \"irq_type\"");
+	v = json_object_get(args, "sbdf");
+	if (v && (!json_is_string(v) ||
+		  pt_sbdf_parse(json_string_value(v), &hc->args.sbdf)))
+		return fail(r, PT_LOG_ERECORD, "\"sbdf\" must look like 0000:03:00.0");
+	v = json_object_get(args, "iface");
+	if (json_is_integer(v))
+		hc->args.iface = json_integer_value(v);
+	return 0;
+}
+
+static int parse_event(struct pt_log_reader *r, json_t *obj, struct pt_event *ev)
+{
+	struct pt_event_hdr *h = &ev->hdr;
+	json_t *v;
+	const char *s;
+	int type, kind;
+
+	memset(ev, 0, sizeof(*ev));
+	v = json_object_get(obj, "type");
+	if (!json_is_string(v))
+		return fail(r, PT_LOG_ERECORD, "record has no \"type\"");
+	s = json_string_value(v);
+	type = pt_type_from_name(s);
+	if (type < 0)
+		return fail(r, PT_LOG_ERECORD, "unknown event type \"%s\"", s);
+	h->type = type;
+	v = json_object_get(obj, "kind");
+	if (!v && pt_kind_count(type) == 1) {
+		kind = 0;
+	} else {
+		s = json_is_string(v) ? json_string_value(v) : "";
+		kind = pt_kind_from_name(type, s);
+		if (kind < 0)
+			return fail(r, PT_LOG_ERECORD, "unknown %s kind \"%s\"",
+				    pt_type_name(type), s);
+	}
+	h->kind = kind;
+
+	v = json_object_get(obj, "ts");
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return fail(r, PT_LOG_ERECORD, "record has no valid \"ts\"");
+	h->ts_ns = json_integer_value(v);
+	h->cpu = json_integer_value(json_object_get(obj, "cpu"));
+	h->pid = json_integer_value(json_object_get(obj, "pid"));
+	v = json_object_get(obj, "comm");
+	if (json_is_string(v))
+		memcpy(h->comm, json_string_value(v),
+		       strnlen(json_string_value(v), PT_COMM_LEN));
+	h->sbdf = PT_SBDF_NONE;
+	v = json_object_get(obj, "sbdf");
+	if (v && (!json_is_string(v) ||
+		  pt_sbdf_parse(json_string_value(v), &h->sbdf)))
+		return fail(r, PT_LOG_ERECORD, "\"sbdf\" must look like 0000:03:00.0");
+	v = json_object_get(obj, "ret");
+	if (v) {
+		if (!json_is_integer(v))
+			return fail(r, PT_LOG_ERECORD, "\"ret\" must be an integer");
+		h->ret = json_integer_value(v);
+		h->flags |= PT_EVF_HAS_RET;
+	}
+	if (json_is_true(json_object_get(obj, "truncated")))
+		h->flags |= PT_EVF_TRUNCATED;
+
+	if (type == PT_EV_HYPERCALL)
+		return parse_hypercall(r, obj, &ev->hc);
+	for (size_t i = 0; i < fields[type].n; i++)
+		if (get_field(r, obj, ev, &fields[type].f[i]))
+			return PT_LOG_ERECORD;
+	return PT_LOG_OK;
+}
+
+int pt_log_next(struct pt_log_reader *r, struct pt_event *ev,
+		unsigned long *line)
+{
+	json_error_t jerr;
+	json_t *obj, *type;
+	ssize_t n;
+	bool nl;
+	int ret;
+
+	for (;;) {
+		n = read_line(r, &nl);
+		if (n == 0) {
+			if (ferror(r->f))
+				return fail(r, PT_LOG_EIO, "read error: %s",
+					    strerror(errno));
+			return PT_LOG_EOF;
+		}
+		r->line++;
+		if (blank(r->buf, n))
+			continue;
+		obj = json_loadb(r->buf, n, 0, &jerr);
+		if (!obj) {
+			/* a recorder killed mid-write leaves a partial last line */
+			if (!nl && feof(r->f)) {
+				r->truncated = true;
+				return PT_LOG_EOF;
+			}
+			return fail(r, PT_LOG_EJSON, "not JSON: %s", jerr.text);
+		}
+		if (!json_is_object(obj)) {
+			json_decref(obj);
+			return fail(r, PT_LOG_ERECORD, "record is not a JSON object");
+		}
+		type = json_object_get(obj, "type");
+		if (json_is_string(type) && !strcmp(json_string_value(type), "end")) {
+			r->complete = true;
+			json_decref(obj);
+			continue;
+		}
+		ret = parse_event(r, obj, ev);
+		json_decref(obj);
+		if (ret)
+			return ret;
+		*line = r->line;
+		return PT_LOG_OK;
+	}
+}
+
+void pt_log_close(struct pt_log_reader *r)
+{
+	if (!r)
+		return;
+	if (r->f && !r->is_stdin)
+		fclose(r->f);
+	free(r->buf);
+	pt_log_header_free(&r->hdr);
+	free(r);
+}
+
+void pt_log_header_init(struct pt_log_header *hdr)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->schema_major = PT_SCHEMA_MAJOR;
+	hdr->schema_minor = PT_SCHEMA_MINOR;
+	snprintf(hdr->tool, sizeof(hdr->tool), "ptrace %s", PT_VERSION);
+}
+
+void pt_log_header_free(struct pt_log_header *hdr)
+{
+	free(hdr->probes);
+	hdr->probes = NULL;
+	hdr->nprobes = 0;
+}
+
+/* ------------------------------------------------------------ formatting */
+
+int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
+{
+	const struct pt_event_hdr *h = &ev->hdr;
+	char sb[PT_SBDF_STRLEN], d[16], e[24];
+	size_t n;
+
+	n = snprintf(buf, len, "%s %s", pt_type_name(h->type),
+		     pt_kind_name(h->type, h->kind));
+	if (h->sbdf != PT_SBDF_NONE && n < len)
+		n += snprintf(buf + n, len - n, " %s",
+			      pt_sbdf_format(h->sbdf, sb, sizeof(sb)));
+#define ADD(...) do { if (n < len) n += snprintf(buf + n, len - n, __VA_ARGS__); } while (0)
+	switch (h->type) {
+	case PT_EV_PCIBACK:
+		if (ev->pciback.domid != PT_NONE)
+			ADD(" %s", pt_domid_format(ev->pciback.domid, d, sizeof(d)));
+		break;
+	case PT_EV_GSI:
+		ADD(" gsi=%d trigger=%s polarity=%s", ev->gsi.gsi,
+		    ev->gsi.trigger == 1 ? "edge" : "level",
+		    ev->gsi.polarity == 1 ? "low" : "high");
+		if (ev->gsi.irq != PT_NONE)
+			ADD(" irq=%d", ev->gsi.irq);
+		break;
+	case PT_EV_PIRQ:
+		if (ev->pirq.gsi != PT_NONE)
+			ADD(" gsi=%d", ev->pirq.gsi);
+		if (ev->pirq.entry != PT_NONE)
+			ADD(" entry=%d", ev->pirq.entry);
+		if (ev->pirq.pirq != PT_NONE)
+			ADD(" pirq=%d", ev->pirq.pirq);
+		if (ev->pirq.irq != PT_NONE)
+			ADD(" irq=%d", ev->pirq.irq);
+		if (ev->pirq.domid != PT_NONE)
+			ADD(" %s", pt_domid_format(ev->pirq.domid, d, sizeof(d)));
+		break;
+	case PT_EV_EVTCHN:
+		if (ev->evtchn.evtchn != PT_NONE)
+			ADD(" port=%d", ev->evtchn.evtchn);
+		if (ev->evtchn.irq != PT_NONE)
+			ADD(" irq=%d", ev->evtchn.irq);
+		if (ev->evtchn.pirq != PT_NONE)
+			ADD(" pirq=%d", ev->evtchn.pirq);
+		break;
+	case PT_EV_MSI:
+		ADD(" %s", ev->msi.msix ? "msix" : "msi");
+		if (ev->msi.nvec != PT_NONE)
+			ADD(" nvec=%d", ev->msi.nvec);
+		break;
+	case PT_EV_MSIX_CTRL:
+		ADD(" ctrl=%#06x enable=%u maskall=%u view=%s", ev->msix_ctrl.value,
+		    ev->msix_ctrl.enable, ev->msix_ctrl.maskall,
+		    pt_view_name(ev->msix_ctrl.view));
+		break;
+	case PT_EV_VECTOR_MASK:
+		ADD(" entry=%d %s view=%s", ev->vmask.entry,
+		    ev->vmask.masked ? "masked" : "unmasked",
+		    pt_view_name(ev->vmask.view));
+		break;
+	case PT_EV_HYPERCALL: {
+		const struct pt_hc_args *a = &ev->hc.args;
+		const char *op = pt_hc_op_name(ev->hc.op);
+		const char *cmd = pt_hc_cmd_name(ev->hc.op, ev->hc.cmd);
+
+		n = snprintf(buf, len, "hypercall %s", op ? op : "?");
+		if (cmd)
+			ADD(".%s", cmd);
+		else
+			ADD(".%u", ev->hc.cmd);
+		if (a->domid != PT_NONE)
+			ADD(" %s", pt_domid_format(a->domid, d, sizeof(d)));
+		if (a->map_type != PT_NONE) {
+			const char *t = pt_map_type_name(a->map_type);
+
+			ADD(" type=%s", t ? t : "?");
+		}
+		if (a->index != PT_NONE)
+			ADD(" index=%d", a->index);
+		if (a->gsi != PT_NONE && a->map_type == PT_NONE)
+			ADD(" gsi=%d", a->gsi);
+		if (a->pirq != PT_NONE)
+			ADD(" pirq=%d", a->pirq);
+		if (a->machine_irq != PT_NONE)
+			ADD(" machine_irq=%d", a->machine_irq);
+		if (a->port != PT_NONE)
+			ADD(" port=%d", a->port);
+		if (a->allow != PT_NONE)
+			ADD(" allow=%d", a->allow);
+		if (a->sbdf != PT_SBDF_NONE)
+			ADD(" %s", pt_sbdf_format(a->sbdf, sb, sizeof(sb)));
+		break;
+	}
+	case PT_EV_LOST:
+		ADD(" count=%llu cpu=%u", (unsigned long long)ev->lost.count,
+		    ev->lost.lost_cpu);
+		break;
+	}
+	if (h->flags & PT_EVF_HAS_RET)
+		ADD(" ret=%s", h->ret < 0 ? pt_errno_name(h->ret, e, sizeof(e)) :
+		    (snprintf(e, sizeof(e), "%d", h->ret), e));
+#undef ADD
+	return n;
+}

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Decoding of toolstack hypercall arguments captured from privcmd.
+ *
+ * The struct layouts and numbers come from Xen's public headers
+ * (libxen-dev); the decoder copies the captured bytes into those structs
+ * rather than hard-coding offsets.  Domctl layouts are keyed on the
+ * interface version the caller put in the struct: the sub-ops decoded
+ * here have kept their layout from 0x15 (Xen 4.17) to 0x18 (Xen 4.22),
+ * and an unknown version is refused rather than guessed.
+ */
+#define __XEN_TOOLS__ 1
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <xen/xen.h>
+#include <xen/physdev.h>
+#include <xen/event_channel.h>
+#include <xen/domctl.h>
+#include "pt_xenhc.h"
+
+#ifndef PHYSDEVOP_pci_device_reset
+#define PHYSDEVOP_pci_device_reset	PT_PHYSDEVOP_pci_device_reset
+#endif
+#ifndef XEN_DOMCTL_gsi_permission
+#define XEN_DOMCTL_gsi_permission	PT_XEN_DOMCTL_gsi_permission
+/* Xen 4.20 struct xen_domctl_gsi_permission: same shape as irq_permission. */
+struct xen_domctl_gsi_permission {
+	uint32_t gsi;
+	uint32_t flags;		/* bit 0: grant */
+};
+#endif
+
+/* The domctl interface versions whose decoded sub-ops share one layout. */
+static const unsigned int known_domctl_iface[] = { 0x15, 0x16, 0x17, 0x18 };
+
+struct name_num {
+	unsigned int num;
+	const char *name;
+};
+
+#define NN(prefix, x) { prefix##x, #x }
+
+static const struct name_num ops[] = {
+	NN(__HYPERVISOR_, event_channel_op),
+	NN(__HYPERVISOR_, physdev_op),
+	NN(__HYPERVISOR_, hvm_op),
+	NN(__HYPERVISOR_, sysctl),
+	NN(__HYPERVISOR_, domctl),
+	NN(__HYPERVISOR_, dm_op),
+	NN(__HYPERVISOR_, memory_op),
+	NN(__HYPERVISOR_, xen_version),
+	NN(__HYPERVISOR_, grant_table_op),
+};
+
+static const struct name_num physdev_cmds[] = {
+	NN(PHYSDEVOP_, eoi),
+	NN(PHYSDEVOP_, irq_status_query),
+	NN(PHYSDEVOP_, alloc_irq_vector),
+	NN(PHYSDEVOP_, free_irq_vector),
+	NN(PHYSDEVOP_, map_pirq),
+	NN(PHYSDEVOP_, unmap_pirq),
+	NN(PHYSDEVOP_, manage_pci_add),
+	NN(PHYSDEVOP_, manage_pci_remove),
+	NN(PHYSDEVOP_, restore_msi),
+	NN(PHYSDEVOP_, manage_pci_add_ext),
+	NN(PHYSDEVOP_, setup_gsi),
+	NN(PHYSDEVOP_, get_free_pirq),
+	NN(PHYSDEVOP_, pci_device_add),
+	NN(PHYSDEVOP_, pci_device_remove),
+	NN(PHYSDEVOP_, restore_msi_ext),
+	NN(PHYSDEVOP_, prepare_msix),
+	NN(PHYSDEVOP_, release_msix),
+	NN(PHYSDEVOP_, pci_device_reset),
+};
+
+static const struct name_num domctl_cmds[] = {
+	NN(XEN_DOMCTL_, createdomain),
+	NN(XEN_DOMCTL_, destroydomain),
+	NN(XEN_DOMCTL_, pausedomain),
+	NN(XEN_DOMCTL_, unpausedomain),
+	NN(XEN_DOMCTL_, getdomaininfo),
+	NN(XEN_DOMCTL_, irq_permission),
+	NN(XEN_DOMCTL_, iomem_permission),
+	NN(XEN_DOMCTL_, ioport_permission),
+	NN(XEN_DOMCTL_, assign_device),
+	NN(XEN_DOMCTL_, bind_pt_irq),
+	NN(XEN_DOMCTL_, memory_mapping),
+	NN(XEN_DOMCTL_, test_assign_device),
+	NN(XEN_DOMCTL_, deassign_device),
+	NN(XEN_DOMCTL_, unbind_pt_irq),
+	NN(XEN_DOMCTL_, gsi_permission),
+};
+
+static const struct name_num evtchn_cmds[] = {
+	NN(EVTCHNOP_, bind_interdomain),
+	NN(EVTCHNOP_, bind_virq),
+	NN(EVTCHNOP_, bind_pirq),
+	NN(EVTCHNOP_, close),
+	NN(EVTCHNOP_, send),
+	NN(EVTCHNOP_, status),
+	NN(EVTCHNOP_, alloc_unbound),
+	NN(EVTCHNOP_, bind_ipi),
+	NN(EVTCHNOP_, bind_vcpu),
+	NN(EVTCHNOP_, unmask),
+};
+
+static const struct name_num map_types[] = {
+	{ MAP_PIRQ_TYPE_MSI, "msi" },
+	{ MAP_PIRQ_TYPE_GSI, "gsi" },
+	{ MAP_PIRQ_TYPE_UNKNOWN, "unknown" },
+	{ MAP_PIRQ_TYPE_MSI_SEG, "msi_seg" },
+	{ MAP_PIRQ_TYPE_MULTI_MSI, "multi_msi" },
+};
+
+static const struct name_num irq_types[] = {
+	{ PT_IRQ_TYPE_PCI, "pci" },
+	{ PT_IRQ_TYPE_ISA, "isa" },
+	{ PT_IRQ_TYPE_MSI, "msi" },
+	{ PT_IRQ_TYPE_MSI_TRANSLATE, "msi_translate" },
+	{ PT_IRQ_TYPE_SPI, "spi" },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *find_name(const struct name_num *t, size_t n,
+			     unsigned int num)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].num == num)
+			return t[i].name;
+	return NULL;
+}
+
+static int find_num(const struct name_num *t, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return t[i].num;
+	return -1;
+}
+
+static const struct name_num *cmd_table(unsigned int op, size_t *n)
+{
+	switch (op) {
+	case __HYPERVISOR_physdev_op:
+		*n = ARRAY_SIZE(physdev_cmds);
+		return physdev_cmds;
+	case __HYPERVISOR_domctl:
+		*n = ARRAY_SIZE(domctl_cmds);
+		return domctl_cmds;
+	case __HYPERVISOR_event_channel_op:
+		*n = ARRAY_SIZE(evtchn_cmds);
+		return evtchn_cmds;
+	}
+	*n = 0;
+	return NULL;
+}
+
+const char *pt_hc_op_name(unsigned int op)
+{
+	return find_name(ops, ARRAY_SIZE(ops), op);
+}
+
+int pt_hc_op_from_name(const char *name)
+{
+	return find_num(ops, ARRAY_SIZE(ops), name);
+}
+
+const char *pt_hc_cmd_name(unsigned int op, unsigned int cmd)
+{
+	size_t n;
+	const struct name_num *t = cmd_table(op, &n);
+
+	return t ? find_name(t, n, cmd) : NULL;
+}
+
+int pt_hc_cmd_from_name(unsigned int op, const char *name)
+{
+	size_t n;
+	const struct name_num *t = cmd_table(op, &n);
+
+	return t ? find_num(t, n, name) : -1;
+}
+
+const char *pt_map_type_name(int map_type)
+{
+	return find_name(map_types, ARRAY_SIZE(map_types), map_type);
+}
+
+int pt_map_type_from_name(const char *name)
+{
+	return find_num(map_types, ARRAY_SIZE(map_types), name);
+}
+
+const char *pt_irq_type_name(int irq_type)
+{
+	return find_name(irq_types, ARRAY_SIZE(irq_types), irq_type);
+}
+
+int pt_irq_type_from_name(const char *name)
+{
+	return find_num(irq_types, ARRAY_SIZE(irq_types), name);
+}
+
+void pt_hc_args_clear(struct pt_hc_args *a)
+{
+	a->domid = a->pirq = a->index = a->gsi = a->map_type = PT_NONE;
+	a->entry_nr = a->machine_irq = a->irq_type = a->gvec = PT_NONE;
+	a->port = a->allow = a->flags = a->trigger = a->polarity = PT_NONE;
+	a->sbdf = PT_SBDF_NONE;
+	a->iface = 0;
+}
+
+/* Copy raw bytes into a Xen struct; refuse when fewer were captured. */
+#define LOAD(hc, var) \
+	((hc)->raw_len >= sizeof(var) ? (memcpy(&(var), (hc)->raw, sizeof(var)), 0) : -1)
+
+static int decode_physdev(struct pt_ev_hypercall *hc, struct pt_hc_args *a)
+{
+	switch (hc->cmd) {
+	case PHYSDEVOP_map_pirq: {
+		struct physdev_map_pirq m;
+
+		if (LOAD(hc, m))
+			return -1;
+		a->domid = m.domid;
+		a->map_type = m.type;
+		a->index = m.index;
+		a->pirq = m.pirq;
+		a->entry_nr = m.entry_nr;
+		if (m.type == MAP_PIRQ_TYPE_GSI) {
+			a->gsi = m.index;
+		} else {
+			unsigned int seg = 0;
+
+			if (m.type == MAP_PIRQ_TYPE_MSI_SEG ||
+			    m.type == MAP_PIRQ_TYPE_MULTI_MSI)
+				seg = (unsigned int)m.bus >> 16;
+			a->sbdf = PT_SBDF(seg, m.bus & 0xff, m.devfn);
+		}
+		return 0;
+	}
+	case PHYSDEVOP_unmap_pirq: {
+		struct physdev_unmap_pirq u;
+
+		if (LOAD(hc, u))
+			return -1;
+		a->domid = u.domid;
+		a->pirq = u.pirq;
+		return 0;
+	}
+	case PHYSDEVOP_setup_gsi: {
+		struct physdev_setup_gsi g;
+
+		if (LOAD(hc, g))
+			return -1;
+		a->gsi = g.gsi;
+		a->trigger = g.triggering;
+		a->polarity = g.polarity;
+		return 0;
+	}
+	case PHYSDEVOP_prepare_msix:
+	case PHYSDEVOP_release_msix: {
+		struct physdev_pci_device d;
+
+		if (LOAD(hc, d))
+			return -1;
+		a->sbdf = PT_SBDF(d.seg, d.bus, d.devfn);
+		return 0;
+	}
+	case PHYSDEVOP_pci_device_reset: {
+		/* Xen 4.20: struct pci_device_reset { physdev_pci_device dev; u32 flags; } */
+		struct {
+			struct physdev_pci_device dev;
+			uint32_t flags;
+		} r;
+
+		if (LOAD(hc, r.dev))
+			return -1;
+		a->sbdf = PT_SBDF(r.dev.seg, r.dev.bus, r.dev.devfn);
+		if (hc->raw_len >= sizeof(r)) {
+			memcpy(&r, hc->raw, sizeof(r));
+			a->flags = r.flags;
+		}
+		return 0;
+	}
+	}
+	return 1;
+}
+
+static int decode_domctl(struct pt_ev_hypercall *hc, struct pt_hc_args *a)
+{
+	struct xen_domctl d;
+	bool known = false;
+
+	/* cmd, interface_version and domain come first in every version. */
+	if (hc->raw_len < offsetof(struct xen_domctl, u))
+		return -1;
+	memset(&d, 0, sizeof(d));
+	memcpy(&d, hc->raw, hc->raw_len < sizeof(d) ? hc->raw_len : sizeof(d));
+	a->iface = d.interface_version;
+	a->domid = d.domain;
+	for (size_t i = 0; i < ARRAY_SIZE(known_domctl_iface); i++)
+		known |= d.interface_version == known_domctl_iface[i];
+	if (!known)
+		return -1;
+
+	switch (d.cmd) {
+	case XEN_DOMCTL_irq_permission:
+		a->pirq = d.u.irq_permission.pirq;
+		a->allow = d.u.irq_permission.allow_access;
+		return 0;
+	case XEN_DOMCTL_gsi_permission: {
+		struct xen_domctl_gsi_permission g;
+
+		memcpy(&g, &d.u, sizeof(g));
+		a->gsi = g.gsi;
+		a->allow = g.flags & 1;
+		return 0;
+	}
+	case XEN_DOMCTL_bind_pt_irq:
+	case XEN_DOMCTL_unbind_pt_irq: {
+		const struct xen_domctl_bind_pt_irq *b = &d.u.bind_pt_irq;
+
+		a->machine_irq = b->machine_irq;
+		a->irq_type = b->irq_type;
+		if (b->irq_type == PT_IRQ_TYPE_MSI) {
+			a->gvec = b->u.msi.gvec;
+			a->flags = b->u.msi.gflags;
+		} else if (b->irq_type == PT_IRQ_TYPE_PCI) {
+			/* guest-side bus/device/intx: not a host SBDF */
+			a->index = b->u.pci.intx;
+		}
+		return 0;
+	}
+	case XEN_DOMCTL_assign_device:
+	case XEN_DOMCTL_test_assign_device:
+	case XEN_DOMCTL_deassign_device:
+		if (d.u.assign_device.dev == XEN_DOMCTL_DEV_PCI)
+			a->sbdf = d.u.assign_device.u.pci.machine_sbdf;
+		a->flags = d.u.assign_device.flags;
+		return 0;
+	case XEN_DOMCTL_destroydomain:
+	case XEN_DOMCTL_createdomain:
+	case XEN_DOMCTL_pausedomain:
+	case XEN_DOMCTL_unpausedomain:
+		return 0;
+	}
+	return 1;
+}
+
+static int decode_evtchn(struct pt_ev_hypercall *hc, struct pt_hc_args *a)
+{
+	switch (hc->cmd) {
+	case EVTCHNOP_bind_pirq: {
+		struct evtchn_bind_pirq b;
+
+		if (LOAD(hc, b))
+			return -1;
+		a->pirq = b.pirq;
+		a->flags = b.flags;
+		a->port = b.port;
+		return 0;
+	}
+	case EVTCHNOP_close: {
+		struct evtchn_close c;
+
+		if (LOAD(hc, c))
+			return -1;
+		a->port = c.port;
+		return 0;
+	}
+	}
+	return 1;
+}
+
+int pt_hc_decode(struct pt_ev_hypercall *hc)
+{
+	struct pt_hc_args *a = &hc->args;
+
+	pt_hc_args_clear(a);
+	if (hc->raw_len > PT_HC_RAW_MAX)
+		return -1;
+	switch (hc->op) {
+	case __HYPERVISOR_physdev_op:
+		return decode_physdev(hc, a);
+	case __HYPERVISOR_domctl: {
+		int ret = decode_domctl(hc, a);
+
+		if (ret == 0 || ret == 1) {
+			/* the sub-op lives inside the struct for domctl */
+			uint32_t cmd;
+
+			memcpy(&cmd, hc->raw, sizeof(cmd));
+			hc->cmd = cmd;
+		}
+		return ret;
+	}
+	case __HYPERVISOR_event_channel_op:
+		return decode_evtchn(hc, a);
+	}
+	return 1;
+}
+
+/* Keep a field's raw value, or 0 for "not carried". */
+static inline int32_t val(int32_t v)
+{
+	return v == PT_NONE ? 0 : v;
+}
+
+#define STORE(hc, var) \
+	do { \
+		memset((hc)->raw, 0, sizeof((hc)->raw)); \
+		memcpy((hc)->raw, &(var), sizeof(var)); \
+		(hc)->raw_len = sizeof(var); \
+	} while (0)
+
+int pt_hc_encode(struct pt_ev_hypercall *hc, unsigned int iface)
+{
+	const struct pt_hc_args *a = &hc->args;
+
+	if (hc->op == __HYPERVISOR_physdev_op) {
+		switch (hc->cmd) {
+		case PHYSDEVOP_map_pirq: {
+			struct physdev_map_pirq m = {
+				.domid = val(a->domid), .type = val(a->map_type),
+				.index = val(a->index), .pirq = val(a->pirq),
+				.entry_nr = val(a->entry_nr),
+			};
+
+			if (a->sbdf != PT_SBDF_NONE) {
+				m.bus = (a->sbdf >> 8) & 0xff;
+				m.devfn = a->sbdf & 0xff;
+				if (m.type == MAP_PIRQ_TYPE_MSI_SEG ||
+				    m.type == MAP_PIRQ_TYPE_MULTI_MSI)
+					m.bus |= (a->sbdf >> 16) << 16;
+			}
+			STORE(hc, m);
+			return 0;
+		}
+		case PHYSDEVOP_unmap_pirq: {
+			struct physdev_unmap_pirq u = {
+				.domid = val(a->domid), .pirq = val(a->pirq),
+			};
+
+			STORE(hc, u);
+			return 0;
+		}
+		case PHYSDEVOP_setup_gsi: {
+			struct physdev_setup_gsi g = {
+				.gsi = val(a->gsi), .triggering = val(a->trigger),
+				.polarity = val(a->polarity),
+			};
+
+			STORE(hc, g);
+			return 0;
+		}
+		case PHYSDEVOP_prepare_msix:
+		case PHYSDEVOP_release_msix:
+		case PHYSDEVOP_pci_device_reset: {
+			struct {
+				struct physdev_pci_device dev;
+				uint32_t flags;
+			} r = {
+				.dev = { .seg = a->sbdf >> 16,
+					 .bus = (a->sbdf >> 8) & 0xff,
+					 .devfn = a->sbdf & 0xff },
+				.flags = val(a->flags),
+			};
+
+			STORE(hc, r);
+			if (hc->cmd != PHYSDEVOP_pci_device_reset)
+				hc->raw_len = sizeof(r.dev);
+			return 0;
+		}
+		}
+		return 1;
+	}
+	if (hc->op == __HYPERVISOR_domctl) {
+		struct xen_domctl d;
+
+		memset(&d, 0, sizeof(d));
+		d.cmd = hc->cmd;
+		d.interface_version = iface;
+		d.domain = val(a->domid);
+		switch (hc->cmd) {
+		case XEN_DOMCTL_irq_permission:
+			d.u.irq_permission.pirq = val(a->pirq);
+			d.u.irq_permission.allow_access = val(a->allow);
+			break;
+		case XEN_DOMCTL_gsi_permission: {
+			struct xen_domctl_gsi_permission g = {
+				.gsi = val(a->gsi), .flags = val(a->allow) & 1,
+			};
+
+			memcpy(&d.u, &g, sizeof(g));
+			break;
+		}
+		case XEN_DOMCTL_bind_pt_irq:
+		case XEN_DOMCTL_unbind_pt_irq:
+			d.u.bind_pt_irq.machine_irq = val(a->machine_irq);
+			d.u.bind_pt_irq.irq_type = val(a->irq_type);
+			if (a->irq_type == PT_IRQ_TYPE_MSI) {
+				d.u.bind_pt_irq.u.msi.gvec = val(a->gvec);
+				d.u.bind_pt_irq.u.msi.gflags = val(a->flags);
+			}
+			break;
+		case XEN_DOMCTL_assign_device:
+		case XEN_DOMCTL_test_assign_device:
+		case XEN_DOMCTL_deassign_device:
+			d.u.assign_device.dev = XEN_DOMCTL_DEV_PCI;
+			d.u.assign_device.u.pci.machine_sbdf = a->sbdf;
+			break;
+		}
+		STORE(hc, d);
+		return 0;
+	}
+	if (hc->op == __HYPERVISOR_event_channel_op) {
+		if (hc->cmd == EVTCHNOP_bind_pirq) {
+			struct evtchn_bind_pirq b = {
+				.pirq = val(a->pirq), .flags = val(a->flags),
+				.port = val(a->port),
+			};
+
+			STORE(hc, b);
+			return 0;
+		}
+		if (hc->cmd == EVTCHNOP_close) {
+			struct evtchn_close c = { .port = val(a->port) };
+
+			STORE(hc, c);
+			return 0;
+		}
+	}
+	return 1;
+}
