@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Shared by bpf/collect.bpf.c and the recorder (src/record.c): names of
+ * the maps and the load-time switches the recorder sets in .rodata.
+ */
+#ifndef PT_COLLECT_H
+#define PT_COLLECT_H
+
+/* Default ring buffer size; the recorder may resize before load. */
+#define PT_RINGBUF_BYTES	(8u << 20)
+
+/* IOCTL_PRIVCMD_HYPERCALL: _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall)) */
+#define PT_IOCTL_PRIVCMD_HYPERCALL	0x00305000u
+
+/* Hypercall numbers the collector copies arguments for. */
+#define PT_HC_EVENT_CHANNEL_OP	32
+#define PT_HC_PHYSDEV_OP	33
+#define PT_HC_DOMCTL		36
+
+/* Bytes of struct xen_domctl (Xen 4.17 - 4.22). */
+#define PT_XEN_DOMCTL_SIZE	144
+
+#endif /* PT_COLLECT_H */
