@@ -138,8 +138,10 @@ void pt_model_set_dom0_mode(struct pt_model *m, const char *mode);
 /* How long a rule waits for an expected follow-up event (default 1 s). */
 void pt_model_set_window(struct pt_model *m, __u64 ns);
 
-void pt_model_apply(struct pt_model *m, const struct pt_event *ev,
-		    unsigned long line);
+/* Returns the device the event was attributed to, or NULL. */
+const struct pt_device *pt_model_apply(struct pt_model *m,
+				       const struct pt_event *ev,
+				       unsigned long line);
 void pt_model_finish(struct pt_model *m);
 
 size_t pt_model_device_count(const struct pt_model *m);
@@ -166,5 +168,37 @@ const struct pt_rule *pt_rule_at(size_t i);
 const struct pt_rule *pt_rule_find(const char *code_or_name);
 const char *pt_severity_name(enum pt_severity s);
 const char *pt_finding_status_name(enum pt_finding_status s);
+
+/* ---- replay and JSON (src/core/replay.c, src/core/modeljson.c) ---- */
+
+struct pt_log_reader;
+
+struct pt_replay {
+	unsigned long long events;
+	bool truncated;		/* last line cut short: a killed recorder */
+	bool complete;		/* "end" trailer seen */
+};
+
+/*
+ * Called for every event after the model applied it, with the device it
+ * was attributed to (may be NULL).  Return non-zero to stop.
+ */
+typedef int (*pt_replay_cb)(void *ctx, const struct pt_event *ev,
+			    unsigned long line, const struct pt_device *dev);
+
+/*
+ * Replay a whole log into m (which gets the header's dom0 mode) and
+ * finish it.  Returns 0, or a negative pt_log_err with the message in err.
+ */
+int pt_replay_file(const char *path, struct pt_model *m, pt_replay_cb cb,
+		   void *ctx, struct pt_replay *res, char *err, size_t errlen);
+
+struct json_t;
+struct json_t *pt_device_to_json(const struct pt_device *d);
+struct json_t *pt_finding_to_json(const struct pt_finding *f);
+struct json_t *pt_model_findings_json(const struct pt_model *m);
+struct json_t *pt_model_devices_json(const struct pt_model *m);
+/* "PT001 reset-before-unbind error" style one-line header of a finding. */
+int pt_finding_format(const struct pt_finding *f, char *buf, size_t len);
 
 #endif /* PT_MODEL_H */

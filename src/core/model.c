@@ -1303,8 +1303,9 @@ static void on_lost(struct pt_model *m, const struct pt_event *ev)
 	}
 }
 
-void pt_model_apply(struct pt_model *m, const struct pt_event *ev,
-		    unsigned long line)
+const struct pt_device *pt_model_apply(struct pt_model *m,
+				       const struct pt_event *ev,
+				       unsigned long line)
 {
 	struct pt_device *d = NULL;
 	__u64 ts = ev->hdr.ts_ns;
@@ -1354,6 +1355,7 @@ void pt_model_apply(struct pt_model *m, const struct pt_event *ev,
 	if (ts > m->last_ts)
 		m->last_ts = ts;
 	m->stats.last_ts = m->last_ts;
+	return d;
 }
 
 void pt_model_finish(struct pt_model *m)
