@@ -82,6 +82,7 @@ struct pt_device {
 	unsigned long nevents;
 	unsigned int nfindings;
 	bool incomplete;	/* a lost-event window touched this device */
+	bool rbu_reported;	/* reset-before-unbind reported for these pirqs */
 
 	/* the last PT_RECENT_MAX events attributed to this device */
 	struct pt_evref recent[PT_RECENT_MAX];

@@ -191,6 +191,8 @@ struct pt_model {
 
 	/* toolstack map_pirq(GSI) results: domid << 32 | pirq -> gsi */
 	struct idmap ts_gsi_by_pirq;
+	/* gsi -> index of its gsi-not-registered finding */
+	struct idmap unreg_gsi_finding;
 
 	struct pending *pend;
 	size_t npend, cappend;
@@ -245,6 +247,7 @@ void pt_model_free(struct pt_model *m)
 	idmap_free(&m->port_by_num);
 	idmap_free(&m->dom_by_id);
 	idmap_free(&m->ts_gsi_by_pirq);
+	idmap_free(&m->unreg_gsi_finding);
 	free(m);
 }
 
@@ -662,15 +665,15 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 	/*
 	 * pci_reset_function() calls __pci_reset_function_locked(), which
 	 * calls the method (pcie_flr, ...): one reset shows as nested events
-	 * on the same task.  Count it once.
+	 * on the same task with nothing in between.  Count it once.
 	 */
-	if (d->nresets) {
-		struct pt_reset *last = &d->resets[d->nresets - 1];
+	if (d->nresets && d->nrecent) {
+		const struct pt_event *prev = &d->recent[(d->nrecent - 1) % PT_RECENT_MAX].ev;
 
-		if (ev->hdr.ts_ns - last->ts < 100000000ull &&
-		    last->method < ev->hdr.kind &&
-		    d->recent[(d->nrecent - 1) % PT_RECENT_MAX].ev.hdr.pid == ev->hdr.pid &&
-		    d->recent[(d->nrecent - 1) % PT_RECENT_MAX].ev.hdr.type == PT_EV_PCI_RESET)
+		if (prev->hdr.type == PT_EV_PCI_RESET &&
+		    prev->hdr.kind != PT_RESET_XEN_NOTIFY &&
+		    prev->hdr.pid == ev->hdr.pid &&
+		    ev->hdr.ts_ns - prev->hdr.ts_ns < 100000000ull)
 			return d;
 	}
 	r = realloc(d->resets, (d->nresets + 1) * sizeof(*r));
@@ -690,7 +693,9 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 			domid = m->pirqs[i].domid;
 			break;
 		}
-	if (domid != PT_NONE) {
+	/* one finding per set of mappings: a second reset proves nothing new */
+	if (domid != PT_NONE && !d->rbu_reported) {
+		d->rbu_reported = true;
 		count_mapped(m, domid, d->sbdf, NULL, &n, list, sizeof(list));
 		f = finding_new(m, PT_RULE_RESET_BEFORE_UNBIND, d->sbdf, domid,
 				ev->hdr.ts_ns, ev->hdr.ts_ns,
@@ -851,6 +856,7 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 						entry++;
 			}
 			v = vector_get(d, e->pirq, domid, entry);
+			d->rbu_reported = false;
 			v->irq = irq;
 			p->entry = entry;
 			pending_resolve(m, PT_RULE_MSIX_MASKALL_NO_MAP, d->sbdf, PT_NONE);
@@ -1060,9 +1066,11 @@ static void check_gsi(struct pt_model *m, const struct pt_event *ev,
 	bool failed = (ev->hdr.flags & PT_EVF_HAS_RET) && ev->hdr.ret < 0;
 	struct gsi_rec *g;
 	struct pt_finding *f;
+	size_t *slot;
 	char b[PT_SBDF_STRLEN], dd[16];
 
-	if (gsi == PT_NONE || gsi_registered(m, gsi))
+	/* GSI 0 is never a passthrough GSI: machine_irq 0 is its own bug */
+	if (gsi <= 0 || gsi_registered(m, gsi))
 		return;
 	g = gsi_by_linux_irq(m, gsi);
 	if (g && g->gsi != gsi) {
@@ -1081,6 +1089,13 @@ static void check_gsi(struct pt_model *m, const struct pt_event *ev,
 	 */
 	if (!failed && !dom0_is_pvh(m))
 		return;
+	/* one finding per GSI; later uses of it are more proof */
+	slot = idmap_slot(&m->unreg_gsi_finding, (uint32_t)gsi, false);
+	if (slot) {
+		proof_add_ev(&m->findings[*slot], ev, line);
+		return;
+	}
+	*idmap_slot(&m->unreg_gsi_finding, (uint32_t)gsi, true) = m->nfindings;
 	f = finding_new(m, PT_RULE_GSI_NOT_REGISTERED, a->sbdf, a->domid,
 			m->stats.first_ts, ev->hdr.ts_ns,
 			"%s for %s names GSI %d, which dom0 never registered (no acpi_register_gsi / PHYSDEVOP_setup_gsi since the trace began)",
