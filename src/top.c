@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ptrace top / ptrace-top: a top-like view of passthrough devices and
+ * their interrupts, fed live or from a recorded log.
+ *
+ * One loop: take the events that are due from the source, apply them to
+ * the model, redraw, wait for a key or the next due event.  Drawing is
+ * in top_ui.c; this file owns options, the clock and the terminal.
+ */
+#define _GNU_SOURCE
+#include <curses.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>	/* isfinite: a macro, no libm */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include "commands.h"
+#include "top.h"
+
+static volatile sig_atomic_t top_quit_signal;
+static bool curses_up;
+
+static void on_signal(int sig)
+{
+	top_quit_signal = sig;
+}
+
+/* Every exit path, including exit() from a library, restores the tty. */
+static void restore_terminal(void)
+{
+	if (curses_up && !isendwin())
+		endwin();
+	curses_up = false;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: ptrace top [--replay LOG [--speed X]] [--interval MS]\n"
+"       ptrace-top [same options]\n"
+"\n"
+"A live view of PCI passthrough devices and their interrupts: owner,\n"
+"GSI, irqs, pirqs, event channels, MSI/MSI-X state, resets, findings.\n"
+"\n"
+"  --replay LOG    play a recorded trace log instead of tracing live\n"
+"  --speed X       replay speed: 1 real time (default), 10 ten times\n"
+"                  faster, 0 as fast as possible then stay on the end\n"
+"  --interval MS   screen refresh interval (default 1000)\n"
+"  -h, --help      this text\n"
+"\n"
+"Keys: q quit, arrows/j/k move, Enter details, Esc back, / filter,\n"
+"s sort, p pause, Tab devices/findings, ? help.  See docs/top.md.\n");
+}
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || !isfinite(*out) ? -1 : 0;
+}
+
+static int parse_long(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno || end == s || *end ? -1 : 0;
+}
+
+enum { OPT_BENCH = 0x100 };
+
+static int parse_args(struct top *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "replay", required_argument, NULL, 'r' },
+		{ "speed", required_argument, NULL, 'S' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		/* hidden: the redraw-cost benchmark (tests/bench/tui) */
+		{ "bench-frames", required_argument, NULL, OPT_BENCH },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool speed_given = false;
+	long v;
+	int c;
+
+	t->speed = 1.0;
+	t->interval_ms = 1000;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hr:i:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			t->replay = optarg;
+			break;
+		case 'S':
+			if (parse_double(optarg, &t->speed) || t->speed < 0) {
+				fprintf(stderr, "ptrace top: --speed wants a number >= 0, not '%s'\n",
+					optarg);
+				return PT_EXIT_USAGE;
+			}
+			speed_given = true;
+			break;
+		case 'i':
+			if (parse_long(optarg, &v) || v < 10 || v > 600000) {
+				fprintf(stderr, "ptrace top: --interval wants milliseconds (10..600000), not '%s'\n",
+					optarg);
+				return PT_EXIT_USAGE;
+			}
+			t->interval_ms = v;
+			break;
+		case OPT_BENCH:
+			if (parse_long(optarg, &v) || v < 1) {
+				fprintf(stderr, "ptrace top: --bench-frames wants a count\n");
+				return PT_EXIT_USAGE;
+			}
+			t->bench_frames = v;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			fprintf(stderr, "ptrace top: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return PT_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ptrace top: unexpected argument '%s'\n", argv[optind]);
+		return PT_EXIT_USAGE;
+	}
+	if (speed_given && !t->replay) {
+		fprintf(stderr, "ptrace top: --speed only applies to --replay\n");
+		return PT_EXIT_USAGE;
+	}
+	if (t->bench_frames && !t->replay) {
+		fprintf(stderr, "ptrace top: --bench-frames needs --replay\n");
+		return PT_EXIT_USAGE;
+	}
+	return 0;
+}
+
+double top_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------ the clock */
+
+/*
+ * Replay time: the event clock runs from the first event's timestamp at
+ * --speed times wall time, and stands still while paused.
+ */
+static double wall_running(const struct top *t, double now)
+{
+	double paused = t->paused_total;
+
+	if (t->paused)
+		paused += now - t->paused_at;
+	return now - t->wall_base - paused;
+}
+
+static __u64 replay_until(struct top *t, double now)
+{
+	double vt;
+
+	if (t->src->live || t->speed == 0)
+		return TOP_UNTIL_ALL;
+	if (!t->clock_started) {
+		__u64 ts;
+
+		if (!t->src->ops->peek_ts(t->src, &ts))
+			return TOP_UNTIL_ALL;
+		t->clock_started = true;
+		t->ts_base = ts;
+		t->wall_base = now;
+	}
+	vt = wall_running(t, now) * t->speed * 1e9;
+	return t->ts_base + (__u64)vt;
+}
+
+void top_set_paused(struct top *t, bool paused)
+{
+	double now = top_now();
+
+	if (paused == t->paused)
+		return;
+	if (paused)
+		t->paused_at = now;
+	else
+		t->paused_total += now - t->paused_at;
+	t->paused = paused;
+}
+
+/* Milliseconds until the next replayed event is due (interval if none). */
+static int wait_ms(struct top *t)
+{
+	double now = top_now(), due;
+	__u64 ts;
+	int ms;
+
+	if (t->src_status != TOP_SRC_MORE || t->src->live || t->paused)
+		return t->interval_ms;
+	if (t->speed == 0)
+		return 0;
+	if (!t->clock_started || !t->src->ops->peek_ts(t->src, &ts))
+		return t->interval_ms;
+	due = t->wall_base + t->paused_total + (ts - t->ts_base) / 1e9 / t->speed;
+	/* round up: waking early would only spin once more */
+	ms = (int)((due - now) * 1000) + 1;
+	if (ms < 0)
+		ms = 0;
+	return ms < t->interval_ms ? ms : t->interval_ms;
+}
+
+/* ------------------------------------------------------------ feeding */
+
+#define TOP_BATCH	256
+
+/*
+ * Apply the events that are due.  Bounded by budget_s so that keys stay
+ * responsive while a big log loads at --speed 0; 0 means no bound.
+ */
+static void feed(struct top *t, double budget_s)
+{
+	static struct pt_evref buf[TOP_BATCH];
+	double start = top_now();
+	__u64 until;
+	size_t n;
+	int st;
+
+	if (t->src_status != TOP_SRC_MORE || (t->paused && !t->src->live))
+		return;
+	until = replay_until(t, start);
+	do {
+		st = t->src->ops->next_batch(t->src, until, buf, TOP_BATCH, &n);
+		for (size_t i = 0; i < n; i++)
+			pt_model_apply(t->m, &buf[i].ev, buf[i].line);
+		if (st != TOP_SRC_MORE) {
+			t->src_status = st;
+			/*
+			 * At the end, rules waiting for a follow-up conclude.
+			 * After a bad record they must not: the follow-up may
+			 * be in the part that could not be read.
+			 */
+			if (st == TOP_SRC_END)
+				pt_model_finish(t->m);
+			break;
+		}
+	} while (n == TOP_BATCH && (!budget_s || top_now() - start < budget_s));
+}
+
+/* Once a second: events/s, interrupt rates and BPF overhead. */
+static void sample_rates(struct top *t)
+{
+	const struct pt_model_stats *st = pt_model_stats(t->m);
+	double now = top_now(), dt = now - t->rate_at;
+	int fds[64];
+	size_t nfds;
+	unsigned long long ns;
+
+	if (t->rate_at && dt < 1.0)
+		return;
+	if (t->rate_at)
+		t->ev_rate = (st->events - t->ev_prev) / dt;
+	t->ev_prev = st->events;
+	if (t->src->live) {
+		top_irq_rates_sample(t->rates);
+		nfds = t->src->ops->prog_fds(t->src, fds, 64);
+		if (top_bpf_run_time(fds, nfds, &ns)) {
+			t->bpf_known = t->rate_at && t->bpf_prev <= ns;
+			if (t->bpf_known)
+				t->bpf_ns_per_s = (ns - t->bpf_prev) / dt;
+			t->bpf_prev = ns;
+		} else {
+			t->bpf_known = false;
+		}
+	}
+	t->rate_at = now;
+}
+
+/* ------------------------------------------------------------ terminal */
+
+static int start_curses(struct top *t)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (!newterm(NULL, stdout, stdin)) {
+		fprintf(stderr, "ptrace top: cannot use terminal type '%s'\n",
+			getenv("TERM") ? getenv("TERM") : "(unset)");
+		return PT_EXIT_FAIL;
+	}
+	curses_up = true;
+	atexit(restore_terminal);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	t->color = has_colors() && !(nc && *nc);
+	if (t->color) {
+		start_color();
+		use_default_colors();
+	}
+	top_ui_init(t);
+	refresh();
+	return 0;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	/* no SA_RESTART: a signal must wake the loop out of its wait */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * Redraw cost: load the whole log, then draw frames with a forced full
+ * repaint each time (the worst case: nothing can be skipped), moving the
+ * selection so the content changes too.
+ */
+static int bench(struct top *t)
+{
+	double c0, c1, load0 = cpu_seconds();
+	long n = t->bench_frames;
+	int ret;
+
+	feed(t, 0);
+	c0 = cpu_seconds();
+	ret = start_curses(t);
+	if (ret)
+		return ret;
+	for (long i = 0; i < n; i++) {
+		top_ui_key(t, i % 50 < 25 ? KEY_DOWN : KEY_UP);
+		clearok(curscr, TRUE);
+		top_ui_draw(t);
+	}
+	c1 = cpu_seconds();
+	restore_terminal();
+	fprintf(stderr,
+		"bench: devices=%zu findings=%zu events=%llu load_cpu_s=%.3f frames=%ld cpu_ms_per_frame=%.3f\n",
+		pt_model_device_count(t->m), pt_model_finding_count(t->m),
+		pt_model_stats(t->m)->events, c0 - load0, n,
+		(c1 - c0) * 1000 / n);
+	return PT_EXIT_OK;
+}
+
+static int run(struct top *t)
+{
+	int ret = start_curses(t);
+
+	if (ret)
+		return ret;
+	while (!t->quit && !top_quit_signal) {
+		int ch;
+
+		feed(t, 0.1);
+		sample_rates(t);
+		top_ui_draw(t);
+		timeout(wait_ms(t));
+		ch = getch();
+		if (ch != ERR)
+			top_ui_key(t, ch);
+	}
+	restore_terminal();
+	return PT_EXIT_OK;
+}
+
+static int open_source(struct top *t)
+{
+	char err[512];
+	int ret;
+
+	if (t->replay) {
+		t->src = top_replay_open(t->replay, err, sizeof(err));
+		if (!t->src) {
+			fprintf(stderr, "ptrace top: %s\n", err);
+			return PT_EXIT_USAGE;
+		}
+		return 0;
+	}
+	ret = top_live_open(&t->src, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "ptrace top: %s\n", err);
+	return ret;
+}
+
+static void top_free(struct top *t)
+{
+	top_ui_free(t);
+	top_source_close(t->src);
+	pt_model_free(t->m);
+	top_pci_names_free(t->names);
+	top_irq_rates_free(t->rates);
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct top t;
+	int ret;
+
+	memset(&t, 0, sizeof(t));
+	ret = parse_args(&t, argc, argv);
+	if (ret)
+		return ret < 0 ? PT_EXIT_OK : ret;
+	ret = open_source(&t);
+	if (ret)
+		return ret;
+	if (!isatty(STDOUT_FILENO)) {
+		fprintf(stderr,
+			"ptrace top: standard output is not a terminal.\n"
+			"For text output use 'ptrace dump LOG'; to save a trace use 'ptrace record'.\n");
+		top_source_close(t.src);
+		return PT_EXIT_USAGE;
+	}
+	t.m = pt_model_new();
+	t.names = top_pci_names_load();
+	t.rates = top_irq_rates_new();
+	if (!t.m || !t.rates) {
+		fprintf(stderr, "ptrace top: out of memory\n");
+		top_free(&t);
+		return PT_EXIT_FAIL;
+	}
+	if (t.src->hdr)
+		pt_model_set_dom0_mode(t.m, t.src->hdr->dom0_mode);
+	t.src_status = TOP_SRC_MORE;
+	if (t.bench_frames)
+		t.speed = 0;
+	install_signals();
+	ret = t.bench_frames ? bench(&t) : run(&t);
+	top_free(&t);
+	return ret;
+}
