@@ -1291,6 +1291,13 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 	}
 	if (fail_name && has_ret && ev->hdr.ret < 0)
 		hypercall_failed(m, ev, line, fail_name);
+	/* a call naming a guest's pirq concerns the device that pirq serves */
+	if (!d && a->pirq != PT_NONE && a->domid != PT_NONE) {
+		struct pirq_rec *p = pirq_find(m, pt_domid_norm(a->domid), a->pirq);
+
+		if (p)
+			d = dev_get(m, p->sbdf, false);
+	}
 	return d;
 }
 

@@ -121,14 +121,15 @@ char *pt_sbdf_format(__u32 sbdf, char *buf, size_t len)
 int pt_sbdf_parse(const char *s, __u32 *sbdf)
 {
 	unsigned int seg = 0, bus, dev, fn;
-	char tail;
+	const char *c = strchr(s, ':');
+	int used = -1;
 
-	if (sscanf(s, "%x:%x:%x.%x%c", &seg, &bus, &dev, &fn, &tail) != 4) {
-		seg = 0;
-		if (sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail) != 3)
-			return -1;
-	}
-	if (seg > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+	/* "SSSS:BB:DD.F" or "BB:DD.F"; the whole string must be consumed */
+	if (c && strchr(c + 1, ':'))
+		sscanf(s, "%4x:%2x:%2x.%1x%n", &seg, &bus, &dev, &fn, &used);
+	else
+		sscanf(s, "%2x:%2x.%1x%n", &bus, &dev, &fn, &used);
+	if (used < 0 || s[used] || dev > 0x1f || fn > 7)
 		return -1;
 	*sbdf = PT_SBDF(seg, bus, (dev << 3) | fn);
 	return 0;

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Every rule, replayed from scenario logs: each rule fires where the
+ * events prove it and stays silent on the clean twin of that scenario.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "pt_model.h"
+
+#define LOGS "tests/logs/"
+
+struct expectation {
+	const char *log;
+	const char *rule;
+	int count;		/* findings of that rule with status "bug" */
+	int incomplete;		/* findings of that rule with status "incomplete" */
+	int total;		/* all findings in the log */
+};
+
+static const struct expectation cases[] = {
+	{ "pv-guest-destroy.jsonl", "reset-before-unbind", 1, 0, 1 },
+	{ "pv-guest-clean.jsonl", "reset-before-unbind", 0, 0, 0 },
+	{ "pv-assignable-add.jsonl", "reset-before-unbind", 0, 0, 0 },
+	{ "lost-window.jsonl", "reset-before-unbind", 0, 1, 1 },
+	{ "pvh-reset-not-reported.jsonl", "reset-not-reported", 1, 0, 1 },
+	{ "pvh-reset-reported.jsonl", "reset-not-reported", 0, 0, 0 },
+	{ "pvh-gsi-not-registered.jsonl", "gsi-not-registered", 1, 0, 2 },
+	{ "pvh-gsi-registered.jsonl", "gsi-not-registered", 0, 0, 0 },
+	{ "irq-as-gsi.jsonl", "irq-as-gsi", 1, 0, 1 },
+	{ "pvh-gsi-registered.jsonl", "irq-as-gsi", 0, 0, 0 },
+	{ "maskall-assign.jsonl", "maskall-left-set", 1, 0, 2 },
+	{ "pv-guest-clean.jsonl", "maskall-left-set", 0, 0, 0 },
+	{ "msix-maskall-no-map.jsonl", "msix-maskall-no-map", 1, 0, 1 },
+	{ "msix-maskall-mapped.jsonl", "msix-maskall-no-map", 0, 0, 0 },
+	{ "evtchn-reuse-race.jsonl", "evtchn-reuse-race", 1, 0, 1 },
+	{ "pv-assignable-add.jsonl", "evtchn-reuse-race", 0, 0, 0 },
+	{ "pirq-after-domain-gone.jsonl", "pirq-after-domain-gone", 1, 0, 1 },
+	{ "pv-guest-clean.jsonl", "pirq-after-domain-gone", 0, 0, 0 },
+	{ "hypercall-failed.jsonl", "hypercall-failed", 4, 0, 4 },
+	{ "pvh-gsi-registered.jsonl", "hypercall-failed", 0, 0, 0 },
+	{ "deassign-before-unmap.jsonl", "deassign-before-unmap", 1, 0, 1 },
+	{ "pv-guest-clean.jsonl", "deassign-before-unmap", 0, 0, 0 },
+	{ "pciback-probe-einval.jsonl", "kernel-call-failed", 1, 0, 1 },
+	{ "pv-guest-clean.jsonl", "kernel-call-failed", 0, 0, 0 },
+};
+
+static struct pt_model *replay(const char *log)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_replay res;
+	char path[256], err[600];
+	int ret;
+
+	snprintf(path, sizeof(path), LOGS "%s", log);
+	ret = pt_replay_file(path, m, NULL, NULL, &res, err, sizeof(err));
+	if (ret)
+		print_error("%s\n", err);
+	assert_int_equal(ret, 0);
+	return m;
+}
+
+static void test_case(void **state)
+{
+	const struct expectation *e = *state;
+	const struct pt_rule *rule = pt_rule_find(e->rule);
+	struct pt_model *m;
+	int bug = 0, inc = 0;
+
+	assert_non_null(rule);
+	m = replay(e->log);
+	for (size_t i = 0; i < pt_model_finding_count(m); i++) {
+		const struct pt_finding *f = pt_model_finding(m, i);
+
+		if (f->rule != rule)
+			continue;
+		if (f->status == PT_FINDING_BUG)
+			bug++;
+		else
+			inc++;
+		/* a finding always carries the events that prove it */
+		assert_true(f->nproof > 0);
+		assert_true(f->proof[0].line > 1);
+	}
+	assert_int_equal(bug, e->count);
+	assert_int_equal(inc, e->incomplete);
+	assert_int_equal(pt_model_finding_count(m), e->total);
+	pt_model_free(m);
+}
+
+/* Every rule of the table has a log where it fires and one where it must not. */
+static void test_every_rule_covered(void **state)
+{
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+
+	for (size_t r = 0; r < pt_rule_count(); r++) {
+		const char *name = pt_rule_at(r)->name;
+		bool fires = false, clean = false;
+
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(cases[i].rule, name))
+				continue;
+			fires |= cases[i].count + cases[i].incomplete > 0;
+			clean |= cases[i].count + cases[i].incomplete == 0;
+		}
+		if (!fires || !clean)
+			print_error("rule %s lacks a %s log\n", name,
+				    fires ? "clean" : "firing");
+		assert_true(fires && clean);
+	}
+}
+
+/* The proof of reset-before-unbind: the guest's bindings, then the reset. */
+static void test_reset_before_unbind_proof(void **state)
+{
+	struct pt_model *m = replay("pv-guest-destroy.jsonl");
+	const struct pt_finding *f = pt_model_finding(m, 0);
+
+	assert_string_equal(f->rule->code, "PT001");
+	assert_int_equal(f->domid, 1);
+	assert_int_equal(f->nproof, 4);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(f->proof[i].ev.hdr.type, PT_EV_PIRQ);
+		assert_int_equal(f->proof[i].ev.pirq.domid, 1);
+	}
+	assert_int_equal(f->proof[3].ev.hdr.type, PT_EV_PCI_RESET);
+	assert_true(f->proof[3].line > f->proof[2].line);
+	assert_non_null(strstr(f->msg, "55,54,53"));
+	pt_model_free(m);
+}
+
+/* The follow-up window: a notification arriving late does not count. */
+static void test_window(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_replay res;
+	char err[600];
+
+	/* pvh-reset-reported has its Xen notification 3 s after a reset */
+	pt_model_set_window(m, 5000000000ull);
+	assert_int_equal(pt_replay_file(LOGS "pvh-reset-reported.jsonl", m, NULL,
+					NULL, &res, err, sizeof(err)), 0);
+	assert_int_equal(pt_model_finding_count(m), 0);
+	pt_model_free(m);
+}
+
+static void test_rule_lookup(void **state)
+{
+	assert_ptr_equal(pt_rule_find("PT001"), pt_rule_find("reset-before-unbind"));
+	assert_ptr_equal(pt_rule_find("pt001"), pt_rule_find("PT001"));
+	assert_null(pt_rule_find("no-such-rule"));
+	for (size_t i = 0; i < pt_rule_count(); i++) {
+		const struct pt_rule *r = pt_rule_at(i);
+
+		assert_int_equal(strlen(r->code), 5);
+		assert_ptr_equal(pt_rule_find(r->code), r);
+	}
+}
+
+int main(void)
+{
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	struct CMUnitTest tests[64];
+	char names[64][96];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[k], sizeof(names[k]), "%s: %s=%d", cases[i].log,
+			 cases[i].rule, cases[i].count + cases[i].incomplete);
+		tests[k] = (struct CMUnitTest){ names[k], test_case, NULL, NULL,
+						(void *)&cases[i] };
+		k++;
+	}
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_every_rule_covered);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_reset_before_unbind_proof);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_window);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_rule_lookup);
+	return _cmocka_run_group_tests("rules", tests, k, NULL, NULL);
+}

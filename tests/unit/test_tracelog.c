@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The trace log reader and writer: round trips and every kind of bad input. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "pt_log.h"
+#include "pt_names.h"
+#include "pt_xenhc.h"
+
+#define BAD "tests/data/bad/"
+
+static void expect_open_error(const char *path, const char *needle)
+{
+	char err[600] = "";
+	struct pt_log_reader *r = pt_log_open(path, err, sizeof(err));
+
+	assert_null(r);
+	if (!strstr(err, needle))
+		print_error("message '%s' lacks '%s'\n", err, needle);
+	assert_non_null(strstr(err, needle));
+	/* the message names the file */
+	assert_non_null(strstr(err, path));
+}
+
+static void test_bad_headers(void **state)
+{
+	expect_open_error(BAD "future-major.jsonl", "schema version 2.0 is not supported");
+	expect_open_error(BAD "not-json.jsonl", ":1: not JSON");
+	expect_open_error(BAD "empty.jsonl", "empty file");
+	expect_open_error(BAD "not-a-log.jsonl", "not a ptrace trace log");
+	expect_open_error("tests/data/bad/no-such-file.jsonl", "No such file");
+}
+
+/* Read to the first error; return the error code and copy its message. */
+static int read_all(const char *path, int *events, char *msg, size_t len)
+{
+	char err[600];
+	struct pt_log_reader *r = pt_log_open(path, err, sizeof(err));
+	struct pt_event ev;
+	unsigned long line;
+	int ret;
+
+	assert_non_null(r);
+	*events = 0;
+	while ((ret = pt_log_next(r, &ev, &line)) == PT_LOG_OK)
+		(*events)++;
+	snprintf(msg, len, "%s", ret < 0 ? pt_log_error(r) : "");
+	if (ret == PT_LOG_EOF && pt_log_truncated(r))
+		ret = 100;
+	pt_log_close(r);
+	return ret;
+}
+
+static void test_bad_records(void **state)
+{
+	char msg[600];
+	int n;
+
+	assert_int_equal(read_all(BAD "unknown-type.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(msg, "unknown-type.jsonl:3: unknown event type \"warp_drive\""));
+
+	assert_int_equal(read_all(BAD "wrong-field.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_non_null(strstr(msg, ":3: \"pirq\" must be an integer"));
+
+	/* a broken line that is not the last one is an error, not a truncation */
+	assert_int_equal(read_all(BAD "bad-middle.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_EJSON);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(msg, "bad-middle.jsonl:3: not JSON"));
+}
+
+/* A killed recorder: every whole event kept; unknown fields ignored. */
+static void test_truncated_and_forward_compatible(void **state)
+{
+	char msg[600];
+	int n;
+
+	assert_int_equal(read_all(BAD "truncated-forward.jsonl", &n, msg, sizeof(msg)), 100);
+	assert_int_equal(n, 2);
+}
+
+static struct pt_event base(unsigned int type, unsigned int kind)
+{
+	struct pt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.ts_ns = 123456789012ull;
+	ev.hdr.cpu = 1;
+	ev.hdr.pid = 4242;
+	memcpy(ev.hdr.comm, "xl", 3);
+	ev.hdr.sbdf = PT_SBDF(0, 3, 0x10);
+	ev.hdr.type = type;
+	ev.hdr.kind = kind;
+	return ev;
+}
+
+/* Everything the writer writes, the reader reads back identically. */
+static void test_round_trip(void **state)
+{
+	char path[] = "/tmp/pt-roundtrip-XXXXXX";
+	struct pt_event evs[10], got;
+	struct pt_log_header hdr;
+	struct pt_log_writer *w;
+	struct pt_log_reader *r;
+	struct pt_probe_status probe = {
+		"pirq-msi", "xen_bind_pirq_msi_to_irq", "kprobe", "", PT_PROBE_ATTACHED, true,
+	};
+	unsigned long line;
+	char err[600];
+	struct stat st;
+	int fd = mkstemp(path), n = 0;
+
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	evs[n] = base(PT_EV_PCIBACK, PT_PCIBACK_PUT);
+	evs[n++].pciback.domid = 7;
+	evs[n] = base(PT_EV_PCI_RESET, PT_RESET_FLR);
+	evs[n].hdr.flags = PT_EVF_HAS_RET;
+	evs[n++].hdr.ret = -25;
+	evs[n] = base(PT_EV_GSI, PT_GSI_ACPI);
+	evs[n].gsi = (struct pt_ev_gsi){ 22, 0, 1, 22 };
+	n++;
+	evs[n] = base(PT_EV_PIRQ, PT_PIRQ_BIND_MSI);
+	evs[n++].pirq = (struct pt_ev_pirq){ PT_NONE, 55, 47, 1, 0, 3 };
+	evs[n] = base(PT_EV_EVTCHN, PT_EVTCHN_BIND);
+	evs[n++].evtchn = (struct pt_ev_evtchn){ 12, 47, 55, 1 };
+	evs[n] = base(PT_EV_MSI, PT_MSI_ENABLE);
+	evs[n].msi.msix = 1;
+	evs[n++].msi.nvec = 3;
+	evs[n] = base(PT_EV_MSIX_CTRL, 0);
+	evs[n++].msix_ctrl = (struct pt_ev_msix_ctrl){ 0xc002, 0x0002, 1, 1, PT_VIEW_PCIBACK, 0, 1 };
+	evs[n] = base(PT_EV_VECTOR_MASK, 0);
+	evs[n++].vmask = (struct pt_ev_vector_mask){ 2, 49, 53, 1, PT_VIEW_TABLE };
+	evs[n] = base(PT_EV_HYPERCALL, 0);
+	evs[n].hdr.sbdf = PT_SBDF_NONE;
+	evs[n].hdr.flags = PT_EVF_HAS_RET;
+	evs[n].hc.op = 33;
+	evs[n].hc.cmd = 13;	/* map_pirq */
+	pt_hc_args_clear(&evs[n].hc.args);
+	evs[n].hc.args.domid = 1;
+	evs[n].hc.args.map_type = 1;
+	evs[n].hc.args.index = 28;
+	evs[n].hc.args.pirq = -1;
+	assert_int_equal(pt_hc_encode(&evs[n].hc, 0x15), 0);
+	assert_int_equal(pt_hc_decode(&evs[n].hc), 0);
+	n++;
+	evs[n] = base(PT_EV_LOST, 0);
+	evs[n].hdr.sbdf = PT_SBDF_NONE;
+	evs[n++].lost = (struct pt_ev_lost){ 5000000000ull, 1, 0, 77 };
+
+	pt_log_header_init(&hdr);
+	snprintf(hdr.kernel, sizeof(hdr.kernel), "6.1.0-test");
+	snprintf(hdr.dom0_mode, sizeof(hdr.dom0_mode), "pv");
+	snprintf(hdr.xen_version, sizeof(hdr.xen_version), "4.17.5");
+	hdr.probes = &probe;
+	hdr.nprobes = 1;
+	w = pt_log_create(path, &hdr, err, sizeof(err));
+	assert_non_null(w);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(pt_log_write(w, &evs[i]), 0);
+	assert_int_equal(pt_log_finish(w, 5000000000ull), 0);
+
+	/* private: the log holds what the toolstack did */
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	r = pt_log_open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_string_equal(pt_log_header(r)->dom0_mode, "pv");
+	assert_string_equal(pt_log_header(r)->kernel, "6.1.0-test");
+	assert_int_equal(pt_log_header(r)->nprobes, 1);
+	assert_string_equal(pt_log_header(r)->probes[0].func, "xen_bind_pirq_msi_to_irq");
+	assert_true(pt_log_header(r)->probes[0].required);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(pt_log_next(r, &got, &line), PT_LOG_OK);
+		assert_int_equal(line, i + 2);
+		/* raw bytes round-trip too, so the whole struct compares */
+		if (memcmp(&got, &evs[i], sizeof(got))) {
+			char a[200], b[200];
+
+			pt_event_format(&got, a, sizeof(a));
+			pt_event_format(&evs[i], b, sizeof(b));
+			print_error("event %d differs:\n got  %s\n want %s\n", i, a, b);
+		}
+		assert_memory_equal(&got, &evs[i], sizeof(got));
+	}
+	assert_int_equal(pt_log_next(r, &got, &line), PT_LOG_EOF);
+	assert_true(pt_log_complete(r));
+	assert_false(pt_log_truncated(r));
+	pt_log_close(r);
+	unlink(path);
+}
+
+/* The log is never written through a symlink someone planted. */
+static void test_no_symlink_follow(void **state)
+{
+	char dir[] = "/tmp/pt-link-XXXXXX", link[64], target[64], err[600];
+	struct pt_log_header hdr;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(link, sizeof(link), "%s/log", dir);
+	snprintf(target, sizeof(target), "%s/target", dir);
+	assert_int_equal(symlink(target, link), 0);
+	pt_log_header_init(&hdr);
+	assert_null(pt_log_create(link, &hdr, err, sizeof(err)));
+	assert_true(access(target, F_OK) != 0);
+	unlink(link);
+	rmdir(dir);
+}
+
+static void test_sbdf(void **state)
+{
+	char b[PT_SBDF_STRLEN];
+	__u32 s;
+
+	assert_int_equal(pt_sbdf_parse("0000:03:00.1", &s), 0);
+	assert_int_equal(s, PT_SBDF(0, 3, 1));
+	assert_string_equal(pt_sbdf_format(s, b, sizeof(b)), "0000:03:00.1");
+	assert_int_equal(pt_sbdf_parse("10:1f.7", &s), 0);
+	assert_string_equal(pt_sbdf_format(s, b, sizeof(b)), "0000:10:1f.7");
+	assert_int_equal(pt_sbdf_parse("0001:00:20.0", &s), -1);
+	assert_int_equal(pt_sbdf_parse("03:00", &s), -1);
+	assert_int_equal(pt_sbdf_parse("0000:03:00.0x", &s), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_headers),
+		cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_truncated_and_forward_compatible),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_no_symlink_follow),
+		cmocka_unit_test(test_sbdf),
+	};
+
+	return cmocka_run_group_tests_name("tracelog", tests, NULL, NULL);
+}
