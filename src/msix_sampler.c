@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * MSI-X table sampler.  The table's BAR and offset come from the MSI-X
+ * capability in config space; the table is then mapped read-only from
+ * the sysfs resource file (memory BARs cannot be read(2) there) or, for
+ * an I/O BAR, read with pread.  Nothing is ever written to the device.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "msix_sampler.h"
+#include "pt_names.h"
+#include "pt_pcicfg.h"
+
+#define SYSFS_PCI	"/sys/bus/pci/devices"
+#define PCIBACK_DIR	"/sys/bus/pci/drivers/pciback"
+#define MAX_DEVS	64
+
+struct dev {
+	__u32 sbdf;
+	bool sticky;		/* named by the user, kept while absent */
+	bool seen;		/* present in this pass */
+	bool failed;		/* cannot be sampled; said so once */
+	int res_fd;
+	volatile __u8 *map;	/* mapping of the table's pages */
+	size_t map_len;
+	size_t tbl_off;		/* table offset within map, or in file for pread */
+	bool use_pread;
+	unsigned int nent;
+	int ctrl;		/* last Message Control, -1 before the first */
+	__u8 *masked;		/* last mask bit per entry, 0xff unknown */
+};
+
+struct pt_msix_sampler {
+	struct dev devs[MAX_DEVS];
+	size_t ndevs;
+	bool pciback;
+};
+
+static void dev_close(struct dev *d)
+{
+	if (d->map)
+		munmap((void *)d->map, d->map_len);
+	if (d->res_fd >= 0)
+		close(d->res_fd);
+	free(d->masked);
+	d->map = NULL;
+	d->masked = NULL;
+	d->res_fd = -1;
+}
+
+static struct dev *dev_add(struct pt_msix_sampler *s, __u32 sbdf, bool sticky)
+{
+	for (size_t i = 0; i < s->ndevs; i++)
+		if (s->devs[i].sbdf == sbdf)
+			return &s->devs[i];
+	if (s->ndevs == MAX_DEVS)
+		return NULL;
+	struct dev *d = &s->devs[s->ndevs++];
+
+	memset(d, 0, sizeof(*d));
+	d->sbdf = sbdf;
+	d->sticky = sticky;
+	d->res_fd = -1;
+	d->ctrl = -1;
+	return d;
+}
+
+struct pt_msix_sampler *pt_msix_sampler_new(const __u32 *sbdfs, size_t n,
+					    bool pciback)
+{
+	struct pt_msix_sampler *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->pciback = pciback;
+	for (size_t i = 0; i < n; i++)
+		dev_add(s, sbdfs[i], true);
+	return s;
+}
+
+static int read_config(__u32 sbdf, __u8 *cfg, size_t len)
+{
+	char path[96], b[PT_SBDF_STRLEN];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), SYSFS_PCI "/%s/config",
+		 pt_sbdf_format(sbdf, b, sizeof(b)));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, cfg, len, 0);
+	close(fd);
+	return n < 0 ? -errno : (int)n;
+}
+
+/* Map (or prepare to pread) the table; 0 or -errno. */
+static int dev_open(struct dev *d, const struct pt_msix_cap *cap)
+{
+	char path[112], b[PT_SBDF_STRLEN];
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)cap->table_size * PT_MSIX_ENTRY_SIZE;
+	off_t start = cap->table_offset & ~((off_t)pg - 1);
+	void *m;
+
+	snprintf(path, sizeof(path), SYSFS_PCI "/%s/resource%u",
+		 pt_sbdf_format(d->sbdf, b, sizeof(b)), cap->table_bir);
+	d->res_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (d->res_fd < 0)
+		return -errno;
+	d->nent = cap->table_size;
+	d->masked = malloc(d->nent);
+	if (!d->masked)
+		return -ENOMEM;
+	memset(d->masked, 0xff, d->nent);
+	d->map_len = (cap->table_offset - start) + len;
+	m = mmap(NULL, d->map_len, PROT_READ, MAP_SHARED, d->res_fd, start);
+	if (m != MAP_FAILED) {
+		d->map = m;
+		d->tbl_off = cap->table_offset - start;
+		return 0;
+	}
+	/* I/O BARs are readable with pread instead */
+	d->use_pread = true;
+	d->tbl_off = cap->table_offset;
+	return 0;
+}
+
+static __u32 read_vctrl(struct dev *d, unsigned int i, int *err)
+{
+	size_t off = d->tbl_off + (size_t)i * PT_MSIX_ENTRY_SIZE + 12;
+	__u32 v;
+
+	*err = 0;
+	if (!d->use_pread)
+		return *(volatile __u32 *)(d->map + off);
+	if (pread(d->res_fd, &v, sizeof(v), off) != sizeof(v))
+		*err = errno ? -errno : -EIO;
+	return v;
+}
+
+static void ev_init(struct pt_event *ev, __u32 sbdf, __u16 type)
+{
+	struct timespec ts;
+
+	memset(ev, 0, sizeof(*ev));
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ev->hdr.ts_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	ev->hdr.cpu = sched_getcpu();
+	ev->hdr.pid = getpid();
+	snprintf(ev->hdr.comm, sizeof(ev->hdr.comm), "ptrace");
+	ev->hdr.sbdf = sbdf;
+	ev->hdr.type = type;
+}
+
+static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
+{
+	__u8 cfg[PT_PCICFG_LEN];
+	struct pt_msix_cap cap;
+	struct pt_event ev;
+	char b[PT_SBDF_STRLEN];
+	int n, err, out = 0;
+
+	n = read_config(d->sbdf, cfg, sizeof(cfg));
+	if (n < 0)
+		return n;
+	err = pt_pcicfg_msix(cfg, n, &cap);
+	if (err)
+		return err;
+	if (d->res_fd < 0 && !d->failed) {
+		err = dev_open(d, &cap);
+		if (err) {
+			fprintf(stderr, "ptrace: MSI-X table of %s (BAR %u) not sampled: "
+				"resource%u: %s\n", pt_sbdf_format(d->sbdf, b, sizeof(b)),
+				cap.table_bir, cap.table_bir, strerror(-err));
+			d->failed = true;
+			dev_close(d);
+		}
+	}
+	if (d->ctrl != cap.ctrl) {
+		ev_init(&ev, d->sbdf, PT_EV_MSIX_CTRL);
+		ev.msix_ctrl.value = cap.ctrl;
+		ev.msix_ctrl.old = d->ctrl < 0 ? 0 : d->ctrl;
+		ev.msix_ctrl.enable = cap.enabled;
+		ev.msix_ctrl.maskall = cap.maskall;
+		ev.msix_ctrl.view = PT_VIEW_TABLE;
+		ev.msix_ctrl.domid = PT_NONE;
+		emit(&ev, arg);
+		out++;
+		d->ctrl = cap.ctrl;
+	}
+	if (d->failed || d->res_fd < 0)
+		return out;
+	for (unsigned int i = 0; i < d->nent; i++) {
+		__u32 v = read_vctrl(d, i, &err);
+		__u8 m = v & 1;
+
+		if (err) {
+			fprintf(stderr, "ptrace: MSI-X table of %s unreadable: %s\n",
+				pt_sbdf_format(d->sbdf, b, sizeof(b)), strerror(-err));
+			d->failed = true;
+			return out;
+		}
+		/* all ones: the device fell off the bus or is in reset */
+		if (v == 0xffffffffu || d->masked[i] == m)
+			continue;
+		d->masked[i] = m;
+		ev_init(&ev, d->sbdf, PT_EV_VECTOR_MASK);
+		ev.vmask.entry = i;
+		ev.vmask.irq = PT_NONE;
+		ev.vmask.pirq = PT_NONE;
+		ev.vmask.masked = m;
+		ev.vmask.view = PT_VIEW_TABLE;
+		emit(&ev, arg);
+		out++;
+	}
+	return out;
+}
+
+static void scan_pciback(struct pt_msix_sampler *s)
+{
+	DIR *dir = opendir(PCIBACK_DIR);
+	struct dirent *de;
+	__u32 sbdf;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (pt_sbdf_parse(de->d_name, &sbdf))
+			continue;
+		struct dev *d = dev_add(s, sbdf, false);
+
+		if (d)
+			d->seen = true;
+	}
+	closedir(dir);
+}
+
+int pt_msix_sampler_run(struct pt_msix_sampler *s, pt_msix_emit_fn emit,
+			void *arg)
+{
+	int total = 0;
+
+	for (size_t i = 0; i < s->ndevs; i++)
+		s->devs[i].seen = s->devs[i].sticky;
+	if (s->pciback)
+		scan_pciback(s);
+	for (size_t i = 0; i < s->ndevs; i++) {
+		struct dev *d = &s->devs[i];
+		int n;
+
+		if (!d->seen) {
+			/* left pciback: forget it, state restarts if it returns */
+			dev_close(d);
+			*d = s->devs[--s->ndevs];
+			i--;
+			continue;
+		}
+		n = dev_sample(d, emit, arg);
+		if (n > 0)
+			total += n;
+	}
+	return total;
+}
+
+size_t pt_msix_sampler_devices(const struct pt_msix_sampler *s,
+			       size_t *failed)
+{
+	size_t ok = 0, bad = 0;
+
+	for (size_t i = 0; i < s->ndevs; i++) {
+		if (s->devs[i].failed)
+			bad++;
+		else if (s->devs[i].res_fd >= 0)
+			ok++;
+	}
+	if (failed)
+		*failed = bad;
+	return ok;
+}
+
+void pt_msix_sampler_free(struct pt_msix_sampler *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->ndevs; i++)
+		dev_close(&s->devs[i]);
+	free(s);
+}

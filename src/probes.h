@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The probe table: every kernel hook the recorder knows, one row each,
+ * and the planner that decides per row what this kernel can attach.
+ * docs/probes.md describes the rows.
+ */
+#ifndef PT_PROBES_H
+#define PT_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "pt_log.h"
+
+struct btf;
+struct bpf_link;
+
+#define PT_PROBE_MAX_ALTS	3
+
+enum pt_module {
+	PT_MOD_VMLINUX = 0,
+	PT_MOD_PCIBACK,		/* xen_pciback */
+	PT_MOD_PRIVCMD,		/* xen_privcmd */
+};
+
+/* Attach kinds, tried in this order when a row allows them. */
+enum pt_attach {
+	PT_ATTACH_NONE = 0,
+	PT_ATTACH_FENTRY = 1 << 0,	/* fentry (+ fexit) */
+	PT_ATTACH_KPROBE = 1 << 1,	/* kprobe (+ kretprobe) */
+};
+
+/* One kernel function a row may use; prog names the BPF programs. */
+struct pt_probe_alt {
+	const char *func;	/* name in the source; .isra/.constprop ok */
+	const char *prog;	/* fe_<prog>/fx_<prog>, kp_<prog>/kr_<prog> */
+};
+
+struct pt_probe_def {
+	const char *name;
+	enum pt_module module;
+	struct pt_probe_alt alt[PT_PROBE_MAX_ALTS];	/* in order of preference */
+	unsigned int attach;	/* enum pt_attach bits, fentry preferred */
+	bool exit;		/* has a return hook (fexit/kretprobe) */
+	bool required;		/* --strict fails without it */
+	bool xen;		/* exists only in a Xen-enabled kernel */
+	const char *events;	/* what it feeds */
+	const char *kernels;	/* where the function exists */
+	const char *if_missing;	/* consequence, one line */
+};
+
+extern const struct pt_probe_def pt_probe_table[];
+extern const size_t pt_probe_count;
+
+const char *pt_module_name(enum pt_module m);
+
+/* What the running kernel offers, found once. */
+struct pt_env {
+	bool root;
+	bool btf;		/* /sys/kernel/btf/vmlinux */
+	bool kprobes;		/* kprobe PMU present (CONFIG_KPROBES) */
+	bool fentry;		/* a tracing program loads */
+	int fentry_err;		/* errno of the fentry probe load */
+	bool xen;		/* running on Xen */
+	bool xen_dom0;		/* ... as the control domain */
+	bool symbols;		/* a function list could be read */
+	const char *symsrc;	/* available_filter_functions or kallsyms */
+	bool mod_loaded[3];	/* by enum pt_module */
+	bool mod_btf[3];
+	char kernel[128];
+	char xen_version[32];
+	char dom0_mode[8];
+	/* signature variants, from BTF (see bpf/collect.bpf.c) */
+	bool init_device_psdev;
+	bool startup_pirq_info;
+	bool unbind_info;
+	/* sorted function names (private to probes.c) */
+	char **syms;
+	size_t nsyms;
+	struct btf *vmlinux_btf;
+	struct btf *mod_btfs[3];
+};
+
+int pt_env_probe(struct pt_env *env);
+void pt_env_free(struct pt_env *env);
+
+/* Decision for one row. */
+struct pt_probe_plan {
+	const struct pt_probe_def *def;
+	int alt;			/* chosen alternative, -1 none */
+	enum pt_attach kind;		/* chosen kind */
+	char func[128];			/* symbol used (may be .isra) */
+	enum pt_probe_state state;
+	char reason[160];
+	struct bpf_link *link[2];	/* entry, exit */
+};
+
+struct collect_bpf;
+
+/*
+ * Choose, per row, function and attach kind for this kernel.  plans has
+ * pt_probe_count entries.  Never fails: rows that cannot work are
+ * PT_PROBE_MISSING with a reason.
+ */
+void pt_probes_plan(const struct pt_env *env, struct pt_probe_plan *plans);
+
+enum pt_load_mode {
+	PT_LOAD_PLAN = 0,	/* the planned variant of each row */
+	PT_LOAD_ALL_KPROBES,	/* every kprobe program: verifier coverage */
+};
+
+/*
+ * Open and load the collectors for the plan.  A row whose program the
+ * kernel refuses falls back (fentry -> kprobe), then is marked FAILED;
+ * the others still load.  Returns the skeleton or NULL (err set).
+ */
+struct collect_bpf *pt_probes_load(const struct pt_env *env,
+				   struct pt_probe_plan *plans,
+				   enum pt_load_mode mode, size_t ringbuf,
+				   int *err, char *msg, size_t msglen);
+
+/* Attach every loaded row; failures only mark the row. */
+void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans);
+void pt_probes_detach(struct pt_probe_plan *plans);
+
+/* Counts by state; required_missing counts required rows not attached. */
+void pt_probes_count(const struct pt_probe_plan *plans, size_t *attached,
+		     size_t *missing, size_t *required_missing);
+
+/* Copy into a log header (allocates hdr->probes). */
+int pt_probes_to_header(const struct pt_probe_plan *plans,
+			struct pt_log_header *hdr);
+
+/* Human report on f: one line per row. */
+void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded);
+
+const char *pt_attach_name(enum pt_attach kind, bool exit);
+const char *pt_probe_state_name(enum pt_probe_state s);
+
+/* libbpf messages: quiet unless verbose. */
+void pt_libbpf_verbose(bool on);
+
+#endif /* PT_PROBES_H */

@@ -1,0 +1,658 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ptrace record: load the collectors, attach what this kernel allows,
+ * and write every event into a trace log until the duration ends or
+ * SIGINT/SIGTERM.  ptrace probes: the same planning, without tracing.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "msix_sampler.h"
+#include "probes.h"
+#include "pt_log.h"
+#include "pt_names.h"
+#include "../bpf/collect.h"
+#include "collect.skel.h"
+
+#define MAX_FILTER	64
+#define LOST_PERIOD_NS	1000000000ull
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	stop_requested = 1;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+struct recorder {
+	struct pt_log_writer *w;
+	__u32 filter[MAX_FILTER];
+	size_t nfilter;
+	int lost_fd;
+	int ncpus;
+	__u64 *lost_prev;	/* per CPU, as last read */
+	__u64 *lost_buf;
+	__u64 lost_since;	/* end of the last loss window */
+	unsigned long long lost_total;
+	unsigned long long written;
+	unsigned long long filtered;
+	int write_err;
+};
+
+static bool wanted(const struct recorder *r, __u32 sbdf)
+{
+	/* irq-only events pass: the model joins them to devices later */
+	if (!r->nfilter || sbdf == PT_SBDF_NONE)
+		return true;
+	for (size_t i = 0; i < r->nfilter; i++)
+		if (r->filter[i] == sbdf)
+			return true;
+	return false;
+}
+
+static void write_event(struct recorder *r, const struct pt_event *ev)
+{
+	if (!wanted(r, ev->hdr.sbdf)) {
+		r->filtered++;
+		return;
+	}
+	if (pt_log_write(r->w, ev)) {
+		if (!r->write_err)
+			r->write_err = errno ? errno : EIO;
+		return;
+	}
+	r->written++;
+}
+
+static int on_ring_event(void *ctx, void *data, size_t len)
+{
+	struct pt_event ev;
+
+	if (len < sizeof(ev))
+		return 0;
+	/* the ring buffer slot is not aligned for every consumer: copy */
+	memcpy(&ev, data, sizeof(ev));
+	write_event(ctx, &ev);
+	return 0;
+}
+
+static void on_sample_event(const struct pt_event *ev, void *arg)
+{
+	write_event(arg, ev);
+}
+
+/*
+ * Turn the per-CPU drop counters into exact lost records: one per CPU
+ * that dropped anything since the last read.
+ */
+static void flush_lost(struct recorder *r)
+{
+	__u32 zero = 0;
+	__u64 now = now_ns();
+
+	if (bpf_map_lookup_elem(r->lost_fd, &zero, r->lost_buf))
+		return;
+	for (int cpu = 0; cpu < r->ncpus; cpu++) {
+		__u64 d = r->lost_buf[cpu] - r->lost_prev[cpu];
+		struct pt_event ev;
+
+		if (!d)
+			continue;
+		r->lost_prev[cpu] = r->lost_buf[cpu];
+		r->lost_total += d;
+		memset(&ev, 0, sizeof(ev));
+		ev.hdr.ts_ns = now;
+		ev.hdr.cpu = cpu;
+		ev.hdr.pid = getpid();
+		snprintf(ev.hdr.comm, sizeof(ev.hdr.comm), "ptrace");
+		ev.hdr.sbdf = PT_SBDF_NONE;
+		ev.hdr.type = PT_EV_LOST;
+		ev.lost.count = d;
+		ev.lost.lost_cpu = cpu;
+		ev.lost.since_ns = r->lost_since;
+		/* never filtered: a loss concerns every device */
+		if (pt_log_write(r->w, &ev) && !r->write_err)
+			r->write_err = errno ? errno : EIO;
+	}
+	r->lost_since = now;
+}
+
+static int parse_devices(const char *arg, __u32 *out, size_t *n)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == MAX_FILTER || pt_sbdf_parse(tok, &out[*n])) {
+			err = -EINVAL;
+			break;
+		}
+		(*n)++;
+	}
+	free(copy);
+	return err;
+}
+
+static void env_summary(FILE *f, const struct pt_env *env)
+{
+	fprintf(f, "ptrace: kernel %s, %s%s%s%s, BTF %s, kprobes %s, fentry %s%s%s\n",
+		env->kernel,
+		env->xen ? "Xen " : "no Xen",
+		env->xen ? env->xen_version : "",
+		env->xen ? (env->xen_dom0 ? " dom0 " : " domU ") : "",
+		env->xen ? env->dom0_mode : "",
+		env->btf ? "yes" : "no", env->kprobes ? "yes" : "no",
+		env->fentry ? "yes" : "no",
+		env->fentry ? "" : ": ",
+		env->fentry ? "" : strerror(env->fentry_err));
+}
+
+static void header_fill(struct pt_log_header *hdr, const struct pt_env *env,
+			__u64 start_ns)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	pt_log_header_init(hdr);
+	snprintf(hdr->kernel, sizeof(hdr->kernel), "%s", env->kernel);
+	gethostname(hdr->host, sizeof(hdr->host) - 1);
+	gmtime_r(&t, &tm);
+	strftime(hdr->start_time, sizeof(hdr->start_time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hdr->start_ns = start_ns;
+	snprintf(hdr->xen_version, sizeof(hdr->xen_version), "%s", env->xen_version);
+	snprintf(hdr->dom0_mode, sizeof(hdr->dom0_mode), "%s", env->dom0_mode);
+}
+
+/* The sampler is not a kernel probe, but the header says whether it ran. */
+static int header_add_sampler(struct pt_log_header *hdr, int period_ms)
+{
+	struct pt_probe_status *p = realloc(hdr->probes,
+					    (hdr->nprobes + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	hdr->probes = p;
+	p = &hdr->probes[hdr->nprobes++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "msix_table_sampler");
+	snprintf(p->func, sizeof(p->func), "sysfs resource, every %d ms", period_ms);
+	snprintf(p->attach, sizeof(p->attach), period_ms > 0 ? "sampler" : "");
+	p->state = period_ms > 0 ? PT_PROBE_ATTACHED : PT_PROBE_DISABLED;
+	if (period_ms <= 0)
+		snprintf(p->reason, sizeof(p->reason), "off (--sample-msix MS)");
+	return 0;
+}
+
+static void record_usage(FILE *f)
+{
+	fprintf(f,
+"usage: ptrace record -o LOG [--duration S] [--device BDF]... [--strict]\n"
+"                     [--sample-msix MS] [--ringbuf MB] [--allow-no-xen] [-v]\n"
+"  -o, --output LOG     trace log to write (created 0600, symlinks refused)\n"
+"  -d, --duration S     stop after S seconds (default: until SIGINT/SIGTERM)\n"
+"  -D, --device BDF     only events of these devices (repeat or comma list);\n"
+"                       events without a device (irq-only) are kept\n"
+"      --strict         fail (exit %d) if a required probe is missing\n"
+"      --sample-msix MS read the MSI-X tables every MS ms (the --device\n"
+"                       devices, else those bound to pciback)\n"
+"      --ringbuf MB     ring buffer size (power of two, default %u)\n"
+"      --allow-no-xen   record even when this is not a Xen dom0\n"
+"  -v, --verbose        libbpf messages\n",
+		PT_EXIT_PROBES, PT_RINGBUF_BYTES >> 20);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "sample-msix", required_argument, NULL, 'm' },
+		{ "ringbuf", required_argument, NULL, 'r' },
+		{ "allow-no-xen", no_argument, NULL, 'x' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct recorder rec = { .lost_fd = -1 };
+	struct pt_probe_plan *plans = NULL;
+	struct pt_msix_sampler *sampler = NULL;
+	struct pt_log_header hdr = { 0 };
+	struct collect_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct pt_env env;
+	struct sigaction sa;
+	const char *out = NULL;
+	double duration = 0;
+	long sample_ms = 0, ringbuf_mb = 0;
+	bool strict = false, allow_no_xen = false;
+	size_t attached, missing, req_missing;
+	__u64 start, deadline = 0, next_lost, next_sample = 0;
+	char msg[256], *end;
+	int c, err, ret = PT_EXIT_FAIL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:d:D:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'd':
+			duration = strtod(optarg, &end);
+			if (*end || duration <= 0) {
+				fprintf(stderr, "ptrace record: bad --duration '%s'\n", optarg);
+				return PT_EXIT_USAGE;
+			}
+			break;
+		case 'D':
+			if (parse_devices(optarg, rec.filter, &rec.nfilter)) {
+				fprintf(stderr, "ptrace record: bad --device '%s' (want SSSS:BB:DD.F)\n",
+					optarg);
+				return PT_EXIT_USAGE;
+			}
+			break;
+		case 's':
+			strict = true;
+			break;
+		case 'm':
+			sample_ms = strtol(optarg, &end, 10);
+			if (*end || sample_ms <= 0) {
+				fprintf(stderr, "ptrace record: bad --sample-msix '%s'\n", optarg);
+				return PT_EXIT_USAGE;
+			}
+			break;
+		case 'r':
+			ringbuf_mb = strtol(optarg, &end, 10);
+			if (*end || ringbuf_mb <= 0 || (ringbuf_mb & (ringbuf_mb - 1))) {
+				fprintf(stderr, "ptrace record: --ringbuf wants a power of two (MB)\n");
+				return PT_EXIT_USAGE;
+			}
+			break;
+		case 'x':
+			allow_no_xen = true;
+			break;
+		case 'v':
+			pt_libbpf_verbose(true);
+			break;
+		case 'h':
+			record_usage(stdout);
+			return PT_EXIT_OK;
+		default:
+			record_usage(stderr);
+			return PT_EXIT_USAGE;
+		}
+	}
+	if (!out || optind != argc) {
+		record_usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "ptrace record: needs root (loading BPF programs needs "
+			"CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)\n");
+		return PT_EXIT_NOPERM;
+	}
+
+	pt_env_probe(&env);
+	env_summary(stderr, &env);
+	if (!env.btf) {
+		fprintf(stderr, "ptrace record: this kernel has no BTF "
+			"(/sys/kernel/btf/vmlinux missing: CONFIG_DEBUG_INFO_BTF off), "
+			"the CO-RE collectors cannot be loaded\n");
+		pt_env_free(&env);
+		return PT_EXIT_FAIL;
+	}
+
+	plans = calloc(pt_probe_count, sizeof(*plans));
+	if (!plans)
+		goto out;
+	pt_probes_plan(&env, plans);
+	skel = pt_probes_load(&env, plans, PT_LOAD_PLAN,
+			      ringbuf_mb ? (size_t)ringbuf_mb << 20 : 0,
+			      &err, msg, sizeof(msg));
+	if (!skel) {
+		fprintf(stderr, "ptrace record: %s\n", msg);
+		ret = err == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
+		goto out;
+	}
+
+	if (!env.xen_dom0 && !allow_no_xen) {
+		pt_probes_print(stderr, plans, false);
+		fprintf(stderr,
+			"ptrace record: not a Xen dom0 (%s): nothing to trace; "
+			"the collectors loaded, the Xen probes above are missing\n",
+			env.xen ? "Xen guest without privcmd/xen-backend" :
+				  "no /sys/hypervisor/type \"xen\"");
+		ret = PT_EXIT_NOXEN;
+		goto out;
+	}
+
+	pt_probes_attach(skel, plans);
+	pt_probes_print(stderr, plans, true);
+	pt_probes_count(plans, &attached, &missing, &req_missing);
+	if (strict && req_missing) {
+		fprintf(stderr, "ptrace record: --strict: %zu required probe%s missing\n",
+			req_missing, req_missing == 1 ? "" : "s");
+		ret = PT_EXIT_PROBES;
+		goto out;
+	}
+
+	start = now_ns();
+	header_fill(&hdr, &env, start);
+	if (pt_probes_to_header(plans, &hdr) || header_add_sampler(&hdr, sample_ms))
+		goto out;
+	rec.w = pt_log_create(out, &hdr, msg, sizeof(msg));
+	if (!rec.w) {
+		fprintf(stderr, "ptrace record: %s\n", msg);
+		goto out;
+	}
+
+	rec.ncpus = libbpf_num_possible_cpus();
+	rec.lost_fd = bpf_map__fd(skel->maps.lost);
+	rec.lost_prev = calloc(rec.ncpus, sizeof(__u64));
+	rec.lost_buf = calloc(rec.ncpus, sizeof(__u64));
+	rec.lost_since = start;
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_ring_event, &rec, NULL);
+	if (!rec.lost_prev || !rec.lost_buf || !rb) {
+		fprintf(stderr, "ptrace record: cannot set up the ring buffer\n");
+		goto finish;
+	}
+	if (sample_ms > 0) {
+		sampler = pt_msix_sampler_new(rec.filter, rec.nfilter, rec.nfilter == 0);
+		if (!sampler)
+			goto finish;
+		next_sample = start;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (duration > 0)
+		deadline = start + (__u64)(duration * 1e9);
+	next_lost = start + LOST_PERIOD_NS;
+	fprintf(stderr, "ptrace: recording to %s (%zu of %zu probes attached)%s\n",
+		out, attached, pt_probe_count,
+		duration > 0 ? "" : "; SIGINT or SIGTERM stops");
+
+	while (!stop_requested) {
+		__u64 now = now_ns();
+		long timeout = 100;
+
+		if (sampler && next_sample <= now) {
+			pt_msix_sampler_run(sampler, on_sample_event, &rec);
+			next_sample = now + sample_ms * 1000000ull;
+		}
+		if (next_lost <= now) {
+			flush_lost(&rec);
+			pt_log_flush(rec.w);
+			next_lost = now + LOST_PERIOD_NS;
+		}
+		if (deadline && now >= deadline)
+			break;
+		if (sampler && (long)((next_sample - now) / 1000000) < timeout)
+			timeout = (next_sample - now) / 1000000;
+		if (deadline && (long)((deadline - now) / 1000000) < timeout)
+			timeout = (deadline - now) / 1000000;
+		err = ring_buffer__poll(rb, timeout);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "ptrace record: ring buffer: %s\n", strerror(-err));
+			break;
+		}
+		if (rec.write_err) {
+			fprintf(stderr, "ptrace record: writing %s: %s\n", out,
+				strerror(rec.write_err));
+			break;
+		}
+	}
+	/* Stop the sources first, so the drain below is complete. */
+	pt_probes_detach(plans);
+	ring_buffer__consume(rb);
+	if (sampler)
+		pt_msix_sampler_run(sampler, on_sample_event, &rec);
+	flush_lost(&rec);
+	ret = rec.write_err ? PT_EXIT_FAIL : PT_EXIT_OK;
+finish:
+	if (pt_log_finish(rec.w, rec.lost_total))
+		ret = PT_EXIT_FAIL;
+	fprintf(stderr, "ptrace: %llu events written, %llu lost, %llu filtered out\n",
+		rec.written, rec.lost_total, rec.filtered);
+out:
+	ring_buffer__free(rb);
+	pt_msix_sampler_free(sampler);
+	if (plans)
+		pt_probes_detach(plans);
+	collect_bpf__destroy(skel);
+	free(rec.lost_prev);
+	free(rec.lost_buf);
+	free(plans);
+	pt_log_header_free(&hdr);
+	pt_env_free(&env);
+	return ret;
+}
+
+/* ------------------------------------------------------------- probes */
+
+static json_t *probes_json(const struct pt_env *env,
+			   const struct pt_probe_plan *plans,
+			   struct collect_bpf *skel, const char *mode)
+{
+	json_t *root = json_object(), *rows = json_array(), *progs;
+	char fe[64];
+
+	snprintf(fe, sizeof(fe), "%s", env->fentry ? "" : strerror(env->fentry_err));
+	json_object_set_new(root, "kernel", json_string(env->kernel));
+	json_object_set_new(root, "xen", json_boolean(env->xen));
+	json_object_set_new(root, "xen_dom0", json_boolean(env->xen_dom0));
+	json_object_set_new(root, "xen_version", json_string(env->xen_version));
+	json_object_set_new(root, "dom0_mode", json_string(env->dom0_mode));
+	json_object_set_new(root, "btf", json_boolean(env->btf));
+	json_object_set_new(root, "kprobes", json_boolean(env->kprobes));
+	json_object_set_new(root, "fentry", json_boolean(env->fentry));
+	json_object_set_new(root, "fentry_error", json_string(fe));
+	json_object_set_new(root, "symbols", json_string(env->symsrc ? env->symsrc : ""));
+	json_object_set_new(root, "load", json_string(mode));
+
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		const struct pt_probe_plan *p = &plans[i];
+		const struct pt_probe_def *d = p->def;
+		json_t *r = json_object(), *fn = json_array(), *kinds = json_array();
+
+		for (int a = 0; a < PT_PROBE_MAX_ALTS && d->alt[a].func; a++)
+			json_array_append_new(fn, json_string(d->alt[a].func));
+		if (d->attach & PT_ATTACH_FENTRY)
+			json_array_append_new(kinds, json_string("fentry"));
+		if (d->attach & PT_ATTACH_KPROBE)
+			json_array_append_new(kinds, json_string("kprobe"));
+		json_object_set_new(r, "name", json_string(d->name));
+		json_object_set_new(r, "module", json_string(pt_module_name(d->module)));
+		json_object_set_new(r, "functions", fn);
+		json_object_set_new(r, "attach", kinds);
+		json_object_set_new(r, "exit", json_boolean(d->exit));
+		json_object_set_new(r, "required", json_boolean(d->required));
+		json_object_set_new(r, "xen_only", json_boolean(d->xen));
+		json_object_set_new(r, "events", json_string(d->events));
+		json_object_set_new(r, "kernels", json_string(d->kernels));
+		json_object_set_new(r, "if_missing", json_string(d->if_missing));
+		json_object_set_new(r, "state", json_string(
+			p->state == PT_PROBE_ATTACHED ?
+			(skel ? "loaded" : "usable") : pt_probe_state_name(p->state)));
+		json_object_set_new(r, "func", json_string(p->func));
+		json_object_set_new(r, "kind", json_string(
+			p->state == PT_PROBE_ATTACHED ? pt_attach_name(p->kind, false) : ""));
+		json_object_set_new(r, "reason", json_string(p->reason));
+		json_array_append_new(rows, r);
+	}
+	json_object_set_new(root, "probes", rows);
+
+	if (skel) {
+		struct bpf_program *prog;
+		int n = 0;
+
+		progs = json_array();
+		bpf_object__for_each_program(prog, skel->obj) {
+			json_t *o = json_object();
+			bool on = bpf_program__autoload(prog);
+
+			json_object_set_new(o, "name", json_string(bpf_program__name(prog)));
+			json_object_set_new(o, "loaded", json_boolean(on && bpf_program__fd(prog) >= 0));
+			json_array_append_new(progs, o);
+			n += on;
+		}
+		json_object_set_new(root, "programs_loaded", json_integer(n));
+		json_object_set_new(root, "programs", progs);
+	}
+	return root;
+}
+
+static void probes_usage(FILE *f)
+{
+	fprintf(f,
+"usage: ptrace probes [--json] [--load | --verify-all] [-v]\n"
+"  the probe table for the running kernel: what would attach, with which\n"
+"  kind, and why the rest cannot; nothing is traced\n"
+"      --json         machine-readable output\n"
+"      --load         also load the BPF programs the plan selects (the\n"
+"                     verifier runs; needs root)\n"
+"      --verify-all   load every kprobe program, attachable here or not\n"
+"                     (verifier coverage on any kernel; needs root)\n"
+"  -v, --verbose      libbpf messages\n");
+}
+
+int cmd_probes(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "load", no_argument, NULL, 'l' },
+		{ "verify-all", no_argument, NULL, 'a' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pt_probe_plan *plans;
+	struct collect_bpf *skel = NULL;
+	struct pt_env env;
+	bool json = false, load = false, all = false;
+	char msg[256];
+	int c, err, ret = PT_EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'l':
+			load = true;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'v':
+			pt_libbpf_verbose(true);
+			break;
+		case 'h':
+			probes_usage(stdout);
+			return PT_EXIT_OK;
+		default:
+			probes_usage(stderr);
+			return PT_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		probes_usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	if ((load || all) && geteuid() != 0) {
+		fprintf(stderr, "ptrace probes: --load and --verify-all need root "
+			"(loading BPF programs needs CAP_BPF and CAP_PERFMON)\n");
+		return PT_EXIT_NOPERM;
+	}
+
+	pt_env_probe(&env);
+	plans = calloc(pt_probe_count, sizeof(*plans));
+	if (!plans) {
+		pt_env_free(&env);
+		return PT_EXIT_FAIL;
+	}
+	pt_probes_plan(&env, plans);
+	if (load || all) {
+		if (!env.btf) {
+			fprintf(stderr, "ptrace probes: this kernel has no BTF "
+				"(/sys/kernel/btf/vmlinux missing): nothing can be loaded\n");
+			ret = PT_EXIT_FAIL;
+			goto out;
+		}
+		skel = pt_probes_load(&env, plans,
+				      all ? PT_LOAD_ALL_KPROBES : PT_LOAD_PLAN,
+				      0, &err, msg, sizeof(msg));
+		if (!skel) {
+			fprintf(stderr, "ptrace probes: %s\n", msg);
+			ret = err == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
+		}
+	}
+
+	if (json) {
+		json_t *j = probes_json(&env, plans, skel,
+					all ? "all-kprobes" : load ? "plan" : "none");
+
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+	} else {
+		size_t a, m, r;
+
+		env_summary(stdout, &env);
+		printf("ptrace: functions from %s\n",
+		       env.symsrc ? env.symsrc : "(none readable)");
+		for (size_t i = 0; i < pt_probe_count; i++) {
+			const struct pt_probe_plan *p = &plans[i];
+			const struct pt_probe_def *d = p->def;
+
+			printf("%-26s %-11s %-30s %s%s\n", d->name,
+			       pt_module_name(d->module), d->alt[0].func,
+			       d->required ? "required" : "optional",
+			       d->exit ? ", entry+exit" : "");
+			if (p->state == PT_PROBE_ATTACHED)
+				printf("    -> %s %s%s\n", pt_attach_name(p->kind, false),
+				       p->func, skel ? " (loaded)" : "");
+			else
+				printf("    -> %s: %s\n", pt_probe_state_name(p->state),
+				       p->reason);
+			printf("    feeds: %s; kernels: %s\n", d->events, d->kernels);
+			if (p->state != PT_PROBE_ATTACHED)
+				printf("    if missing: %s\n", d->if_missing);
+		}
+		pt_probes_count(plans, &a, &m, &r);
+		printf("%zu of %zu probes usable, %zu missing (%zu required)%s\n",
+		       a, pt_probe_count, m, r,
+		       skel ? (all ? "; every kprobe program loaded and verified" :
+			       "; selected programs loaded and verified") : "");
+	}
+out:
+	collect_bpf__destroy(skel);
+	free(plans);
+	pt_env_free(&env);
+	return ret;
+}
