@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ptrace dump: print everything about passthrough interrupts on this
+ * host right now, joined across layers (docs/dump.md).
+ *
+ * Read-only by design: nothing here writes config space, BARs, sysfs or
+ * Xen state.  The one exception is --xen, which sends the debug keys
+ * i, M and Q (they only print).
+ */
+#define _GNU_SOURCE	/* vasprintf */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include "commands.h"
+#include "dump.h"
+#include "dump_xenparse.h"
+
+struct dump_opts {
+	bool json;
+	bool xen;
+	bool fail_on_findings;
+	const char *out;
+	const char *xen_text;
+	double trace_s;
+	__u32 *only;			/* -d filters */
+	size_t nonly;
+};
+
+void *dump_grow(void *arr, size_t *n, size_t size)
+{
+	void *p = realloc(arr, (*n + 1) * size);
+
+	if (p)
+		(*n)++;
+	return p;
+}
+
+void dump_note(struct dump *d, const char *fmt, ...)
+{
+	char **p = dump_grow(d->notes, &d->nnotes, sizeof(*p));
+	va_list ap;
+
+	if (!p)
+		return;
+	d->notes = p;
+	va_start(ap, fmt);
+	if (vasprintf(&p[d->nnotes - 1], fmt, ap) < 0)
+		p[--d->nnotes] = NULL;
+	va_end(ap);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ptrace dump [OPTIONS]\n"
+		"One-shot snapshot of PCI passthrough interrupt state.\n"
+		"\n"
+		"  -a, --all               every PCI device, not only those with\n"
+		"                          MSI/MSI-X in use or held by pciback\n"
+		"  -d, --device BDF        only this device (repeatable)\n"
+		"  -j, --json              JSON (schema in docs/dump.md)\n"
+		"  -o, --output FILE       write to FILE instead of stdout\n"
+		"      --xen               add Xen's view (debug keys i, M, Q) and\n"
+		"                          list where Linux and Xen disagree\n"
+		"      --xen-text FILE     Xen's view from saved `xl dmesg` text\n"
+		"      --fail-on-findings  exit 1 if a finding is reported\n"
+		"      --trace SECONDS     add a short live capture (Xen dom0 only)\n"
+		"  -h, --help              this text\n"
+		"\n"
+		"Exit: 0 ok, 1 findings (with --fail-on-findings), 2 usage,\n"
+		"4 --xen/--trace asked but no Xen dom0, 6 failure.\n");
+}
+
+static int parse_args(int argc, char **argv, struct dump *d,
+		      struct dump_opts *o)
+{
+	enum { OPT_XEN = 256, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE };
+	static const struct option lopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "xen", no_argument, NULL, OPT_XEN },
+		{ "xen-text", required_argument, NULL, OPT_XEN_TEXT },
+		{ "fail-on-findings", no_argument, NULL, OPT_FAIL },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char *end;
+	__u32 sbdf, *p;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ad:jo:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			d->all = true;
+			break;
+		case 'd':
+			if (pt_sbdf_parse(optarg, &sbdf)) {
+				fprintf(stderr, "ptrace dump: bad device '%s' (want SSSS:BB:DD.F)\n",
+					optarg);
+				return PT_EXIT_USAGE;
+			}
+			p = dump_grow(o->only, &o->nonly, sizeof(*p));
+			if (!p)
+				return PT_EXIT_FAIL;
+			o->only = p;
+			p[o->nonly - 1] = sbdf;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case OPT_XEN:
+			o->xen = true;
+			break;
+		case OPT_XEN_TEXT:
+			o->xen_text = optarg;
+			break;
+		case OPT_FAIL:
+			o->fail_on_findings = true;
+			break;
+		case OPT_TRACE:
+			o->trace_s = strtod(optarg, &end);
+			if (*end || end == optarg || o->trace_s <= 0 ||
+			    o->trace_s > 60) {
+				fprintf(stderr, "ptrace dump: --trace wants seconds, 0 < S <= 60\n");
+				return PT_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			fprintf(stderr, "ptrace dump: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return PT_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ptrace dump: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	if (o->xen && o->xen_text) {
+		fprintf(stderr, "ptrace dump: --xen and --xen-text exclude each other\n");
+		return PT_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void identify(struct dump *d)
+{
+	struct utsname u;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!uname(&u)) {
+		snprintf(d->host, sizeof(d->host), "%s", u.nodename);
+		snprintf(d->kernel, sizeof(d->kernel), "%s", u.release);
+	}
+	gmtime_r(&now, &tm);
+	strftime(d->when, sizeof(d->when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	d->root = geteuid() == 0;
+}
+
+/* -d: a device outside the filter is neither shown nor judged. */
+static void apply_filter(struct dump *d, const struct dump_opts *o)
+{
+	size_t i, k, out = 0;
+
+	if (!o->nonly)
+		return;
+	for (i = 0; i < d->ndevs; i++) {
+		bool keep = false;
+
+		for (k = 0; k < o->nonly; k++)
+			keep |= d->devs[i].sbdf == o->only[k];
+		if (keep) {
+			d->devs[i].matters = true;
+			d->devs[out++] = d->devs[i];
+		} else {
+			free(d->devs[i].vec);
+			free(d->devs[i].irqs);
+		}
+	}
+	d->ndevs = out;
+	d->all = false;
+}
+
+static void bpf_walk_status(struct dump *d)
+{
+	if (!d->xen.present)
+		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
+			 "not available: no Xen (the kernel keeps no pirq/evtchn records)");
+	else if (!d->xen.dom0)
+		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
+			 "not available: not dom0");
+	else
+		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
+			 "partial: pirq-backed irqs from chip names (xen-pirq-*); pirq, evtchn and domain need the irq-record walker");
+}
+
+static int xen_from_file(struct dump *d, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t cap = 0, len = 0, n;
+	int err;
+
+	if (!f) {
+		fprintf(stderr, "ptrace dump: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	do {
+		char *p = realloc(text, cap + 65536 + 1);
+
+		if (!p) {
+			fclose(f);
+			free(text);
+			return -ENOMEM;
+		}
+		text = p;
+		cap += 65536;
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	text[len] = '\0';
+
+	d->xen.asked = true;
+	d->xen.raw = text;
+	err = dump_xenparse(text, &d->xen);
+	d->xen.view_ok = err == 0;
+	return err;
+}
+
+static int note_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1e3 +
+	       (t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static int gather(struct dump *d, const struct dump_opts *o)
+{
+	struct timespec t0;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	identify(d);
+	dump_xen_detect(d);
+
+	err = dump_gather_pci(d);
+	if (err)
+		return err;
+	apply_filter(d, o);
+	if (d->xen.dom0) {
+		dump_gather_pirq_irqs(d);
+		dump_xen_owners(d);
+		dump_xen_gsi(d);
+	}
+	bpf_walk_status(d);
+
+	if (o->xen)
+		dump_xen_view(d);
+	else if (o->xen_text && xen_from_file(d, o->xen_text) == -ENOMEM)
+		return -ENOMEM;
+	dump_xen_diff(d);
+	dump_findings(d);
+	if (!d->root)
+		dump_note(d, "not root: MSI-X tables (resource files), xenstore and privcmd were not read");
+	if (d->nnotes)
+		qsort(d->notes, d->nnotes, sizeof(*d->notes), note_cmp);
+	d->elapsed_ms = ms_since(&t0);
+	return 0;
+}
+
+static int emit(const struct dump *d, const struct dump_opts *o)
+{
+	FILE *f = stdout;
+	int err = 0;
+
+	if (o->out) {
+		f = fopen(o->out, "w");
+		if (!f) {
+			fprintf(stderr, "ptrace dump: %s: %s\n", o->out,
+				strerror(errno));
+			return PT_EXIT_FAIL;
+		}
+	}
+	if (o->json) {
+		json_t *j = dump_to_json(d);
+
+		if (!j || json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+			err = -EIO;
+		else
+			fputc('\n', f);
+		json_decref(j);
+	} else {
+		dump_print_text(d, f);
+	}
+	if (fflush(f) || ferror(f))
+		err = -EIO;
+	if (o->out && fclose(f))
+		err = -EIO;
+	if (err) {
+		fprintf(stderr, "ptrace dump: writing output failed\n");
+		return PT_EXIT_FAIL;
+	}
+	return PT_EXIT_OK;
+}
+
+static void dump_free(struct dump *d)
+{
+	size_t i;
+
+	dump_free_devs(d);
+	for (i = 0; i < d->nnotes; i++)
+		free(d->notes[i]);
+	free(d->notes);
+	free(d->findings);
+	free(d->diffs);
+	dump_xen_free(&d->xen);
+}
+
+/*
+ * --trace needs the recorder and a Xen dom0 with kprobes; say so rather
+ * than silently dumping without it.
+ */
+static int trace_unavailable(const struct dump *d)
+{
+	if (!d->xen.dom0) {
+		fprintf(stderr, "ptrace dump: --trace needs a Xen dom0 (%s)\n",
+			d->xen.why);
+		return PT_EXIT_NOXEN;
+	}
+	fprintf(stderr, "ptrace dump: --trace is not built into this ptrace; run `ptrace record` beside the dump\n");
+	return PT_EXIT_FAIL;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	struct dump_opts o = { 0 };
+	struct dump d = { 0 };
+	int rc;
+
+	rc = parse_args(argc, argv, &d, &o);
+	if (rc) {
+		free(o.only);
+		return rc < 0 ? PT_EXIT_OK : rc;
+	}
+	if (o.trace_s > 0) {
+		dump_xen_detect(&d);
+		free(o.only);
+		return trace_unavailable(&d);
+	}
+
+	rc = gather(&d, &o);
+	if (rc) {
+		fprintf(stderr, "ptrace dump: %s\n", strerror(-rc));
+		rc = PT_EXIT_FAIL;
+	} else {
+		rc = emit(&d, &o);
+	}
+	if (rc == PT_EXIT_OK && o.xen && !d.xen.view_ok) {
+		fprintf(stderr, "ptrace dump: no Xen view: %s\n", d.xen.view_note);
+		rc = d.xen.dom0 ? PT_EXIT_FAIL : PT_EXIT_NOXEN;
+	}
+	if (rc == PT_EXIT_OK && o.xen_text && !d.xen.view_ok) {
+		fprintf(stderr, "ptrace dump: %s: %s\n", o.xen_text,
+			d.xen.view_note[0] ? d.xen.view_note : "unreadable");
+		rc = PT_EXIT_USAGE;
+	}
+	if (rc == PT_EXIT_OK && o.fail_on_findings && d.nfindings)
+		rc = PT_EXIT_FINDINGS;
+	dump_free(&d);
+	free(o.only);
+	return rc;
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * ptrace dump: a one-shot snapshot of passthrough interrupt state, joined
+ * across PCI config space, the MSI-X table, Linux's irqs, xenstore and
+ * (with --xen) Xen's own dumps.  Gathering is split by source; the
+ * snapshot is one struct the text and JSON writers both read.
+ */
+#ifndef PT_DUMP_H
+#define PT_DUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "pt_pcicfg.h"
+#include "pt_model.h"
+#include "pt_names.h"
+
+#define DUMP_SCHEMA		1	/* "schema" in the JSON; docs/dump.md */
+
+/* One Linux irq of a device (msi_irqs/ or the INTx line). */
+struct dump_irq {
+	int irq;
+	char mode[8];		/* "msix", "msi", "intx" */
+	char chip[48];		/* /sys/kernel/irq/<n>/chip_name */
+	long hwirq;		/* -1 if unknown */
+	int entry;		/* MSI-X entry / MSI index, -1 if unknown */
+	char actions[96];	/* handler names */
+	unsigned long long count;	/* sum over CPUs */
+	bool xen_pirq;		/* chip is xen-pirq-*: backed by a pirq */
+	/* From the kernel's Xen irq records; PT_NONE when not known. */
+	int pirq;
+	int evtchn;
+	int domid;
+};
+
+/* One MSI-X table entry as read from the BAR. */
+struct dump_vec {
+	unsigned int entry;
+	struct pt_msix_entry e;
+	int pending;		/* PBA bit, -1 if not read */
+	int irq;		/* Linux irq using this entry, -1 if none */
+};
+
+struct dump_dev {
+	__u32 sbdf;
+	char bdf[PT_SBDF_STRLEN];
+	__u16 vendor;
+	__u16 device;
+	__u16 class;
+	char vendor_name[96];
+	char device_name[128];
+	char driver[48];		/* "" if unbound */
+
+	bool pciback;			/* bound to xen-pciback */
+	bool pciback_slot;		/* listed in pciback/slots (seized) */
+	int owner;			/* domid from xenstore, PT_NONE */
+	int xs_state;			/* backend state-N, PT_NONE */
+
+	__u8 cfg[PT_PCICFG_LEN];
+	size_t cfglen;			/* bytes actually read */
+
+	bool has_intx;
+	struct pt_intx intx;
+	int sysfs_irq;			/* /sys/.../irq, PT_NONE */
+	int gsi;			/* PT_NONE if not known */
+	const char *gsi_src;		/* "privcmd", ... */
+
+	int msi_rc;			/* 0, -ENOENT, -ERANGE */
+	struct pt_msi_cap msi;
+	int msix_rc;
+	struct pt_msix_cap msix;
+
+	/* MSI-X table read from resource<BIR>; table_err != 0 if not. */
+	struct dump_vec *vec;
+	size_t nvec;
+	int table_err;			/* errno */
+	char table_note[160];
+	const char *table_how;		/* "pread", "mmap-ro" */
+
+	struct dump_irq *irqs;
+	size_t nirqs;
+
+	bool matters;			/* shown without --all */
+};
+
+struct dump_finding {
+	const struct pt_rule *rule;	/* NULL if the model lacks the rule */
+	char name[48];			/* rule name */
+	__u32 sbdf;			/* PT_SBDF_NONE if none */
+	int domid;			/* PT_NONE if none */
+	char msg[256];
+};
+
+/* One disagreement between Linux's and Xen's views. */
+struct dump_diff {
+	__u32 sbdf;
+	char what[48];
+	char linux_says[96];
+	char xen_says[96];
+};
+
+/* An irq of Xen's own table (debug key i), joined to M and Q. */
+struct dump_xen_irq {
+	int irq;
+	int vector;
+	char chip[32];
+	char sbdf[PT_SBDF_STRLEN];	/* "" if no device (from Q / M) */
+	char type[16];			/* from M: "MSI", "MSI-X"; "" */
+	int maskbit;			/* from M: hardware mask bit, -1 unknown */
+	bool host_masked;		/* from M: Xen masked it */
+	bool guest_masked;		/* from M: the guest masked it */
+	char guests[128];		/* "d1:55(---)" list as Xen printed */
+	int domid;			/* first guest bound, PT_NONE */
+	int pirq;			/* its pirq, PT_NONE */
+	bool unbound;			/* "mapped, unbound" */
+};
+
+/* A device in Xen's PCI list (debug key Q). */
+struct dump_xen_pdev {
+	char sbdf[PT_SBDF_STRLEN];
+	int domid;			/* PT_NONE for dom_io (quarantined) */
+	bool quarantined;
+	unsigned int nmsi;
+};
+
+struct dump_xen {
+	bool present;			/* running on Xen */
+	bool dom0;			/* we are the control domain */
+	char why[160];			/* why not, or how detected */
+	char mode[8];			/* "pv", "pvh", "" */
+	bool xs_ok;			/* xenstore readable */
+	int *domains;			/* live domids from xenstore */
+	size_t ndomains;
+	bool privcmd_gsi;		/* IOCTL_PRIVCMD_PCIDEV_GET_GSI worked */
+
+	/* --xen */
+	bool asked;
+	bool view_ok;
+	char view_note[256];
+	struct dump_xen_irq *irqs;
+	size_t nirqs;
+	struct dump_xen_pdev *pdevs;
+	size_t npdevs;
+	char *raw;			/* console text captured */
+};
+
+struct dump {
+	double elapsed_ms;
+	char when[32];			/* RFC 3339 UTC */
+	char host[80];
+	char kernel[80];
+	bool root;
+	bool all;			/* --all: every device */
+
+	struct dump_dev *devs;
+	size_t ndevs;
+
+	char **notes;			/* what could not be read, and why */
+	size_t nnotes;
+
+	struct dump_finding *findings;
+	size_t nfindings;
+
+	struct dump_diff *diffs;
+	size_t ndiffs;
+
+	/* Linux irqs backed by a Xen pirq (chip xen-pirq-*), all devices */
+	struct dump_irq *pirq_irqs;
+	size_t npirq_irqs;
+
+	struct dump_xen xen;
+	char bpf_walk[160];		/* irq records walk: status */
+};
+
+/* dump.c */
+void dump_note(struct dump *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void *dump_grow(void *arr, size_t *n, size_t size);
+
+/* dump_linux.c: devices, config space, MSI-X tables, Linux irqs */
+int dump_gather_pci(struct dump *d);
+void dump_gather_pirq_irqs(struct dump *d);
+int dump_read_str(const char *path, char *buf, size_t len);
+void dump_free_devs(struct dump *d);
+
+/* dump_xen.c: detection, xenstore, GSI, --xen views, disagreements */
+void dump_xen_detect(struct dump *d);
+void dump_xen_owners(struct dump *d);
+void dump_xen_gsi(struct dump *d);
+int dump_xen_view(struct dump *d);
+void dump_xen_diff(struct dump *d);
+void dump_xen_free(struct dump_xen *x);
+
+/* dump_find.c: static findings from the snapshot */
+void dump_findings(struct dump *d);
+
+/* dump_out.c */
+void dump_print_text(const struct dump *d, FILE *f);
+json_t *dump_to_json(const struct dump *d);
+
+#endif /* PT_DUMP_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ptrace dump: findings from one snapshot, with no history.  They use
+ * the model's rule names (docs/rules.md) where a snapshot can show the
+ * same bug the event rules prove from a trace; each check runs only
+ * when the facts it needs were read, so a missing source never turns
+ * into a false finding.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "dump.h"
+
+static void __attribute__((format(printf, 5, 6)))
+finding(struct dump *d, const char *rule, const struct dump_dev *dev,
+	int domid, const char *fmt, ...)
+{
+	struct dump_finding *f = dump_grow(d->findings, &d->nfindings,
+					   sizeof(*f));
+	va_list ap;
+
+	if (!f)
+		return;
+	d->findings = f;
+	f = &f[d->nfindings - 1];
+	f->rule = pt_rule_find(rule);
+	snprintf(f->name, sizeof(f->name), "%s", rule);
+	f->sbdf = dev ? dev->sbdf : PT_SBDF_NONE;
+	f->domid = domid;
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+}
+
+static bool domain_live(const struct dump *d, int domid)
+{
+	size_t i;
+
+	if (domid == 0)
+		return true;
+	for (i = 0; i < d->xen.ndomains; i++)
+		if (d->xen.domains[i] == domid)
+			return true;
+	return false;
+}
+
+static size_t msix_irqs(const struct dump_dev *dev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < dev->nirqs; i++)
+		n += !strcmp(dev->irqs[i].mode, "msix");
+	return n;
+}
+
+static size_t xen_irqs_of(const struct dump *d, const struct dump_dev *dev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->xen.nirqs; i++)
+		n += !strcmp(d->xen.irqs[i].sbdf, dev->bdf);
+	return n;
+}
+
+/*
+ * MASKALL still set on a device no domain owns: the next
+ * XEN_DOMCTL_assign_device for it fails with -EBUSY.
+ */
+static void check_maskall(struct dump *d, const struct dump_dev *dev)
+{
+	bool unowned = dev->owner == PT_NONE &&
+		       (dev->pciback || !dev->driver[0]);
+
+	if (dev->msix_rc || !dev->msix.maskall || !unowned)
+		return;
+	finding(d, "maskall-left-set", dev, PT_NONE,
+		"MSI-X Function Mask set on %s, which %s and no domain owns: assigning it fails with -EBUSY",
+		dev->bdf, dev->pciback ? "pciback holds" : "no driver holds");
+}
+
+/*
+ * MSI-X enabled but no vector mapped anywhere: neither Linux irqs nor
+ * (when we can see them) Xen irqs.  A device model enabled it and the
+ * map_pirq never came, or was refused.
+ */
+static void check_msix_no_map(struct dump *d, const struct dump_dev *dev)
+{
+	if (dev->msix_rc || !dev->msix.enabled || msix_irqs(dev))
+		return;
+	if (d->xen.view_ok) {
+		if (xen_irqs_of(d, dev))
+			return;
+	} else if (dev->owner != PT_NONE) {
+		return;		/* a guest may map them: not visible from here */
+	}
+	finding(d, "msix-maskall-no-map", dev, dev->owner,
+		"MSI-X enabled on %s (%s) with no vector mapped%s",
+		dev->bdf, dev->msix.maskall ? "Function Mask set" :
+						"Function Mask clear",
+		d->xen.view_ok ? " in Linux or Xen" : " in Linux");
+}
+
+/*
+ * A pciback device with an INTx pin whose GSI nobody set up: Xen has
+ * no IRQ for it and Linux no pirq-backed irq, so a guest's INTx cannot
+ * be bound (irq_permission -EPERM on a PVH dom0).
+ */
+static void check_gsi(struct dump *d, const struct dump_dev *dev)
+{
+	bool xen_has = false, linux_has = false;
+	size_t i;
+
+	if (!(dev->pciback || dev->pciback_slot) || !dev->has_intx ||
+	    !dev->intx.pin || dev->gsi == PT_NONE)
+		return;
+	for (i = 0; i < d->xen.nirqs; i++)
+		xen_has |= d->xen.irqs[i].irq == dev->gsi;
+	for (i = 0; i < d->npirq_irqs; i++)
+		linux_has |= d->pirq_irqs[i].irq == dev->sysfs_irq &&
+			     strstr(d->pirq_irqs[i].chip, "ioapic");
+	if (xen_has || linux_has || !d->xen.view_ok)
+		return;
+	finding(d, "gsi-not-registered", dev, dev->owner,
+		"%s (pin %s) has GSI %d, which Xen has no IRQ for and Linux never mapped",
+		dev->bdf, pt_intx_pin_name(dev->intx.pin), dev->gsi);
+}
+
+/* Xen still has a pirq bound for a domain xenstore no longer lists. */
+static void check_stale_pirqs(struct dump *d)
+{
+	size_t i;
+
+	if (!d->xen.view_ok || !d->xen.xs_ok)
+		return;
+	for (i = 0; i < d->xen.nirqs; i++) {
+		const struct dump_xen_irq *q = &d->xen.irqs[i];
+		const char *g = q->guests;
+		int domid, pirq, n;
+
+		while (sscanf(g, " d%d:%d%n", &domid, &pirq, &n) == 2) {
+			if (!domain_live(d, domid))
+				finding(d, "pirq-after-domain-gone", NULL, domid,
+					"Xen irq %d%s%s still has pirq %d bound for d%d, which no longer exists",
+					q->irq, q->sbdf[0] ? " of " : "",
+					q->sbdf, pirq, domid);
+			g += n;
+			g = strchr(g, ',');
+			if (!g)
+				break;
+			g++;
+		}
+	}
+}
+
+void dump_findings(struct dump *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndevs; i++) {
+		const struct dump_dev *dev = &d->devs[i];
+
+		check_maskall(d, dev);
+		check_msix_no_map(d, dev);
+		check_gsi(d, dev);
+	}
+	check_stale_pirqs(d);
+}

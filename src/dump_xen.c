@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ptrace dump, Xen side: is this a Xen dom0, who owns each device
+ * (xenstore's pciback backend), each device's GSI (privcmd), and with
+ * --xen Xen's own IRQ, MSI and PCI tables (debug keys i, M, Q read back
+ * from the console ring) with every disagreement against Linux's view.
+ *
+ * libxenstore and libxenctrl exist only on Xen hosts, so they are loaded
+ * with dlopen: the binary runs (and says "no Xen") everywhere else.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "dump.h"
+#include "dump_xenparse.h"
+
+/* ------------------------------------------------------------ detection */
+
+void dump_xen_detect(struct dump *d)
+{
+	struct dump_xen *x = &d->xen;
+	char buf[128];
+
+	if (!dump_read_str("/sys/hypervisor/type", buf, sizeof(buf)) &&
+	    !strcmp(buf, "xen")) {
+		x->present = true;
+	} else if (access("/proc/xen", F_OK) == 0) {
+		x->present = true;
+	} else {
+		snprintf(x->why, sizeof(x->why),
+			 "no Xen found: /sys/hypervisor/type is not \"xen\" and there is no /proc/xen");
+		return;
+	}
+
+	if (!dump_read_str("/proc/xen/capabilities", buf, sizeof(buf)))
+		x->dom0 = strstr(buf, "control_d") != NULL;
+	else
+		x->dom0 = access("/dev/xen/privcmd", F_OK) == 0;
+
+	/* guest_type appeared in 4.x-era kernels: "PV", "PVH" or "HVM". */
+	if (!dump_read_str("/sys/hypervisor/guest_type", buf, sizeof(buf))) {
+		if (!strcmp(buf, "PV"))
+			strcpy(x->mode, "pv");
+		else if (!strcmp(buf, "PVH"))
+			strcpy(x->mode, "pvh");
+	}
+	snprintf(x->why, sizeof(x->why), "Xen %s%s%s",
+		 x->dom0 ? "dom0" : "guest (not dom0: passthrough state is not visible here)",
+		 x->mode[0] ? ", " : "", x->mode);
+}
+
+/* ------------------------------------------------------------ xenstore */
+
+typedef void *(*xs_open_fn)(unsigned long flags);
+typedef void (*xs_close_fn)(void *h);
+typedef char **(*xs_directory_fn)(void *h, uint32_t t, const char *path,
+				  unsigned int *num);
+typedef void *(*xs_read_fn)(void *h, uint32_t t, const char *path,
+			    unsigned int *len);
+
+struct xs {
+	void *lib;
+	void *h;
+	xs_close_fn close;
+	xs_directory_fn directory;
+	xs_read_fn read;
+};
+
+#define XBT_NULL	0
+
+static int xs_load(struct dump *d, struct xs *xs)
+{
+	xs_open_fn open_fn;
+
+	xs->lib = dlopen("libxenstore.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!xs->lib)
+		xs->lib = dlopen("libxenstore.so", RTLD_NOW | RTLD_LOCAL);
+	if (!xs->lib) {
+		dump_note(d, "libxenstore not found (%s): device owners unknown",
+			  dlerror());
+		return -ENOENT;
+	}
+	open_fn = (xs_open_fn)dlsym(xs->lib, "xs_open");
+	xs->close = (xs_close_fn)dlsym(xs->lib, "xs_close");
+	xs->directory = (xs_directory_fn)dlsym(xs->lib, "xs_directory");
+	xs->read = (xs_read_fn)dlsym(xs->lib, "xs_read");
+	if (!open_fn || !xs->close || !xs->directory || !xs->read) {
+		dump_note(d, "libxenstore lacks xs_open/xs_directory/xs_read");
+		dlclose(xs->lib);
+		return -ENOSYS;
+	}
+	xs->h = open_fn(0);
+	if (!xs->h) {
+		dump_note(d, "xenstore: %s: device owners unknown",
+			  strerror(errno));
+		dlclose(xs->lib);
+		return -errno;
+	}
+	return 0;
+}
+
+static void xs_unload(struct xs *xs)
+{
+	xs->close(xs->h);
+	dlclose(xs->lib);
+}
+
+/* A small xenstore value as an integer, or PT_NONE. */
+static int xs_int(struct xs *xs, const char *path)
+{
+	unsigned int len;
+	char *v = xs->read(xs->h, XBT_NULL, path, &len);
+	int val = PT_NONE;
+
+	if (v) {
+		char *end;
+		long n = strtol(v, &end, 10);
+
+		if (end != v)
+			val = (int)n;
+		free(v);
+	}
+	return val;
+}
+
+static struct dump_dev *dev_by_sbdf(struct dump *d, __u32 sbdf)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndevs; i++)
+		if (d->devs[i].sbdf == sbdf)
+			return &d->devs[i];
+	return NULL;
+}
+
+static void xs_live_domains(struct xs *xs, struct dump_xen *x)
+{
+	unsigned int n, i;
+	char **ids = xs->directory(xs->h, XBT_NULL, "/local/domain", &n);
+
+	if (!ids)
+		return;
+	x->domains = calloc(n, sizeof(*x->domains));
+	for (i = 0; x->domains && i < n; i++)
+		x->domains[x->ndomains++] = atoi(ids[i]);
+	free(ids);
+}
+
+/*
+ * /local/domain/0/backend/pci/<domid>/<devid>/: num_devs, dev-N (the
+ * SBDF) and state-N (xenbus state of that slot) for each device the
+ * pciback backend serves to <domid>.
+ */
+static void xs_backend(struct dump *d, struct xs *xs, int domid,
+		       const char *devid)
+{
+	char path[160], *v;
+	unsigned int len;
+	int i, num;
+
+	snprintf(path, sizeof(path), "/local/domain/0/backend/pci/%d/%s/num_devs",
+		 domid, devid);
+	num = xs_int(xs, path);
+	for (i = 0; i < num && i < 256; i++) {
+		struct dump_dev *dev;
+		__u32 sbdf;
+
+		snprintf(path, sizeof(path),
+			 "/local/domain/0/backend/pci/%d/%s/dev-%d", domid,
+			 devid, i);
+		v = xs->read(xs->h, XBT_NULL, path, &len);
+		if (!v)
+			continue;
+		dev = pt_sbdf_parse(v, &sbdf) ? NULL : dev_by_sbdf(d, sbdf);
+		free(v);
+		if (!dev)
+			continue;
+		dev->owner = domid;
+		snprintf(path, sizeof(path),
+			 "/local/domain/0/backend/pci/%d/%s/state-%d", domid,
+			 devid, i);
+		dev->xs_state = xs_int(xs, path);
+		dev->matters = true;
+	}
+}
+
+void dump_xen_owners(struct dump *d)
+{
+	unsigned int ndom, ndev, i, j;
+	char **doms, **devids, path[128];
+	struct xs xs;
+
+	if (!d->xen.dom0 || xs_load(d, &xs))
+		return;
+	d->xen.xs_ok = true;
+	xs_live_domains(&xs, &d->xen);
+
+	doms = xs.directory(xs.h, XBT_NULL, "/local/domain/0/backend/pci",
+			    &ndom);
+	for (i = 0; doms && i < ndom; i++) {
+		snprintf(path, sizeof(path), "/local/domain/0/backend/pci/%s",
+			 doms[i]);
+		devids = xs.directory(xs.h, XBT_NULL, path, &ndev);
+		for (j = 0; devids && j < ndev; j++)
+			xs_backend(d, &xs, atoi(doms[i]), devids[j]);
+		free(devids);
+	}
+	free(doms);
+	xs_unload(&xs);
+}
+
+/* ------------------------------------------------------------ GSI */
+
+/* Linux 6.12 include/uapi/xen/privcmd.h */
+struct privcmd_pcidev_get_gsi {
+	__u32 sbdf;
+	__u32 gsi;
+};
+#define IOCTL_PRIVCMD_PCIDEV_GET_GSI	0x0008500A
+
+/*
+ * The GSI as the kernel's ACPI tables know it.  Only the privcmd ioctl
+ * gives it on a Xen dom0: the sysfs "irq" is a Linux irq number, which
+ * toolstacks have mistaken for the GSI (rule irq-as-gsi).
+ */
+void dump_xen_gsi(struct dump *d)
+{
+	bool unsupported = false;
+	size_t i;
+	int fd;
+
+	if (!d->xen.dom0)
+		return;
+	fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		dump_note(d, "/dev/xen/privcmd: %s: GSIs unknown", strerror(errno));
+		return;
+	}
+	for (i = 0; i < d->ndevs && !unsupported; i++) {
+		struct dump_dev *dev = &d->devs[i];
+		struct privcmd_pcidev_get_gsi g = { .sbdf = dev->sbdf };
+
+		if (!dev->has_intx || !dev->intx.pin)
+			continue;
+		if (ioctl(fd, IOCTL_PRIVCMD_PCIDEV_GET_GSI, &g) == 0) {
+			dev->gsi = (int)g.gsi;
+			dev->gsi_src = "privcmd";
+			d->xen.privcmd_gsi = true;
+		} else if (errno == ENOTTY || errno == EINVAL) {
+			/* EINVAL: ioctl unknown to this privcmd, or not pciback's */
+			if (errno == ENOTTY)
+				unsupported = true;
+		}
+	}
+	if (unsupported)
+		dump_note(d, "privcmd has no PCIDEV_GET_GSI (needs Linux 6.12+): GSIs unknown");
+	close(fd);
+}
+
+/* ------------------------------------------------------------ --xen */
+
+typedef void *(*xc_open_fn)(void *logger, void *dombuild_logger,
+			    unsigned int flags);
+typedef int (*xc_close_fn)(void *xch);
+typedef int (*xc_keys_fn)(void *xch, const char *keys);
+typedef int (*xc_ring_fn)(void *xch, char *buffer, unsigned int *pnr_chars,
+			  int clear, int incremental, uint32_t *pindex);
+
+struct xc {
+	void *lib;
+	void *h;
+	xc_close_fn close;
+	xc_keys_fn keys;
+	xc_ring_fn ring;
+};
+
+#define RING_CHUNK	(64 * 1024)
+#define RING_MAX	(8 * 1024 * 1024)
+
+static int xc_load(struct dump_xen *x, struct xc *xc)
+{
+	xc_open_fn open_fn;
+
+	xc->lib = dlopen("libxenctrl.so.4.17", RTLD_NOW | RTLD_LOCAL);
+	if (!xc->lib)
+		xc->lib = dlopen("libxenctrl.so", RTLD_NOW | RTLD_LOCAL);
+	if (!xc->lib) {
+		snprintf(x->view_note, sizeof(x->view_note),
+			 "libxenctrl not found: %s", dlerror());
+		return -ENOENT;
+	}
+	open_fn = (xc_open_fn)dlsym(xc->lib, "xc_interface_open");
+	xc->close = (xc_close_fn)dlsym(xc->lib, "xc_interface_close");
+	xc->keys = (xc_keys_fn)dlsym(xc->lib, "xc_send_debug_keys");
+	xc->ring = (xc_ring_fn)dlsym(xc->lib, "xc_readconsolering");
+	if (!open_fn || !xc->close || !xc->keys || !xc->ring) {
+		snprintf(x->view_note, sizeof(x->view_note),
+			 "libxenctrl lacks the debug-key/console calls");
+		dlclose(xc->lib);
+		return -ENOSYS;
+	}
+	xc->h = open_fn(NULL, NULL, 0);
+	if (!xc->h) {
+		snprintf(x->view_note, sizeof(x->view_note),
+			 "xc_interface_open: %s", strerror(errno));
+		dlclose(xc->lib);
+		return -errno;
+	}
+	return 0;
+}
+
+/*
+ * Read the console ring from *index on (incremental), appending to
+ * *buf; *index ends just past the last character Xen has written.
+ */
+static int ring_read(struct xc *xc, char **buf, size_t *len, uint32_t *index)
+{
+	for (;;) {
+		unsigned int n = RING_CHUNK;
+		char *p;
+
+		if (*len + RING_CHUNK + 1 > RING_MAX)
+			return -E2BIG;
+		p = realloc(*buf, *len + RING_CHUNK + 1);
+		if (!p)
+			return -ENOMEM;
+		*buf = p;
+		if (xc->ring(xc->h, p + *len, &n, 0, 1, index))
+			return -errno;
+		*len += n;
+		p[*len] = '\0';
+		if (n < RING_CHUNK)
+			return 0;
+	}
+}
+
+/*
+ * Send debug keys i (IRQs), M (MSIs) and Q (PCI devices) and read back
+ * only what they printed: skip to the ring's end first, so an old dump
+ * still in the ring cannot be mistaken for this one.
+ */
+static int xen_capture(struct dump_xen *x, char **text)
+{
+	char *old = NULL;
+	size_t oldlen = 0, len = 0;
+	uint32_t index = 0;
+	struct xc xc;
+	int err;
+
+	err = xc_load(x, &xc);
+	if (err)
+		return err;
+	err = ring_read(&xc, &old, &oldlen, &index);
+	free(old);
+	if (!err && xc.keys(xc.h, "iMQ"))
+		err = -errno;
+	if (!err)
+		err = ring_read(&xc, text, &len, &index);
+	if (err)
+		snprintf(x->view_note, sizeof(x->view_note),
+			 "reading Xen's dumps failed: %s", strerror(-err));
+	xc.close(xc.h);
+	dlclose(xc.lib);
+	return err;
+}
+
+int dump_xen_view(struct dump *d)
+{
+	struct dump_xen *x = &d->xen;
+	char *text = NULL;
+	int err;
+
+	x->asked = true;
+	if (!x->present || !x->dom0) {
+		snprintf(x->view_note, sizeof(x->view_note),
+			 "--xen needs a Xen dom0: %s", x->why);
+		return -ENODEV;
+	}
+	err = xen_capture(x, &text);
+	if (err) {
+		free(text);
+		return err;
+	}
+	x->raw = text;
+	err = dump_xenparse(text, x);
+	x->view_ok = err == 0;
+	return err;
+}
+
+/* ------------------------------------------------------------ diffs */
+
+static void diff_add(struct dump *d, __u32 sbdf, const char *what,
+		     const char *lin, const char *xen)
+{
+	struct dump_diff *p = dump_grow(d->diffs, &d->ndiffs, sizeof(*p));
+
+	if (!p)
+		return;
+	d->diffs = p;
+	p = &p[d->ndiffs - 1];
+	p->sbdf = sbdf;
+	snprintf(p->what, sizeof(p->what), "%s", what);
+	snprintf(p->linux_says, sizeof(p->linux_says), "%s", lin);
+	snprintf(p->xen_says, sizeof(p->xen_says), "%s", xen);
+}
+
+struct xen_dev_view {
+	size_t nmsi;		/* Xen irqs of the device (Q) */
+	size_t nmsix;		/* ... of them MSI-X (M) */
+	size_t hw_masked;	/* MSI-X entries Xen reads as masked */
+	int owner;		/* from Q */
+};
+
+static void xen_dev_view(const struct dump_xen *x, const struct dump_dev *dev,
+			 struct xen_dev_view *v)
+{
+	size_t i;
+
+	*v = (struct xen_dev_view){ .owner = PT_NONE };
+	for (i = 0; i < x->nirqs; i++) {
+		const struct dump_xen_irq *q = &x->irqs[i];
+
+		if (strcmp(q->sbdf, dev->bdf))
+			continue;
+		v->nmsi++;
+		if (!strcmp(q->type, "MSI-X")) {
+			v->nmsix++;
+			v->hw_masked += q->maskbit == 1;
+		}
+	}
+	for (i = 0; i < x->npdevs; i++)
+		if (!strcmp(x->pdevs[i].sbdf, dev->bdf))
+			v->owner = x->pdevs[i].domid;
+}
+
+static size_t table_masked(const struct dump_dev *dev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < dev->nvec; i++)
+		n += dev->vec[i].e.masked;
+	return n;
+}
+
+static size_t linux_msi_irqs(const struct dump_dev *dev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < dev->nirqs; i++)
+		n += strcmp(dev->irqs[i].mode, "intx") != 0;
+	return n;
+}
+
+static void diff_dev(struct dump *d, const struct dump_dev *dev)
+{
+	char l[96], x[96];
+	struct xen_dev_view v;
+	int lown;
+
+	xen_dev_view(&d->xen, dev, &v);
+
+	/* Owner: xenstore's backend (or dom0 when not assigned) vs Q. */
+	lown = dev->owner != PT_NONE ? dev->owner : 0;
+	if (v.owner != PT_NONE && v.owner != lown) {
+		pt_domid_format(lown, l, sizeof(l));
+		pt_domid_format(v.owner, x, sizeof(x));
+		diff_add(d, dev->sbdf, "owner", l, x);
+	}
+
+	/* dom0's own devices: each Linux MSI irq is one Xen irq. */
+	if (dev->owner == PT_NONE && !dev->pciback &&
+	    linux_msi_irqs(dev) != v.nmsi) {
+		snprintf(l, sizeof(l), "%zu MSI/MSI-X irqs", linux_msi_irqs(dev));
+		snprintf(x, sizeof(x), "%zu MSI irqs", v.nmsi);
+		diff_add(d, dev->sbdf, "msi-irq-count", l, x);
+	}
+
+	if (dev->msix_rc == 0 && !dev->msix.enabled && v.nmsix) {
+		snprintf(x, sizeof(x), "%zu MSI-X irqs set up", v.nmsix);
+		diff_add(d, dev->sbdf, "msix-enable", "MSI-X Enable- in config space", x);
+	}
+
+	if (dev->nvec && v.nmsix && table_masked(dev) != v.hw_masked) {
+		snprintf(l, sizeof(l), "%zu of %zu table entries masked",
+			 table_masked(dev), dev->nvec);
+		snprintf(x, sizeof(x), "%zu of %zu MSI-X irqs masked in hardware",
+			 v.hw_masked, v.nmsix);
+		diff_add(d, dev->sbdf, "vector-mask", l, x);
+	}
+}
+
+void dump_xen_diff(struct dump *d)
+{
+	size_t i;
+
+	if (!d->xen.view_ok)
+		return;
+	for (i = 0; i < d->ndevs; i++)
+		if (d->devs[i].matters || d->all)
+			diff_dev(d, &d->devs[i]);
+}
+
+void dump_xen_free(struct dump_xen *x)
+{
+	free(x->domains);
+	free(x->irqs);
+	free(x->pdevs);
+	free(x->raw);
+}
