@@ -465,6 +465,58 @@ static int parse_header(struct pt_log_reader *r, json_t *h)
 	return PT_LOG_OK;
 }
 
+/*
+ * Parsing one record allocates a dozen small jansson values that all die
+ * before the next line.  A per-thread bump arena, handed to jansson
+ * through its allocator hooks, turns those mallocs and frees into pointer
+ * moves; anything outside a record parse still goes to malloc.
+ */
+#define ARENA_SIZE	(64 * 1024)
+static _Thread_local struct {
+	char buf[ARENA_SIZE] __attribute__((aligned(16)));
+	size_t used;
+	bool on;
+} arena;
+
+static void *arena_malloc(size_t n)
+{
+	if (arena.on) {
+		n = (n + 15) & ~(size_t)15;
+		if (arena.used + n <= ARENA_SIZE) {
+			void *p = arena.buf + arena.used;
+
+			arena.used += n;
+			return p;
+		}
+	}
+	return malloc(n);
+}
+
+static void arena_free(void *p)
+{
+	if ((char *)p >= arena.buf && (char *)p < arena.buf + ARENA_SIZE)
+		return;
+	free(p);
+}
+
+static void arena_begin(void)
+{
+	static bool hooked;
+
+	if (!hooked) {
+		json_set_alloc_funcs(arena_malloc, arena_free);
+		hooked = true;
+	}
+	arena.used = 0;
+	arena.on = true;
+}
+
+static void arena_end(void)
+{
+	arena.on = false;
+	arena.used = 0;
+}
+
 /* Read one line; returns length, 0 at EOF, sets *nl when it ended in '\n'. */
 static ssize_t read_line(struct pt_log_reader *r, bool *nl)
 {
@@ -648,6 +700,17 @@ static int name_or_num(json_t *v, int (*lookup)(const char *), int *out)
 	return -1;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static int hex_decode(const char *s, __u8 *out, size_t max, __u32 *len)
 {
 	size_t n = strlen(s);
@@ -655,11 +718,11 @@ static int hex_decode(const char *s, __u8 *out, size_t max, __u32 *len)
 	if (n % 2 || n / 2 > max)
 		return -1;
 	for (size_t i = 0; i < n / 2; i++) {
-		unsigned int b;
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
 
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
+		if (hi < 0 || lo < 0)
 			return -1;
-		out[i] = b;
+		out[i] = hi << 4 | lo;
 	}
 	*len = n / 2;
 	return 0;
@@ -798,8 +861,10 @@ int pt_log_next(struct pt_log_reader *r, struct pt_event *ev,
 		r->line++;
 		if (blank(r->buf, n))
 			continue;
+		arena_begin();
 		obj = json_loadb(r->buf, n, 0, &jerr);
 		if (!obj) {
+			arena_end();
 			/* a recorder killed mid-write leaves a partial last line */
 			if (!nl && feof(r->f)) {
 				r->truncated = true;
@@ -809,16 +874,19 @@ int pt_log_next(struct pt_log_reader *r, struct pt_event *ev,
 		}
 		if (!json_is_object(obj)) {
 			json_decref(obj);
+			arena_end();
 			return fail(r, PT_LOG_ERECORD, "record is not a JSON object");
 		}
 		type = json_object_get(obj, "type");
 		if (json_is_string(type) && !strcmp(json_string_value(type), "end")) {
 			r->complete = true;
 			json_decref(obj);
+			arena_end();
 			continue;
 		}
 		ret = parse_event(r, obj, ev);
 		json_decref(obj);
+		arena_end();
 		if (ret)
 			return ret;
 		*line = r->line;
