@@ -138,6 +138,17 @@ static const char *rel_ts(const struct top *t, __u64 ts, char *buf, size_t len)
 	return buf;
 }
 
+/* Domain column: dom0 acts as DOMID_SELF in many calls. */
+static const char *domain(int domid, char *buf, size_t len)
+{
+	if (domid < 0)
+		return "-";
+	if (pt_domid_norm(domid) == 0)
+		return "dom0";
+	snprintf(buf, len, "d%d", domid);
+	return buf;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -564,8 +575,9 @@ static void draw_findings(struct top *t)
 	werase(ui->find);
 	bar(ui->find, 0, ha);
 	put(ui->find, 0, 0, ha,
-	    "FINDINGS (%zu)  SEVERITY   RULE   DEVICE        DOMAIN  WHEN          MESSAGE",
-	    n);
+	    "SEVERITY   RULE   DEVICE        DOMAIN  WHEN          MESSAGE");
+	put(ui->find, 0, getmaxx(ui->find) - 14, ha, "%4zu finding%s", n,
+	    n == 1 ? " " : "s");
 	if (ui->find_sel >= n)
 		ui->find_sel = n ? n - 1 : 0;
 	clamp_scroll(&ui->find_top, ui->find_sel, n, h);
@@ -584,9 +596,9 @@ static void draw_findings(struct top *t)
 			a = ui->focus == F_FIND ? A_REVERSE : A_UNDERLINE;
 			bar(ui->find, 1 + i, a);
 		}
-		put(ui->find, 1 + i, 0, a, "%13s  %-10s %-6s %-13s %-7s %-13s %s",
-		    "", sev, f->rule->code, pt_sbdf_format(f->sbdf, bdf, sizeof(bdf)),
-		    pt_domid_format(f->domid, dom, sizeof(dom)),
+		put(ui->find, 1 + i, 0, a, "%-10s %-6s %-13s %-7s %-13s %s",
+		    sev, f->rule->code, pt_sbdf_format(f->sbdf, bdf, sizeof(bdf)),
+		    domain(f->domid, dom, sizeof(dom)),
 		    rel_ts(t, f->ts, when, sizeof(when)), f->msg);
 	}
 }
@@ -696,7 +708,7 @@ static void owner_history(const struct pt_device *d, char *buf, size_t len)
 
 		n += snprintf(buf + n, len - n, "%s%s", i > first ? " -> " : "",
 			      h->owner == PT_OWNER_DOMAIN ?
-			      pt_domid_format(h->domid, dom, sizeof(dom)) :
+			      domain(h->domid, dom, sizeof(dom)) :
 			      pt_owner_name(h->owner));
 	}
 }
@@ -757,7 +769,7 @@ static void draw_device_body(struct top *t, struct body *b,
 		      " %5s  %5s  %5s  %6s  %-6s  %-6s  %12u  %s",
 		      num(v->entry, e, 12), num(v->irq, q, 12),
 		      num(v->pirq, p, 12), num(v->evtchn, c, 12),
-		      pt_domid_format(v->domid, dom, sizeof(dom)),
+		      domain(v->domid, dom, sizeof(dom)),
 		      v->masked < 0 ? "?" : v->masked ? "yes" : "no",
 		      v->mask_transitions, v->live ? "mapped" : "unmapped");
 	}
@@ -792,7 +804,7 @@ static void draw_finding_body(struct top *t, struct body *b,
 	bline(b, A_NORMAL, "%s", f->rule->title);
 	bline(b, A_NORMAL, "device %s  domain %s  concluded at %s",
 	      pt_sbdf_format(f->sbdf, bdf, sizeof(bdf)),
-	      pt_domid_format(f->domid, dom, sizeof(dom)),
+	      domain(f->domid, dom, sizeof(dom)),
 	      rel_ts(t, f->ts, ts, sizeof(ts)));
 	bline(b, A_NORMAL, "%s", f->msg);
 	if (f->status == PT_FINDING_INCOMPLETE)
