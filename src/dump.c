@@ -199,6 +199,7 @@ static void apply_filter(struct dump *d, const struct dump_opts *o)
 	}
 	d->ndevs = out;
 	d->all = false;
+	d->filtered = true;
 }
 
 static void bpf_walk_status(struct dump *d)

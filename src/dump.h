@@ -152,6 +152,7 @@ struct dump {
 	char kernel[80];
 	bool root;
 	bool all;			/* --all: every device */
+	bool filtered;			/* -d: only some devices */
 
 	struct dump_dev *devs;
 	size_t ndevs;
@@ -181,6 +182,8 @@ void *dump_grow(void *arr, size_t *n, size_t size);
 /* dump_linux.c: devices, config space, MSI-X tables, Linux irqs */
 int dump_gather_pci(struct dump *d);
 void dump_gather_pirq_irqs(struct dump *d);
+const char *dump_sysroot(void);
+int dump_open(const char *path, int flags);	/* under dump_sysroot() */
 int dump_read_str(const char *path, char *buf, size_t len);
 void dump_free_devs(struct dump *d);
 

@@ -149,7 +149,7 @@ static const char *intx_text(const struct dump_dev *dev, char *buf,
 	if (!dev->intx.pin)
 		return "-";
 	return fmt(buf, len, "%s%s", pt_intx_pin_name(dev->intx.pin),
-		   dev->intx.disabled ? " off" : "");
+		   dev->intx.disabled ? " DisINTx" : "");
 }
 
 static const char *int_or_dash(int v, char *buf, size_t len)
@@ -204,6 +204,29 @@ static void text_devices(const struct dump *d, FILE *f)
 	free(t.rows);
 }
 
+/*
+ * Last entry of the run starting at k whose unused entries all read the
+ * same: a 2048-entry table of masked, unused vectors is one text row.
+ */
+static size_t vec_run_end(const struct dump_dev *dev, size_t k)
+{
+	const struct dump_vec *a = &dev->vec[k];
+	size_t j = k;
+
+	if (a->irq >= 0)
+		return k;
+	while (j + 1 < dev->nvec) {
+		const struct dump_vec *b = &dev->vec[j + 1];
+
+		if (b->irq >= 0 || b->pending != a->pending ||
+		    b->e.masked != a->e.masked || b->e.data != a->e.data ||
+		    b->e.address != a->e.address)
+			break;
+		j++;
+	}
+	return j;
+}
+
 static void text_vectors(const struct dump *d, FILE *f)
 {
 	char b[8][TBL_CELL];
@@ -227,11 +250,13 @@ static void text_vectors(const struct dump *d, FILE *f)
 		}
 		if (dev->table_note[0])
 			fprintf(f, "%s: %s\n", dev->bdf, dev->table_note);
-		for (k = 0; k < dev->nvec; k++) {
+		for (k = 0; k < dev->nvec; k = vec_run_end(dev, k) + 1) {
 			const struct dump_vec *v = &dev->vec[k];
+			size_t last = vec_run_end(dev, k);
 
 			tbl_row(&t, dev->bdf,
-				fmt(b[0], TBL_CELL, "%u", v->entry),
+				last == k ? fmt(b[0], TBL_CELL, "%u", v->entry) :
+					fmt(b[0], TBL_CELL, "%u-%zu", v->entry, last),
 				v->e.masked ? "yes" : "no",
 				v->pending < 0 ? "?" : v->pending ? "yes" : "no",
 				fmt(b[1], TBL_CELL, "%u", pt_msi_x86_dest(v->e.address)),
@@ -269,7 +294,7 @@ static void text_irqs(const struct dump *d, FILE *f)
 			tbl_row(&t, fmt(b[0], TBL_CELL, "%d", q->irq), dev->bdf,
 				q->mode,
 				q->entry < 0 ? "-" : fmt(b[1], TBL_CELL, "%d", q->entry),
-				q->chip[0] ? q->chip : "?",
+				q->chip[0] ? q->chip : "-",
 				q->hwirq < 0 ? "-" : fmt(b[2], TBL_CELL, "%ld", q->hwirq),
 				fmt(b[3], TBL_CELL, "%llu", q->count),
 				q->actions[0] ? q->actions : "-");

@@ -8,6 +8,7 @@
  * libxenstore and libxenctrl exist only on Xen hosts, so they are loaded
  * with dlopen: the binary runs (and says "no Xen") everywhere else.
  */
+#define _GNU_SOURCE	/* O_PATH */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,16 @@
 
 /* ------------------------------------------------------------ detection */
 
+static bool dump_exists(const char *path)
+{
+	int fd = dump_open(path, O_RDONLY | O_PATH);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 void dump_xen_detect(struct dump *d)
 {
 	struct dump_xen *x = &d->xen;
@@ -30,7 +41,7 @@ void dump_xen_detect(struct dump *d)
 	if (!dump_read_str("/sys/hypervisor/type", buf, sizeof(buf)) &&
 	    !strcmp(buf, "xen")) {
 		x->present = true;
-	} else if (access("/proc/xen", F_OK) == 0) {
+	} else if (dump_exists("/proc/xen")) {
 		x->present = true;
 	} else {
 		snprintf(x->why, sizeof(x->why),
@@ -41,7 +52,7 @@ void dump_xen_detect(struct dump *d)
 	if (!dump_read_str("/proc/xen/capabilities", buf, sizeof(buf)))
 		x->dom0 = strstr(buf, "control_d") != NULL;
 	else
-		x->dom0 = access("/dev/xen/privcmd", F_OK) == 0;
+		x->dom0 = dump_exists("/dev/xen/privcmd");
 
 	/* guest_type appeared in 4.x-era kernels: "PV", "PVH" or "HVM". */
 	if (!dump_read_str("/sys/hypervisor/guest_type", buf, sizeof(buf))) {
@@ -237,7 +248,7 @@ void dump_xen_gsi(struct dump *d)
 
 	if (!d->xen.dom0)
 		return;
-	fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	fd = dump_open("/dev/xen/privcmd", O_RDWR);
 	if (fd < 0) {
 		dump_note(d, "/dev/xen/privcmd: %s: GSIs unknown", strerror(errno));
 		return;
@@ -495,6 +506,50 @@ static void diff_dev(struct dump *d, const struct dump_dev *dev)
 	}
 }
 
+static bool xen_lists(const struct dump_xen *x, const char *bdf)
+{
+	size_t i;
+
+	for (i = 0; i < x->npdevs; i++)
+		if (!strcmp(x->pdevs[i].sbdf, bdf))
+			return true;
+	return false;
+}
+
+/*
+ * Devices one side knows and the other does not: dom0 reports every
+ * device to Xen (PHYSDEVOP_pci_device_add), so a gap is a lost add or
+ * remove.  Only judged when Xen's PCI list (key Q) was read.
+ */
+static void diff_presence(struct dump *d)
+{
+	const struct dump_xen *x = &d->xen;
+	char b[PT_SBDF_STRLEN];
+	size_t i;
+
+	if (!x->npdevs)
+		return;
+	for (i = 0; i < d->ndevs; i++) {
+		const struct dump_dev *dev = &d->devs[i];
+
+		if ((dev->matters || d->all) && !xen_lists(x, dev->bdf))
+			diff_add(d, dev->sbdf, "device", "present",
+				 "not in Xen's PCI list");
+	}
+	if (d->filtered)
+		return;
+	for (i = 0; i < x->npdevs; i++) {
+		__u32 sbdf;
+
+		if (pt_sbdf_parse(x->pdevs[i].sbdf, &sbdf) ||
+		    dev_by_sbdf(d, sbdf))
+			continue;
+		snprintf(b, sizeof(b), "%s", x->pdevs[i].domid == PT_NONE ?
+			 "quarantined" : "listed");
+		diff_add(d, sbdf, "device", "not in Linux's PCI list", b);
+	}
+}
+
 void dump_xen_diff(struct dump *d)
 {
 	size_t i;
@@ -504,6 +559,7 @@ void dump_xen_diff(struct dump *d)
 	for (i = 0; i < d->ndevs; i++)
 		if (d->devs[i].matters || d->all)
 			diff_dev(d, &d->devs[i]);
+	diff_presence(d);
 }
 
 void dump_xen_free(struct dump_xen *x)
