@@ -9,12 +9,6 @@
 #include <string.h>
 #include "commands.h"
 
-/* Subcommands still being integrated may be absent from a build. */
-#pragma weak cmd_record
-#pragma weak cmd_probes
-#pragma weak cmd_top
-#pragma weak cmd_dump
-
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -48,7 +42,7 @@ int main(int argc, char **argv)
 	const char *self = basename(argv[0]);
 
 	/* ptrace-top is ptrace top */
-	if (!strcmp(self, "ptrace-top") && cmd_top) {
+	if (!strcmp(self, "ptrace-top")) {
 		argv[0] = "top";
 		return cmd_top(argc, argv);
 	}
@@ -65,16 +59,9 @@ int main(int argc, char **argv)
 		printf("ptrace %s\n", PT_VERSION);
 		return PT_EXIT_OK;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(argv[1], commands[i].name))
-			continue;
-		if (!commands[i].fn) {
-			fprintf(stderr, "ptrace: '%s' is not built into this binary\n",
-				argv[1]);
-			return PT_EXIT_FAIL;
-		}
-		return commands[i].fn(argc - 1, argv + 1);
-	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "ptrace: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return PT_EXIT_USAGE;
