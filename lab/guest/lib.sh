@@ -1,0 +1,256 @@
+# Helpers for lab scenarios (run in dom0, sourced by each scenario).
+# LAB_RES is the scenario's results directory on the share, LAB_NAME its
+# name.  Checks are appended to $LAB_RES/checks as "ok - ..." or
+# "not ok - ..."; the host numbers them into TAP.
+set -u
+L=/mnt/lab
+RES=${LAB_RES:?}
+NAME=${LAB_NAME:?}
+PTRACE=$L/bin/ptrace
+CP_N=0
+REC_PID=
+
+# The lab's devices (lab/boot): two e1000e (MSI-X), one e1000 (INTx only).
+NIC_A=0000:00:02.0
+NIC_B=0000:00:03.0
+NIC_C=0000:00:04.0
+
+log()
+{
+	echo "[$(cut -d' ' -f1 /proc/uptime)] $*"
+}
+
+# check DESCRIPTION COMMAND...: run COMMAND, record ok / not ok.
+check()
+{
+	desc=$1
+	shift
+	if "$@"; then
+		echo "ok - $desc" >>"$RES/checks"
+		log "ok - $desc"
+	else
+		echo "not ok - $desc" >>"$RES/checks"
+		log "not ok - $desc"
+	fi
+}
+
+# note TEXT: a TAP comment under the scenario
+note()
+{
+	echo "# $*" >>"$RES/checks"
+	log "# $*"
+}
+
+# wait_for SECONDS COMMAND...: poll every 0.5 s until COMMAND succeeds.
+wait_for()
+{
+	n=$(($1 * 2))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.5
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# t SECONDS COMMAND...: run with a timeout, log the command.
+t()
+{
+	s=$1
+	shift
+	log "+ $*"
+	timeout -k 5 "$s" "$@"
+}
+
+driver_of()
+{
+	basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" \
+		2>/dev/null
+}
+
+is_driver()
+{
+	[ "$(driver_of "$1")" = "$2" ]
+}
+
+short_bdf()
+{
+	echo "${1#0000:}"
+}
+
+assignable()
+{
+	xl pci-assignable-list 2>/dev/null | grep -q "$(short_bdf "$1")"
+}
+
+not_assignable()
+{
+	! assignable "$1"
+}
+
+# MSI-X state of a device as lspci -vv shows it: "Enable+ ... Masked-"
+msix_line()
+{
+	lspci -vv -s "$1" 2>/dev/null | grep 'MSI-X:'
+}
+
+msix_enabled()
+{
+	msix_line "$1" | grep -q 'Enable+'
+}
+
+msix_disabled()
+{
+	msix_line "$1" | grep -q 'Enable-'
+}
+
+# Linux irqs of dom0 whose chip is xen-pirq and flow name NAME (msi-x,
+# ioapic-level, ...): count.  (Few processes: forks are slow under TCG.)
+xen_pirq_count()
+{
+	(cd /sys/kernel/irq &&
+	 grep -lx xen-pirq */chip_name | sed 's|/.*|/name|' |
+	 xargs -r grep -lx "$1" | wc -l)
+}
+
+# /proc/interrupts lines of the device's handlers (by netdev name).
+proc_irq_lines()
+{
+	grep -c "$1" /proc/interrupts
+}
+
+netdev_of()
+{
+	ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n 1
+}
+
+# xl debug-keys K; the console text it produced.
+xen_keys()
+{
+	xl dmesg -c >/dev/null 2>&1
+	xl debug-keys "$1"
+	sleep 0.3
+	xl dmesg -c
+}
+
+# Number of Xen IRQs the device has in "xl debug-keys Q" for domain DOM.
+xen_q_msis()
+{
+	xen_keys Q | grep "$(short_bdf "$1") - d$2 " |
+		sed -n 's/.*MSIs < \(.*\) >.*/\1/p' | wc -w
+}
+
+# checkpoint NAME: save Xen's and Linux's own views into
+# $RES/cp-NN-NAME/.
+checkpoint()
+{
+	CP_N=$((CP_N + 1))
+	d=$RES/$(printf 'cp-%02d-%s' $CP_N "$1")
+	mkdir -p "$d"
+	log "checkpoint $1"
+	xen_keys i >"$d/xen-i.txt" 2>&1
+	xen_keys M >"$d/xen-M.txt" 2>&1
+	xen_keys Q >"$d/xen-Q.txt" 2>&1
+	cat /proc/interrupts >"$d/proc-interrupts.txt"
+	(cd /sys/kernel/irq && grep -H . */chip_name */name */hwirq */type \
+		*/actions */per_cpu_count) >"$d/sys-kernel-irq.txt" 2>&1
+	lspci -vv -D >"$d/lspci-vv.txt" 2>&1
+	grep -H . /sys/bus/pci/devices/*/msi_irqs/* >"$d/msi-irqs.txt" 2>/dev/null
+	grep -H . /sys/bus/pci/devices/*/irq >"$d/pci-irq.txt" 2>/dev/null
+	xl pci-assignable-list >"$d/xl-pci-assignable-list.txt" 2>&1
+	xl list >"$d/xl-list.txt" 2>&1
+	for dom in $(xl list | awk 'NR > 2 { print $1 }'); do
+		echo "== $dom"
+		xl pci-list "$dom"
+	done >"$d/xl-pci-list.txt" 2>&1
+	for b in $NIC_A $NIC_B $NIC_C; do
+		echo "$b driver=$(driver_of $b)"
+	done >"$d/drivers.txt"
+	ls /sys/bus/pci/drivers/pciback >"$d/pciback.txt" 2>&1
+}
+
+# ptrace record in the background, when the binary has that subcommand.
+rec_start()
+{
+	[ -x "$PTRACE" ] || { note "no bin/ptrace in the share: not recording"; return 0; }
+	if ! "$PTRACE" record --help >/dev/null 2>&1; then
+		note "bin/ptrace has no 'record' subcommand: not recording"
+		return 0
+	fi
+	"$PTRACE" record -o /tmp/trace-$NAME.jsonl \
+		>"$RES/record.stdout" 2>"$RES/record.stderr" &
+	REC_PID=$!
+	sleep "${LAB_REC_SETTLE:-3}"
+	log "recording as pid $REC_PID"
+}
+
+rec_stop()
+{
+	[ -n "$REC_PID" ] || return 0
+	kill -INT "$REC_PID" 2>/dev/null
+	n=30
+	while kill -0 "$REC_PID" 2>/dev/null && [ $n -gt 0 ]; do
+		sleep 0.5
+		n=$((n - 1))
+	done
+	kill -KILL "$REC_PID" 2>/dev/null
+	wait "$REC_PID"
+	echo $? >"$RES/record.exit"
+	REC_PID=
+	cp /tmp/trace-$NAME.jsonl "$RES/trace.jsonl" 2>/dev/null ||
+		note "ptrace record left no log"
+	if [ -f "$RES/trace.jsonl" ] &&
+	   "$PTRACE" report --help >/dev/null 2>&1; then
+		timeout 60 "$PTRACE" report --json "$RES/trace.jsonl" \
+			>"$RES/report.json" 2>"$RES/report.stderr"
+		echo $? >"$RES/report.exit"
+	fi
+}
+
+# domu_create NAME NICS BDF...: start a PV domU with the devices.
+domu_create()
+{
+	dn=$1
+	nics=$2
+	shift 2
+	pci=
+	for b in "$@"; do
+		pci="$pci${pci:+, }\"$b\""
+	done
+	cat >/tmp/$dn.cfg <<EOC
+name = "$dn"
+type = "pv"
+kernel = "/lab/vmlinuz"
+ramdisk = "/lab/domu.cpio.gz"
+extra = "console=hvc0 loglevel=6 lab.nics=$nics"
+memory = 256
+vcpus = 1
+pci = [ $pci ]
+on_crash = "destroy"
+EOC
+	cp /tmp/$dn.cfg "$RES/$dn.cfg"
+	t 120 xl create /tmp/$dn.cfg
+}
+
+domu_log()
+{
+	cat "/var/log/xen/console/guest-$1.log" 2>/dev/null
+}
+
+domu_ready()
+{
+	domu_log "$1" | grep -q 'LAB-DOMU: ready'
+}
+
+domu_domid()
+{
+	xl domid "$1" 2>/dev/null
+}
+
+finish()
+{
+	rec_stop
+	xl list >"$RES/xl-list-end.txt" 2>&1
+	log "done"
+}

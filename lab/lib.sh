@@ -1,0 +1,74 @@
+# Shared by lab/build-image, lab/boot, lab/run-scenarios, lab/shell.
+# Sourced, not run.
+
+LAB_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO_DIR=$(cd "$LAB_DIR/.." && pwd)
+LAB_CACHE=${PTRACE_LAB_CACHE:-$LAB_DIR/cache}
+LAB_VARIANT=${LAB_VARIANT:-base}
+LAB_MIRROR=${LAB_MIRROR:-http://deb.debian.org/debian}
+LAB_SUITE=bookworm
+
+# Files whose content decides the image.  Change one: rebuild.
+lab_inputs()
+{
+	echo "$LAB_DIR/build-image" "$LAB_DIR/lib.sh" "$LAB_DIR/packages" \
+		"$LAB_DIR/dom0-init" "$LAB_DIR/domu-init"
+	if [ -f "$LAB_DIR/packages.$LAB_VARIANT" ]; then
+		echo "$LAB_DIR/packages.$LAB_VARIANT"
+	fi
+}
+
+# Package list of the variant, one line.
+lab_packages()
+{
+	cat "$LAB_DIR/packages" $( [ -f "$LAB_DIR/packages.$LAB_VARIANT" ] &&
+		echo "$LAB_DIR/packages.$LAB_VARIANT") |
+		sed 's/#.*//' | tr -s ' \n' '\n' | grep . | sort -u | tr '\n' ' '
+}
+
+lab_hash()
+{
+	{ echo "$LAB_VARIANT"; cat $(lab_inputs); } | sha256sum | cut -c1-12
+}
+
+# The debootstrap tree depends only on the packages and the suite.
+lab_rootfs_hash()
+{
+	{ echo "$LAB_SUITE $LAB_VARIANT"; lab_packages; } | sha256sum | cut -c1-12
+}
+
+lab_image_dir()
+{
+	echo "$LAB_CACHE/image-$LAB_VARIANT-$(lab_hash)"
+}
+
+lab_log()
+{
+	echo "lab: $*" >&2
+}
+
+lab_die()
+{
+	echo "lab: error: $*" >&2
+	exit 1
+}
+
+# lab_need cmd:package ...  Install the missing host packages (root), or
+# fail saying which.
+lab_need()
+{
+	missing=
+	for cp in "$@"; do
+		command -v "${cp%%:*}" >/dev/null 2>&1 ||
+			missing="$missing ${cp#*:}"
+	done
+	[ -z "$missing" ] && return 0
+	[ "$(id -u)" = 0 ] ||
+		lab_die "missing host packages:$missing (run as root to install)"
+	lab_log "installing host packages:$missing"
+	if ! apt-get install -y --no-install-recommends $missing >&2; then
+		apt-get update >&2 &&
+			apt-get install -y --no-install-recommends $missing >&2 ||
+			lab_die "cannot install host packages:$missing"
+	fi
+}

@@ -1,0 +1,34 @@
+# Scenario 1: dom0's e1000e driver probes an MSI-X device, then
+# "xl pci-assignable-add" hands it to pciback and
+# "xl pci-assignable-remove -r" gives it back to e1000e.
+. /mnt/lab/lib.sh
+dev=$NIC_A
+rec_start
+
+modprobe e1000e
+check "e1000e bound to $dev" wait_for 20 is_driver $dev e1000e
+nd=$(netdev_of $dev)
+t 10 ip link set "$nd" up
+sleep 2
+checkpoint probed
+check "MSI-X enabled on $dev after probe" msix_enabled $dev
+check "dom0 has xen-pirq msi-x irqs" [ "$(xen_pirq_count msi-x)" -ge 3 ]
+check "$nd handlers in /proc/interrupts" [ "$(proc_irq_lines $nd)" -ge 2 ]
+check "Xen lists MSIs of $dev for d0" [ "$(xen_q_msis $dev 0)" -ge 1 ]
+before=$(xen_pirq_count msi-x)
+
+check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
+checkpoint assignable
+check "$dev in xl pci-assignable-list" assignable $dev
+check "$dev bound to pciback" is_driver $dev pciback
+check "MSI-X disabled on $dev" msix_disabled $dev
+check "dom0 msi-x irqs of $dev released" \
+	[ "$(xen_pirq_count msi-x)" -lt "$before" ]
+check "Xen lists no MSIs of $dev" [ "$(xen_q_msis $dev 0)" -eq 0 ]
+
+check "xl pci-assignable-remove -r $dev" t 60 xl pci-assignable-remove -r $dev
+check "e1000e bound to $dev again" wait_for 20 is_driver $dev e1000e
+checkpoint returned
+check "$dev not in xl pci-assignable-list" not_assignable $dev
+
+finish
