@@ -75,7 +75,7 @@ static int parse_long(const char *s, long *out)
 	return errno || end == s || *end ? -1 : 0;
 }
 
-enum { OPT_BENCH = 0x100 };
+enum { OPT_BENCH = 0x100, OPT_NO_XEN };
 
 static int parse_args(struct top *t, int argc, char **argv)
 {
@@ -86,6 +86,8 @@ static int parse_args(struct top *t, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		/* hidden: the redraw-cost benchmark (tests/bench/tui) */
 		{ "bench-frames", required_argument, NULL, OPT_BENCH },
+		/* hidden: live view off Xen, as 'ptrace record --allow-no-xen' */
+		{ "allow-no-xen", no_argument, NULL, OPT_NO_XEN },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool speed_given = false;
@@ -123,6 +125,9 @@ static int parse_args(struct top *t, int argc, char **argv)
 				return PT_EXIT_USAGE;
 			}
 			t->bench_frames = v;
+			break;
+		case OPT_NO_XEN:
+			t->allow_no_xen = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -211,7 +216,10 @@ static int wait_ms(struct top *t)
 	__u64 ts;
 	int ms;
 
-	if (t->src_status != TOP_SRC_MORE || t->src->live || t->paused)
+	/* live: drain the ring buffer often, whatever the refresh interval */
+	if (t->src->live && t->src_status == TOP_SRC_MORE)
+		return t->interval_ms < 200 ? t->interval_ms : 200;
+	if (t->src_status != TOP_SRC_MORE || t->paused)
 		return t->interval_ms;
 	if (t->speed == 0)
 		return 0;
@@ -406,7 +414,7 @@ static int open_source(struct top *t)
 		}
 		return 0;
 	}
-	ret = top_live_open(&t->src, err, sizeof(err));
+	ret = top_live_open(&t->src, t->allow_no_xen, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "ptrace top: %s\n", err);
 	return ret;
@@ -433,6 +441,7 @@ int cmd_top(int argc, char **argv)
 	ret = open_source(&t);
 	if (ret)
 		return ret;
+	t.started = top_now();
 	if (!isatty(STDOUT_FILENO)) {
 		fprintf(stderr,
 			"ptrace top: standard output is not a terminal.\n"

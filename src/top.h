@@ -61,8 +61,11 @@ struct top_source *top_replay_open(const char *path, char *err, size_t len);
 /*
  * The running system.  Returns PT_EXIT_OK and *out, or a PT_EXIT_* code
  * with a message for the user in err (no root, no Xen, ...).
+ * allow_no_xen runs on a kernel without Xen too (the generic PCI probes
+ * only), as 'ptrace record --allow-no-xen' does: for testing.
  */
-int top_live_open(struct top_source **out, char *err, size_t len);
+int top_live_open(struct top_source **out, bool allow_no_xen, char *err,
+		  size_t len);
 
 static inline void top_source_close(struct top_source *s)
 {
@@ -108,12 +111,15 @@ struct top {
 	double speed;
 	int interval_ms;
 	long bench_frames;
+	bool allow_no_xen;
 
 	struct top_source *src;
 	int src_status;		/* enum top_src_status of the last batch */
 	struct pt_model *m;
 	struct top_pci_names *names;
 	struct top_irq_rates *rates;
+
+	double started;		/* top_now() when the source opened */
 
 	/* replay clock (top.c) */
 	bool clock_started;

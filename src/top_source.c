@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Event sources of ptrace-top: a recorded log (replay) and the running
- * system (live).
+ * The replay source of ptrace-top: a recorded log, read one event ahead
+ * so that top can play it against its own clock.  The live source is in
+ * top_live.c.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "commands.h"
 #include "top.h"
 
 /* ------------------------------------------------------------ replay */
@@ -111,56 +110,4 @@ struct top_source *top_replay_open(const char *path, char *err, size_t len)
 	rp->src.priv = rp;
 	rp->status = TOP_SRC_MORE;
 	return &rp->src;
-}
-
-/* ------------------------------------------------------------ live */
-
-static bool file_starts_with(const char *path, const char *word)
-{
-	char buf[32] = "";
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fgets(buf, sizeof(buf), f) && !strncmp(buf, word, strlen(word));
-	fclose(f);
-	return ok;
-}
-
-/* A Xen dom0: the hypervisor is Xen and the privileged interfaces exist. */
-static bool on_xen_dom0(void)
-{
-	if (!file_starts_with("/sys/hypervisor/type", "xen"))
-		return false;
-	return access("/proc/xen", F_OK) == 0 ||
-	       access("/dev/xen/privcmd", F_OK) == 0;
-}
-
-int top_live_open(struct top_source **out, char *err, size_t len)
-{
-	*out = NULL;
-	if (!on_xen_dom0()) {
-		snprintf(err, len,
-			 "this is not a Xen dom0 (no \"xen\" in /sys/hypervisor/type, "
-			 "no /proc/xen or /dev/xen/privcmd): nothing to trace live.\n"
-			 "To look at a recorded trace: ptrace top --replay LOG");
-		return PT_EXIT_NOXEN;
-	}
-	if (geteuid() != 0) {
-		snprintf(err, len,
-			 "live tracing loads BPF programs and needs root.\n"
-			 "Run it as root, or look at a recorded trace: "
-			 "ptrace top --replay LOG");
-		return PT_EXIT_NOPERM;
-	}
-	/*
-	 * The recorder owns probe attachment and the ring buffer; until it
-	 * offers them to other front-ends, a live view is a recorded log
-	 * followed as it grows.
-	 */
-	snprintf(err, len,
-		 "live view is not available in this build.\n"
-		 "Record with 'ptrace record -o LOG', then: ptrace top --replay LOG");
-	return PT_EXIT_FAIL;
 }

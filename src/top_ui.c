@@ -467,7 +467,11 @@ static void draw_title(struct top *t)
 	char ts[32] = "+0.000000", speed[24] = "";
 	const char *state = "";
 
-	if (st->events)
+	/* live: time since start; replay: where the log has got to */
+	if (t->src->live && t->src->hdr)
+		rel_ts(t, t->src->hdr->start_ns + (__u64)((top_now() - t->started) * 1e9),
+		       ts, sizeof(ts));
+	else if (st->events)
 		rel_ts(t, st->last_ts, ts, sizeof(ts));
 	if (!t->src->live)
 		snprintf(speed, sizeof(speed), t->speed ? " x%g" : " x max",
