@@ -28,6 +28,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define PCI_MSIX_FLAGS_MASKALL	0x4000
 #define PCI_MSIX_FLAGS_ENABLE	0x8000
 #define PCI_CAP_ID_MSIX		0x11
+#define XEN_PCI_OP_enable_msi	2	/* xen/interface/io/pciif.h */
+#define IRQT_PIRQ		1	/* events_base.c enum xen_irq_type */
 
 /* Set by the recorder from the running kernel's BTF before load. */
 const volatile __u8 pt_init_device_psdev = 0;	/* pcistub_init_device(pcistub_device *) (6.12) */
@@ -40,6 +42,7 @@ const volatile __u8 pt_unbind_info = 1;		/* __unbind_from_irq(struct irq_info *,
  * has these members.
  */
 struct irq_info___xen {
+	short type;
 	unsigned int irq;
 	unsigned int evtchn;
 	union {
@@ -112,6 +115,14 @@ struct {
 	__type(key, __u64);
 	__type(value, __s32);
 } pcibk_dom SEC(".maps");
+
+/* MSI (0) or MSI-X (1) last set up per device, for the teardown. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} msi_kind SEC(".maps");
 
 /* Stash keys: one per function that has an exit hook. */
 enum {
@@ -558,14 +569,19 @@ static __always_inline int h_xen_pcibk_do_op(struct pt_args *a)
 	domid = pcibk_domid(pdev);
 	bpf_map_update_elem(&pcibk_dom, &id, &domid, BPF_ANY);
 
+	/*
+	 * Config reads and writes are most of the traffic and show up
+	 * through their effects; only the interrupt requests (enable or
+	 * disable MSI/MSI-X, AER) are worth an event.  The op names the
+	 * device in the guest's virtual topology, not the host's, so the
+	 * event carries no sbdf.
+	 */
+	sh = BPF_CORE_READ(pdev, sh_info);
+	if (!sh || BPF_CORE_READ(sh, op.cmd) < XEN_PCI_OP_enable_msi)
+		return 0;
 	e = ev_new(PT_EV_PCIBACK, PT_PCIBACK_OP);
 	if (!e)
 		return 0;
-	sh = BPF_CORE_READ(pdev, sh_info);
-	if (sh)
-		e->hdr.sbdf = PT_SBDF(BPF_CORE_READ(sh, op.domain),
-				      BPF_CORE_READ(sh, op.bus),
-				      BPF_CORE_READ(sh, op.devfn));
 	e->pciback.domid = domid;
 	ev_send(e);
 	return 0;
@@ -988,8 +1004,12 @@ static __always_inline __u8 dev_msix_enabled(struct pci_dev *dev)
 /* xen_initdom_setup_msi_irqs(dev, nvec, type) */
 static __always_inline int h_xen_initdom_setup_msi_irqs(struct pt_args *a)
 {
-	msi_pair(P_SETUP_MSI, PT_MSI_SETUP, (struct pci_dev *)a->a[0],
-		 (int)a->a[2] == PCI_CAP_ID_MSIX, a->a[1]);
+	struct pci_dev *dev = (struct pci_dev *)a->a[0];
+	__u8 msix = (int)a->a[2] == PCI_CAP_ID_MSIX;
+	__u32 sbdf = dev_sbdf(dev);
+
+	bpf_map_update_elem(&msi_kind, &sbdf, &msix, BPF_ANY);
+	msi_pair(P_SETUP_MSI, PT_MSI_SETUP, dev, msix, a->a[1]);
 	return 0;
 }
 static __always_inline int x_xen_initdom_setup_msi_irqs(long ret)
@@ -999,21 +1019,23 @@ static __always_inline int x_xen_initdom_setup_msi_irqs(long ret)
 PT_ENTRY(xen_initdom_setup_msi_irqs, 3)
 PT_EXIT(xen_initdom_setup_msi_irqs)
 
+/*
+ * By teardown, pci_disable_msix() has already cleared msix_enabled: the
+ * kind comes from the setup, else from the flags for a device set up
+ * before recording started.
+ */
 static __always_inline int h_xen_pv_teardown_msi_irqs(struct pt_args *a)
 {
 	struct pci_dev *dev = (struct pci_dev *)a->a[0];
+	__u32 sbdf = dev_sbdf(dev);
+	__u8 *k = bpf_map_lookup_elem(&msi_kind, &sbdf);
+	__u8 msix = k ? *k : dev_msix_enabled(dev);
 
-	return msi_now(PT_MSI_TEARDOWN, dev, dev_msix_enabled(dev), PT_NONE);
+	if (k)
+		bpf_map_delete_elem(&msi_kind, &sbdf);
+	return msi_now(PT_MSI_TEARDOWN, dev, msix, PT_NONE);
 }
 PT_ENTRY(xen_pv_teardown_msi_irqs, 1)
-
-static __always_inline int h_xen_teardown_msi_irqs(struct pt_args *a)
-{
-	struct pci_dev *dev = (struct pci_dev *)a->a[0];
-
-	return msi_now(PT_MSI_TEARDOWN, dev, dev_msix_enabled(dev), PT_NONE);
-}
-PT_ENTRY(xen_teardown_msi_irqs, 1)
 
 /* __pci_enable_msix_range(dev, entries, minvec, maxvec, affd, flags) */
 static __always_inline int h___pci_enable_msix_range(struct pt_args *a)
@@ -1158,12 +1180,18 @@ static __always_inline int h___unbind_from_irq(struct pt_args *a)
 	struct pt_event *e;
 	__s32 irq;
 
-	if (pt_unbind_info) {
-		info = (void *)a->a[0];
-		irq = a->a[1];
-	} else {
-		irq = a->a[0];
-	}
+	/*
+	 * Every kind of Xen irq is unbound here; only irq_info says which
+	 * are pirqs.  The older (unsigned irq) form cannot tell, and the
+	 * planner leaves the row off there (shutdown_pirq covers pirqs).
+	 */
+	if (!pt_unbind_info || !bpf_core_type_exists(struct irq_info___xen) ||
+	    !bpf_core_field_exists(((struct irq_info___xen *)0)->type))
+		return 0;
+	info = (void *)a->a[0];
+	irq = a->a[1];
+	if (!info || BPF_CORE_READ(info, type) != IRQT_PIRQ)
+		return 0;
 	e = ev_new(PT_EV_EVTCHN, PT_EVTCHN_CLOSE);
 	if (!e)
 		return 0;

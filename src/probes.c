@@ -121,9 +121,6 @@ const struct pt_probe_def pt_probe_table[] = {
 	{ "msi_teardown", PT_MOD_VMLINUX, ALT1(xen_pv_teardown_msi_irqs), FK, false, false, true,
 	  "msi teardown (sbdf)", "6.1, 6.12 (PV dom0)",
 	  "MSI teardown is seen only as pirq destroys" },
-	{ "msi_teardown_hvm", PT_MOD_VMLINUX, ALT1(xen_teardown_msi_irqs), FK, false, false, true,
-	  "msi teardown (sbdf)", "6.1, 6.12 (HVM/PVH)",
-	  "MSI teardown in an HVM-style domain is not seen" },
 	{ "msix_enable", PT_MOD_VMLINUX, ALT1(__pci_enable_msix_range), FK, true, false, false,
 	  "msi enable (sbdf, nvec, ret)", "all",
 	  "driver MSI-X enables are seen only through Xen's setup" },
@@ -540,6 +537,12 @@ int pt_env_probe(struct pt_env *env)
 	return 0;
 }
 
+void pt_env_no_fentry(struct pt_env *env)
+{
+	env->fentry = false;
+	env->fentry_off = true;
+}
+
 void pt_env_free(struct pt_env *env)
 {
 	for (size_t i = 0; i < env->nsyms; i++)
@@ -608,7 +611,9 @@ static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 		} else {
 			char fe[96];
 
-			if (!env->fentry)
+			if (env->fentry_off)
+				snprintf(fe, sizeof(fe), "turned off (--no-fentry)");
+			else if (!env->fentry)
 				snprintf(fe, sizeof(fe), "refused by the kernel (%s)",
 					 strerror(env->fentry_err));
 			else if (renamed)
@@ -618,6 +623,13 @@ static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 				snprintf(fe, sizeof(fe), "impossible: not in BTF");
 			snprintf(p->reason, sizeof(p->reason),
 				 "%s: no kprobes in this kernel; fentry %s", sym, fe);
+			continue;
+		}
+		if (!strcmp(func, "__unbind_from_irq") && !env->unbind_info) {
+			snprintf(p->reason, sizeof(p->reason),
+				 "%s(unsigned irq) cannot tell pirqs from other event channels "
+				 "(shutdown_pirq covers pirq closes)", func);
+			p->alt = -1;
 			continue;
 		}
 		snprintf(p->func, sizeof(p->func), "%s", sym);

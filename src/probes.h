@@ -60,6 +60,7 @@ struct pt_env {
 	bool kprobes;		/* kprobe PMU present (CONFIG_KPROBES) */
 	bool fentry;		/* a tracing program loads */
 	int fentry_err;		/* errno of the fentry probe load */
+	bool fentry_off;	/* turned off by the user */
 	bool xen;		/* running on Xen */
 	bool xen_dom0;		/* ... as the control domain */
 	bool symbols;		/* a function list could be read */
@@ -82,6 +83,8 @@ struct pt_env {
 
 int pt_env_probe(struct pt_env *env);
 void pt_env_free(struct pt_env *env);
+/* Plan as if fentry were unavailable (--no-fentry). */
+void pt_env_no_fentry(struct pt_env *env);
 
 /* Decision for one row. */
 struct pt_probe_plan {

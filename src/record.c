@@ -163,9 +163,9 @@ static void env_summary(FILE *f, const struct pt_env *env)
 		env->xen ? (env->xen_dom0 ? " dom0 " : " domU ") : "",
 		env->xen ? env->dom0_mode : "",
 		env->btf ? "yes" : "no", env->kprobes ? "yes" : "no",
-		env->fentry ? "yes" : "no",
-		env->fentry ? "" : ": ",
-		env->fentry ? "" : strerror(env->fentry_err));
+		env->fentry ? "yes" : env->fentry_off ? "off" : "no",
+		env->fentry || env->fentry_off ? "" : ": ",
+		env->fentry || env->fentry_off ? "" : strerror(env->fentry_err));
 }
 
 static void header_fill(struct pt_log_header *hdr, const struct pt_env *env,
@@ -208,7 +208,8 @@ static void record_usage(FILE *f)
 {
 	fprintf(f,
 "usage: ptrace record -o LOG [--duration S] [--device BDF]... [--strict]\n"
-"                     [--sample-msix MS] [--ringbuf MB] [--allow-no-xen] [-v]\n"
+"                     [--sample-msix MS] [--ringbuf MB] [--allow-no-xen]\n"
+"                     [--no-fentry] [-v]\n"
 "  -o, --output LOG     trace log to write (created 0600, symlinks refused)\n"
 "  -d, --duration S     stop after S seconds (default: until SIGINT/SIGTERM)\n"
 "  -D, --device BDF     only events of these devices (repeat or comma list);\n"
@@ -218,6 +219,7 @@ static void record_usage(FILE *f)
 "                       devices, else those bound to pciback)\n"
 "      --ringbuf MB     ring buffer size (power of two, default %u)\n"
 "      --allow-no-xen   record even when this is not a Xen dom0\n"
+"      --no-fentry      attach with kprobes only\n"
 "  -v, --verbose        libbpf messages\n",
 		PT_EXIT_PROBES, PT_RINGBUF_BYTES >> 20);
 }
@@ -232,10 +234,12 @@ int cmd_record(int argc, char **argv)
 		{ "sample-msix", required_argument, NULL, 'm' },
 		{ "ringbuf", required_argument, NULL, 'r' },
 		{ "allow-no-xen", no_argument, NULL, 'x' },
+		{ "no-fentry", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool no_fentry = false;
 	struct recorder rec = { .lost_fd = -1 };
 	struct pt_probe_plan *plans = NULL;
 	struct pt_msix_sampler *sampler = NULL;
@@ -293,6 +297,9 @@ int cmd_record(int argc, char **argv)
 		case 'x':
 			allow_no_xen = true;
 			break;
+		case 'k':
+			no_fentry = true;
+			break;
 		case 'v':
 			pt_libbpf_verbose(true);
 			break;
@@ -315,6 +322,8 @@ int cmd_record(int argc, char **argv)
 	}
 
 	pt_env_probe(&env);
+	if (no_fentry)
+		pt_env_no_fentry(&env);
 	env_summary(stderr, &env);
 	if (!env.btf) {
 		fprintf(stderr, "ptrace record: this kernel has no BTF "
@@ -529,7 +538,7 @@ static json_t *probes_json(const struct pt_env *env,
 static void probes_usage(FILE *f)
 {
 	fprintf(f,
-"usage: ptrace probes [--json] [--load | --verify-all] [-v]\n"
+"usage: ptrace probes [--json] [--load | --verify-all] [--no-fentry] [-v]\n"
 "  the probe table for the running kernel: what would attach, with which\n"
 "  kind, and why the rest cannot; nothing is traced\n"
 "      --json         machine-readable output\n"
@@ -537,6 +546,7 @@ static void probes_usage(FILE *f)
 "                     verifier runs; needs root)\n"
 "      --verify-all   load every kprobe program, attachable here or not\n"
 "                     (verifier coverage on any kernel; needs root)\n"
+"      --no-fentry    plan with kprobes only\n"
 "  -v, --verbose      libbpf messages\n");
 }
 
@@ -546,6 +556,7 @@ int cmd_probes(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "load", no_argument, NULL, 'l' },
 		{ "verify-all", no_argument, NULL, 'a' },
+		{ "no-fentry", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -553,7 +564,7 @@ int cmd_probes(int argc, char **argv)
 	struct pt_probe_plan *plans;
 	struct collect_bpf *skel = NULL;
 	struct pt_env env;
-	bool json = false, load = false, all = false;
+	bool json = false, load = false, all = false, no_fentry = false;
 	char msg[256];
 	int c, err, ret = PT_EXIT_OK;
 
@@ -568,6 +579,9 @@ int cmd_probes(int argc, char **argv)
 			break;
 		case 'a':
 			all = true;
+			break;
+		case 'k':
+			no_fentry = true;
 			break;
 		case 'v':
 			pt_libbpf_verbose(true);
@@ -591,6 +605,8 @@ int cmd_probes(int argc, char **argv)
 	}
 
 	pt_env_probe(&env);
+	if (no_fentry)
+		pt_env_no_fentry(&env);
 	plans = calloc(pt_probe_count, sizeof(*plans));
 	if (!plans) {
 		pt_env_free(&env);
