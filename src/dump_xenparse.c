@@ -1,45 +1,20 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Minimal reader of Xen 4.17+ debug-key output, for the dump's --xen
- * view.  Formats (xen/arch/x86/irq.c dump_irqs, msi.c dump_msi,
- * drivers/passthrough/pci.c dump_pci_devices):
+ * Xen's debug-key dumps (i: IRQs, M: MSIs, Q: PCI devices) into the
+ * dump's Xen view, through the shared parsers of pt_xenview.h (the same
+ * ones the lab's ground truth goes through).  This file only joins: a
+ * Xen irq gets its MSI type and mask bits from M and its device from Q.
  *
- *   IRQ information:
- *      IRQ:  28 vec:c1 PCI-MSI/-X      status=030 aff:{0}/{0} in-flight=0 d1: 55(-M-)
- *   MSI information:
- *    MSI-X   28 vec=c1 lowest  edge   assert  log lowest dest=00000001 mask=1/H /1
- *   ==== PCI devices ====
- *   0000:03:00.0 - d1 - node -1  - MSIs < 28 29 >
- *
- * each line prefixed by "(XEN) " and, with console_timestamps, "[...] ".
- * A later dump of the same key replaces an earlier one.
+ * Text may hold several captures (several `xl debug-keys` in one
+ * `xl dmesg`); the parsers return them in order, so a later line for
+ * the same irq or device replaces an earlier one: the newest wins.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pt_xenview.h"
 #include "dump_xenparse.h"
-
-enum section { SEC_NONE, SEC_IRQ, SEC_MSI, SEC_PCI };
-
-/* The message part of one console line. */
-static const char *line_body(const char *p)
-{
-	if (!strncmp(p, "(XEN)", 5))
-		p += 5;
-	while (*p == ' ')
-		p++;
-	if (*p == '[') {
-		const char *e = strchr(p, ']');
-
-		if (e)
-			p = e + 1;
-	}
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
 
 static struct dump_xen_irq *irq_get(struct dump_xen *x, int irq)
 {
@@ -62,183 +37,137 @@ static struct dump_xen_irq *irq_get(struct dump_xen *x, int irq)
 	return q;
 }
 
-/* "IRQ:  28 vec:c1 PCI-MSI/-X status=030 aff:{0}/{0} in-flight=0 d1: 55(-M-),d2: 56(---)" */
-static void parse_irq(struct dump_xen *x, const char *p)
-{
-	struct dump_xen_irq *q;
-	char chip[32];
-	const char *g;
-	int irq, vec;
-
-	if (sscanf(p, "IRQ:%d vec:%x %31s", &irq, &vec, chip) != 3)
-		return;
-	q = irq_get(x, irq);
-	if (!q)
-		return;
-	q->vector = vec;
-	snprintf(q->chip, sizeof(q->chip), "%s", chip);
-	q->unbound = strstr(p, "mapped, unbound") != NULL;
-
-	g = strstr(p, "in-flight=");
-	if (!g)
-		return;
-	g = strchr(g, ' ');
-	if (!g)
-		return;
-	while (*g == ' ')
-		g++;
-	snprintf(q->guests, sizeof(q->guests), "%s", g);
-	if (sscanf(g, "d%d:%d", &q->domid, &q->pirq) != 2)
-		q->domid = q->pirq = PT_NONE;
-}
-
-/* " MSI-X   28 vec=c1 lowest edge assert log lowest dest=00000001 mask=1/H /1" */
-static void parse_msi(struct dump_xen *x, const char *p)
-{
-	struct dump_xen_irq *q;
-	char type[16], hg[3] = "  ", hw = '?';
-	const char *m;
-	int irq, vec, bit;
-
-	if (sscanf(p, "%15s %d vec=%x", type, &irq, &vec) != 3 ||
-	    strncmp(type, "MSI", 3))
-		return;
-	q = irq_get(x, irq);
-	if (!q)
-		return;
-	snprintf(q->type, sizeof(q->type), "%s", type);
-	if (q->vector < 0)
-		q->vector = vec;
-	m = strstr(p, "mask=");
-	/* "%c%c" keeps the blanks Xen prints for "not masked" */
-	if (m && sscanf(m, "mask=%d/%c%c/%c", &bit, &hg[0], &hg[1], &hw) == 4) {
-		q->host_masked = hg[0] == 'H';
-		q->guest_masked = hg[1] == 'G';
-		q->maskbit = hw == '1' ? 1 : hw == '0' ? 0 : -1;
-	}
-}
-
-/* "0000:03:00.0 - d1 - node -1  - MSIs < 28 29 >" */
-static void parse_pdev(struct dump_xen *x, const char *p)
+static struct dump_xen_pdev *pdev_get(struct dump_xen *x, __u32 sbdf)
 {
 	struct dump_xen_pdev *d;
-	unsigned int seg, bus, dev, fn;
-	const char *o, *m;
-	__u32 sbdf;
+	char b[PT_SBDF_STRLEN];
+	size_t i;
 
-	if (sscanf(p, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) != 4)
-		return;
-	o = strstr(p, " - ");
-	if (!o)
-		return;
+	pt_sbdf_format(sbdf, b, sizeof(b));
+	for (i = 0; i < x->npdevs; i++)
+		if (!strcmp(x->pdevs[i].sbdf, b))
+			return &x->pdevs[i];
 	d = dump_grow(x->pdevs, &x->npdevs, sizeof(*d));
 	if (!d)
-		return;
+		return NULL;
 	x->pdevs = d;
 	d = &d[x->npdevs - 1];
 	memset(d, 0, sizeof(*d));
-	sbdf = PT_SBDF(seg, bus, (dev << 3) | fn);
-	pt_sbdf_format(sbdf, d->sbdf, sizeof(d->sbdf));
-	o += 3;
-	d->domid = PT_NONE;
-	if (!strncmp(o, "DomIO", 5) || !strncmp(o, "d[IO]", 5))
-		d->quarantined = true;
-	else if (sscanf(o, "d%d", &d->domid) != 1)
-		d->domid = PT_NONE;
+	snprintf(d->sbdf, sizeof(d->sbdf), "%s", b);
+	return d;
+}
 
-	m = strstr(o, "MSIs <");
-	if (!m)
-		return;
-	for (m += 6; *m && *m != '>';) {
-		char *end;
-		long irq = strtol(m, &end, 10);
-		struct dump_xen_irq *q;
+/* "d1: 55(-M-),d2: 56(---)" as Xen prints the guests of an irq */
+static void guests_text(const struct pt_xv_xen_irq *v, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
 
-		if (end == m)
-			break;
-		q = irq_get(x, (int)irq);
-		if (q)
-			snprintf(q->sbdf, sizeof(q->sbdf), "%s", d->sbdf);
-		d->nmsi++;
-		m = end;
-		while (*m == ' ')
-			m++;
+	buf[0] = '\0';
+	for (i = 0; i < v->nguests && off < len; i++) {
+		const struct pt_xv_guest *g = &v->guests[i];
+
+		off += snprintf(buf + off, len - off, "%sd%d:%d(%c%c%c)",
+				i ? "," : "", g->domid, g->pirq,
+				g->evtchn_pending ? 'P' : '-',
+				g->evtchn_masked ? 'M' : '-',
+				g->pirq_masked ? 'M' : '-');
 	}
 }
 
-static enum section section_start(const char *p, enum section cur)
+static void join_irqs(struct dump_xen *x, const struct pt_xv_xen_irq *v,
+		      size_t n)
 {
-	if (!strncmp(p, "IRQ information:", 16))
-		return SEC_IRQ;
-	if (!strncmp(p, "MSI information:", 16))
-		return SEC_MSI;
-	if (!strncmp(p, "==== PCI devices ====", 21))
-		return SEC_PCI;
-	/* i continues with IO-APIC pins, which this view does not need */
-	if (cur == SEC_IRQ && !strncmp(p, "IO-APIC", 7))
-		return SEC_NONE;
-	return cur;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct dump_xen_irq *q = irq_get(x, v[i].irq);
+
+		if (!q)
+			return;
+		q->vector = v[i].vector;
+		snprintf(q->chip, sizeof(q->chip), "%s", v[i].chip);
+		q->unbound = v[i].kind == PT_XV_IRQ_UNBOUND;
+		guests_text(&v[i], q->guests, sizeof(q->guests));
+		q->domid = v[i].nguests ? v[i].guests[0].domid : PT_NONE;
+		q->pirq = v[i].nguests ? v[i].guests[0].pirq : PT_NONE;
+	}
 }
 
-/*
- * A dump seen again starts a newer capture in the same text (several
- * `xl debug-keys` runs in one `xl dmesg`): keep only the newest.
- */
-static void capture_reset(struct dump_xen *x, bool *seen)
+static void join_msis(struct dump_xen *x, const struct pt_xv_xen_msi *v,
+		      size_t n)
 {
-	x->nirqs = 0;
-	x->npdevs = 0;
-	memset(seen, 0, 4 * sizeof(*seen));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct dump_xen_irq *q = irq_get(x, v[i].irq);
+
+		if (!q)
+			return;
+		snprintf(q->type, sizeof(q->type), "%s", v[i].type);
+		if (q->vector < 0)
+			q->vector = v[i].vector;
+		q->host_masked = v[i].host_masked;
+		q->guest_masked = v[i].guest_masked;
+		q->maskbit = v[i].hw_masked == PT_NONE ? -1 : v[i].hw_masked;
+	}
+}
+
+static void join_pdevs(struct dump_xen *x, const struct pt_xv_xen_pdev *v,
+		       size_t n)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		struct dump_xen_pdev *d = pdev_get(x, v[i].sbdf);
+
+		if (!d)
+			return;
+		d->domid = v[i].domid;
+		d->quarantined = v[i].quarantined;
+		d->nmsi = v[i].nmsi;
+		for (k = 0; k < v[i].nmsi; k++) {
+			struct dump_xen_irq *q = irq_get(x, v[i].msi_irqs[k]);
+
+			if (q)
+				snprintf(q->sbdf, sizeof(q->sbdf), "%s", d->sbdf);
+		}
+	}
 }
 
 int dump_xenparse(const char *text, struct dump_xen *x)
 {
-	enum section sec = SEC_NONE;
-	bool seen[4] = { false };
-	const char *line = text;
+	struct pt_xv_xen_irq *irqs = NULL;
+	struct pt_xv_xen_msi *msis = NULL;
+	struct pt_xv_xen_pdev *pdevs = NULL;
+	size_t ni = 0, nm = 0, np = 0;
+	int err = 0;
 
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		char buf[1024];
-		const char *p;
-		enum section next;
-
-		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
-		line = nl ? nl + 1 : NULL;
-		p = line_body(buf);
-		next = section_start(p, sec);
-		if (next != sec) {
-			sec = next;
-			if (sec != SEC_NONE) {
-				if (seen[sec])
-					capture_reset(x, seen);
-				seen[sec] = true;
-			}
-			continue;
-		}
-		switch (sec) {
-		case SEC_IRQ:
-			parse_irq(x, p);
-			break;
-		case SEC_MSI:
-			parse_msi(x, p);
-			break;
-		case SEC_PCI:
-			parse_pdev(x, p);
-			break;
-		default:
-			break;
-		}
+	if (pt_xv_parse_xen_irqs(text, &irqs, &ni) < 0 ||
+	    pt_xv_parse_xen_msis(text, &msis, &nm) < 0 ||
+	    pt_xv_parse_xen_pdevs(text, &pdevs, &np) < 0) {
+		err = -ENOMEM;
+		snprintf(x->view_note, sizeof(x->view_note),
+			 "parsing Xen's dumps: out of memory");
+		goto out;
 	}
-	if (!seen[SEC_IRQ] && !seen[SEC_MSI] && !seen[SEC_PCI]) {
+	join_irqs(x, irqs, ni);
+	join_msis(x, msis, nm);
+	join_pdevs(x, pdevs, np);
+	if (!ni && !nm && !np) {
+		err = -ENOENT;
 		snprintf(x->view_note, sizeof(x->view_note),
 			 "no IRQ, MSI or PCI dump found in Xen's console output");
-		return -ENOENT;
+		goto out;
 	}
 	snprintf(x->view_note, sizeof(x->view_note), "%s%s%s",
-		 seen[SEC_IRQ] ? "" : "no IRQ dump (key i) found; ",
-		 seen[SEC_MSI] ? "" : "no MSI dump (key M) found; ",
-		 seen[SEC_PCI] ? "" : "no PCI dump (key Q) found; ");
-	return 0;
+		 ni ? "" : "no IRQ dump (key i) found; ",
+		 nm ? "" : "no MSI dump (key M) found; ",
+		 np ? "" : "no PCI dump (key Q) found; ");
+out:
+	free(irqs);
+	free(msis);
+	free(pdevs);
+	return err;
 }

@@ -2,7 +2,8 @@
 /*
  * Xen's debug-key dumps as text (i: IRQs, M: MSIs, Q: PCI devices), as
  * read from the console ring or saved from `xl dmesg`, into the dump's
- * Xen view.  Only the fields the dump joins on are kept.
+ * Xen view, using the parsers of pt_xenview.h.  Only the fields the dump
+ * joins on are kept.
  */
 #ifndef PT_DUMP_XENPARSE_H
 #define PT_DUMP_XENPARSE_H
