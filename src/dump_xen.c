@@ -83,7 +83,8 @@ struct xs {
 	xs_read_fn read;
 };
 
-#define XBT_NULL	0
+#define XBT_NULL		0
+#define XS_OPEN_READONLY	(1UL << 0)
 
 static int xs_load(struct dump *d, struct xs *xs)
 {
@@ -106,7 +107,7 @@ static int xs_load(struct dump *d, struct xs *xs)
 		dlclose(xs->lib);
 		return -ENOSYS;
 	}
-	xs->h = open_fn(0);
+	xs->h = open_fn(XS_OPEN_READONLY);
 	if (!xs->h) {
 		dump_note(d, "xenstore: %s: device owners unknown",
 			  strerror(errno));
@@ -351,15 +352,38 @@ static int ring_read(struct xc *xc, char **buf, size_t *len, uint32_t *index)
 	}
 }
 
+/* Move *index to the ring's end, discarding what is there. */
+static int ring_skip(struct xc *xc, uint32_t *index)
+{
+	char *buf = malloc(RING_CHUNK);
+	unsigned int n;
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	do {
+		n = RING_CHUNK;
+		if (xc->ring(xc->h, buf, &n, 0, 1, index)) {
+			err = -errno;
+			break;
+		}
+	} while (n == RING_CHUNK);
+	free(buf);
+	return err;
+}
+
 /*
  * Send debug keys i (IRQs), M (MSIs) and Q (PCI devices) and read back
  * only what they printed: skip to the ring's end first, so an old dump
- * still in the ring cannot be mistaken for this one.
+ * still in the ring cannot be mistaken for this one.  One key at a
+ * time, read back before the next, so a large IRQ dump cannot push the
+ * others out of a small ring.  Xen runs the handlers synchronously
+ * within the sysctl.
  */
 static int xen_capture(struct dump_xen *x, char **text)
 {
-	char *old = NULL;
-	size_t oldlen = 0, len = 0;
+	static const char *const keys[] = { "i", "M", "Q" };
+	size_t len = 0, k;
 	uint32_t index = 0;
 	struct xc xc;
 	int err;
@@ -367,12 +391,13 @@ static int xen_capture(struct dump_xen *x, char **text)
 	err = xc_load(x, &xc);
 	if (err)
 		return err;
-	err = ring_read(&xc, &old, &oldlen, &index);
-	free(old);
-	if (!err && xc.keys(xc.h, "iMQ"))
-		err = -errno;
-	if (!err)
-		err = ring_read(&xc, text, &len, &index);
+	err = ring_skip(&xc, &index);
+	for (k = 0; !err && k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (xc.keys(xc.h, keys[k]))
+			err = -errno;
+		else
+			err = ring_read(&xc, text, &len, &index);
+	}
 	if (err)
 		snprintf(x->view_note, sizeof(x->view_note),
 			 "reading Xen's dumps failed: %s", strerror(-err));
