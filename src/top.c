@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <math.h>	/* isfinite: a macro, no libm */
 #include <signal.h>
 #include <stdio.h>
@@ -238,6 +239,34 @@ static int wait_ms(struct top *t)
 #define TOP_BATCH	256
 
 /*
+ * Paused live: the ring buffer must still be drained or the kernel drops
+ * events, but the screen must stand still.  Keep them until unpaused.
+ */
+static void hold(struct top *t, const struct pt_evref *e)
+{
+	if (t->nheld == t->capheld) {
+		size_t cap = t->capheld ? t->capheld * 2 : 1024;
+		struct pt_evref *h = realloc(t->held, cap * sizeof(*h));
+
+		if (!h) {
+			/* cannot keep it: apply now rather than lose it */
+			pt_model_apply(t->m, &e->ev, e->line);
+			return;
+		}
+		t->held = h;
+		t->capheld = cap;
+	}
+	t->held[t->nheld++] = *e;
+}
+
+static void apply_held(struct top *t)
+{
+	for (size_t i = 0; i < t->nheld; i++)
+		pt_model_apply(t->m, &t->held[i].ev, t->held[i].line);
+	t->nheld = 0;
+}
+
+/*
  * Apply the events that are due.  Bounded by budget_s so that keys stay
  * responsive while a big log loads at --speed 0; 0 means no bound.
  */
@@ -251,11 +280,17 @@ static void feed(struct top *t, double budget_s)
 
 	if (t->src_status != TOP_SRC_MORE || (t->paused && !t->src->live))
 		return;
+	if (!t->paused)
+		apply_held(t);
 	until = replay_until(t, start);
 	do {
 		st = t->src->ops->next_batch(t->src, until, buf, TOP_BATCH, &n);
-		for (size_t i = 0; i < n; i++)
-			pt_model_apply(t->m, &buf[i].ev, buf[i].line);
+		for (size_t i = 0; i < n; i++) {
+			if (t->paused)
+				hold(t, &buf[i]);
+			else
+				pt_model_apply(t->m, &buf[i].ev, buf[i].line);
+		}
 		if (st != TOP_SRC_MORE) {
 			t->src_status = st;
 			/*
@@ -304,8 +339,19 @@ static void sample_rates(struct top *t)
 static int start_curses(struct top *t)
 {
 	const char *nc = getenv("NO_COLOR");
+	FILE *in = stdin;
 
-	if (!newterm(NULL, stdout, stdin)) {
+	/* --replay -: the log is on stdin, keys come from the terminal */
+	if (!isatty(STDIN_FILENO)) {
+		in = fopen("/dev/tty", "re");
+		if (!in) {
+			fprintf(stderr, "ptrace top: no terminal to read keys from\n");
+			return PT_EXIT_USAGE;
+		}
+	}
+	/* wide-character ncurses draws pci.ids names in the user's charset */
+	setlocale(LC_CTYPE, "");
+	if (!newterm(NULL, stdout, in)) {
 		fprintf(stderr, "ptrace top: cannot use terminal type '%s'\n",
 			getenv("TERM") ? getenv("TERM") : "(unset)");
 		return PT_EXIT_FAIL;
@@ -423,6 +469,7 @@ static int open_source(struct top *t)
 static void top_free(struct top *t)
 {
 	top_ui_free(t);
+	free(t->held);
 	top_source_close(t->src);
 	pt_model_free(t->m);
 	top_pci_names_free(t->names);

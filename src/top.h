@@ -127,6 +127,8 @@ struct top {
 	double wall_base;
 	bool paused;
 	double paused_at, paused_total;
+	struct pt_evref *held;	/* live events read while paused */
+	size_t nheld, capheld;
 
 	/* once-a-second figures */
 	double rate_at;
