@@ -19,7 +19,12 @@
 # TAP; exits non-zero on a failed comparison.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-PT=${PTRACE:-$here/../../bin/ptrace}
+# $PTRACE, else the repo's bin/ (tests/dump/..), else a share's bin/
+PT=${PTRACE:-}
+for c in "$here/../../bin/ptrace" "$here/bin/ptrace"; do
+	[ -z "$PT" ] && [ -x "$c" ] && PT=$c
+done
+PT=${PT:-ptrace}
 
 compare_only=0
 if [ "${1:-}" = --compare ]; then

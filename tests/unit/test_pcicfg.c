@@ -255,6 +255,58 @@ static void test_msix_table(void **state)
 	assert_int_equal(pt_msix_pba_bit(pba, sizeof(pba), 64), -ERANGE);
 }
 
+/* An MSI capability whose mask registers lie past the bytes read. */
+static void test_msi_truncated(void **state)
+{
+	__u8 cfg[PT_PCICFG_LEN];
+	struct pt_msi_cap m;
+
+	virtio_net(cfg);
+	cfg[0x34] = 0xf0;
+	cfg[0xf0] = PT_PCI_CAP_MSI;
+	cfg[0xf1] = 0;
+	put16(cfg, 0xf2, 0x0181);	/* 64-bit + maskable: 24 bytes */
+	assert_int_equal(pt_pcicfg_msi(cfg, sizeof(cfg), &m), -ERANGE);
+	put16(cfg, 0xf2, 0x0001);	/* 32-bit: data at 0xf8 fits */
+	assert_int_equal(pt_pcicfg_msi(cfg, sizeof(cfg), &m), 0);
+	assert_true(m.enabled);
+}
+
+/* A bridge has two BARs; a 64-bit BAR 5 has no upper half to read. */
+static void test_bar_bridge_and_last(void **state)
+{
+	__u8 cfg[PT_PCICFG_LEN];
+	struct pt_bar b;
+
+	virtio_net(cfg);
+	put32(cfg, 0x24, 0xfe00000c);	/* BAR5 claims 64-bit */
+	assert_int_equal(pt_pcicfg_bar(cfg, sizeof(cfg), 5, &b), 0);
+	assert_true(b.is64);
+	assert_true(b.prefetch);
+	assert_true(b.base == 0xfe000000ull);
+
+	cfg[0x0e] = 0x81;		/* multi-function type 1 header */
+	assert_int_equal(pt_pcicfg_bar(cfg, sizeof(cfg), 1, &b), 0);
+	assert_int_equal(pt_pcicfg_bar(cfg, sizeof(cfg), 2, &b), -ENOENT);
+}
+
+/* MSI-X present in a list that continues past it: found first. */
+static void test_msix_then_more(void **state)
+{
+	__u8 cfg[PT_PCICFG_LEN];
+	struct pt_msix_cap m;
+
+	virtio_net(cfg);
+	cfg[0x34] = 0x40;		/* 0x40 -> 0x98 (MSI-X) -> 0x84 -> ... */
+	cfg[0x41] = 0x98;
+	cfg[0x71] = 0x00;
+	put16(cfg, 0x9a, 0x0000);	/* disabled, one entry */
+	assert_int_equal(pt_pcicfg_msix(cfg, sizeof(cfg), &m), 0);
+	assert_int_equal(m.pos, 0x98);
+	assert_false(m.enabled);
+	assert_int_equal(m.table_size, 1);
+}
+
 static void test_readers_bounds(void **state)
 {
 	__u8 b[3] = { 0x11, 0x22, 0x33 };
@@ -278,6 +330,9 @@ int main(void)
 		cmocka_unit_test(test_bar),
 		cmocka_unit_test(test_msix_table),
 		cmocka_unit_test(test_readers_bounds),
+		cmocka_unit_test(test_msi_truncated),
+		cmocka_unit_test(test_bar_bridge_and_last),
+		cmocka_unit_test(test_msix_then_more),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
