@@ -471,11 +471,16 @@ PT_EXIT(pcistub_seize)
 static __always_inline int h_pcistub_init_device(struct pt_args *a)
 {
 	struct pci_dev *dev = (struct pci_dev *)a->a[0];
+	struct pcistub_device *psdev = (struct pcistub_device *)a->a[0];
 
-	/* 6.12 passes the pcistub_device instead of the pci_dev */
-	if (pt_init_device_psdev && dev &&
+	/*
+	 * 6.12 passes the pcistub_device instead of the pci_dev.  (The
+	 * pointer is taken outside BPF_CORE_READ: inside it, a->a[0] would
+	 * become a relocation against our own struct pt_args.)
+	 */
+	if (pt_init_device_psdev && psdev &&
 	    bpf_core_type_exists(struct pcistub_device))
-		dev = BPF_CORE_READ((struct pcistub_device *)a->a[0], dev);
+		dev = BPF_CORE_READ(psdev, dev);
 	return pciback_pair(P_PCISTUB_INIT, PT_PCIBACK_INIT, dev);
 }
 static __always_inline int x_pcistub_init_device(long ret)
