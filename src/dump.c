@@ -281,6 +281,7 @@ static int gather(struct dump *d, const struct dump_opts *o)
 		dump_xen_owners(d);
 		dump_xen_gsi(d);
 	}
+	dump_read_msix_tables(d);
 	bpf_walk_status(d);
 
 	if (o->xen)

@@ -57,6 +57,8 @@ struct dump_dev {
 	int owner;			/* domid from xenstore, PT_NONE */
 	int xs_state;			/* backend state-N, PT_NONE */
 
+	unsigned long long bar_size[6];	/* from sysfs "resource" */
+
 	__u8 cfg[PT_PCICFG_LEN];
 	size_t cfglen;			/* bytes actually read */
 
@@ -182,6 +184,7 @@ void *dump_grow(void *arr, size_t *n, size_t size);
 /* dump_linux.c: devices, config space, MSI-X tables, Linux irqs */
 int dump_gather_pci(struct dump *d);
 void dump_gather_pirq_irqs(struct dump *d);
+void dump_read_msix_tables(struct dump *d);
 const char *dump_sysroot(void);
 int dump_open(const char *path, int flags);	/* under dump_sysroot() */
 int dump_read_str(const char *path, char *buf, size_t len);

@@ -343,8 +343,7 @@ static bool all_ones(const __u8 *b, size_t len)
 	return len > 0;
 }
 
-static void read_msix_table(struct dump *d, struct dump_dev *dev,
-			    const struct pci_dev *pd)
+static void read_msix_table(struct dump *d, struct dump_dev *dev)
 {
 	const struct pt_msix_cap *m = &dev->msix;
 	size_t tlen = (size_t)m->table_size * PT_MSIX_ENTRY_SIZE;
@@ -364,13 +363,13 @@ static void read_msix_table(struct dump *d, struct dump_dev *dev,
 			 m->table_bir);
 		return;
 	}
-	if (pd->size[m->table_bir] &&
-	    m->table_offset + tlen > pd->size[m->table_bir]) {
+	if (dev->bar_size[m->table_bir] &&
+	    m->table_offset + tlen > dev->bar_size[m->table_bir]) {
 		dev->table_err = ERANGE;
 		snprintf(dev->table_note, sizeof(dev->table_note),
 			 "table (BAR%u+0x%x, %zu bytes) lies outside the %llu-byte BAR",
 			 m->table_bir, m->table_offset, tlen,
-			 (unsigned long long)pd->size[m->table_bir]);
+			 (unsigned long long)dev->bar_size[m->table_bir]);
 		return;
 	}
 
@@ -462,6 +461,7 @@ static void fill_dev(struct dump *d, struct dump_dev *dev, struct pci_dev *pd,
 		     struct pci_access *pacc)
 {
 	char *drv;
+	int i;
 
 	dev->sbdf = PT_SBDF(pd->domain, pd->bus, (pd->dev << 3) | pd->func);
 	pt_sbdf_format(dev->sbdf, dev->bdf, sizeof(dev->bdf));
@@ -470,6 +470,8 @@ static void fill_dev(struct dump *d, struct dump_dev *dev, struct pci_dev *pd,
 	dev->class = pd->device_class;
 	dev->owner = dev->xs_state = dev->gsi = PT_NONE;
 	dev->sysfs_irq = pd->irq > 0 ? pd->irq : PT_NONE;
+	for (i = 0; i < 6; i++)
+		dev->bar_size[i] = pd->size[i];
 
 	if (!pci_lookup_name(pacc, dev->vendor_name, sizeof(dev->vendor_name),
 			     PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
@@ -491,11 +493,27 @@ static void fill_dev(struct dump *d, struct dump_dev *dev, struct pci_dev *pd,
 	gather_msi_irqs(d, dev);
 	gather_intx_irq(d, dev);
 
-	dev->matters = dev->pciback || dev->pciback_slot || dev->nirqs > 0 ||
+	/* INTx alone does not make a device interesting: MSI use does */
+	dev->matters = dev->pciback || dev->pciback_slot ||
+		       (dev->nirqs && strcmp(dev->irqs[0].mode, "intx")) ||
 		       (dev->msi_rc == 0 && dev->msi.enabled) ||
 		       (dev->msix_rc == 0 && dev->msix.enabled);
-	if (dev->msix_rc == 0 && (dev->matters || d->all))
-		read_msix_table(d, dev, pd);
+}
+
+/*
+ * After filtering and xenstore, which decide what is shown: the table
+ * is only read for those devices.
+ */
+void dump_read_msix_tables(struct dump *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndevs; i++) {
+		struct dump_dev *dev = &d->devs[i];
+
+		if (dev->msix_rc == 0 && (dev->matters || d->all))
+			read_msix_table(d, dev);
+	}
 }
 
 static int dev_cmp(const void *a, const void *b)

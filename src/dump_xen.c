@@ -264,10 +264,9 @@ void dump_xen_gsi(struct dump *d)
 			dev->gsi = (int)g.gsi;
 			dev->gsi_src = "privcmd";
 			d->xen.privcmd_gsi = true;
-		} else if (errno == ENOTTY || errno == EINVAL) {
-			/* EINVAL: ioctl unknown to this privcmd, or not pciback's */
-			if (errno == ENOTTY)
-				unsupported = true;
+		} else {
+			/* other errors: pciback does not hold this device */
+			unsupported = errno == ENOTTY;
 		}
 	}
 	if (unsupported)

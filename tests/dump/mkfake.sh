@@ -9,13 +9,15 @@
 #                 no vector mapped: maskall-left-set, msix-maskall-no-map
 #   0000:05:00.0  dom0 NIC (e1000e) with MSI on and one pirq-backed irq
 #                 (120, chip xen-pirq-msi); Xen lists two MSI irqs for it
-#   0000:00:1f.0  a device with nothing of interest (hidden without --all)
+#   0000:00:1f.0  INTx only, with a driver: not of interest (hidden
+#                 without --all)
 set -euo pipefail
 
 root=${1:?usage: mkfake.sh DIR}
 pci=$root/sys/bus/pci
 rm -rf "$root"
 mkdir -p "$pci/devices" "$pci/drivers/pciback" "$pci/drivers/e1000e" \
+	 "$pci/drivers/lpc_ich" \
 	 "$root/sys/hypervisor" "$root/proc/xen" "$root/sys/kernel/irq"
 
 echo xen > "$root/sys/hypervisor/type"
@@ -90,4 +92,5 @@ echo eth0 > "$q/actions"
 echo 5,6 > "$q/per_cpu_count"
 
 # --- 0000:00:1f.0: nothing to see
-newdev 0000:00:1f.0 8086 2918 060100 0 ""
+newdev 0000:00:1f.0 8086 2918 060100 19 lpc_ich
+put "$pci/devices/0000:00:1f.0/config" 3d 01
