@@ -466,6 +466,8 @@ static void draw_title(struct top *t)
 	const struct pt_model_stats *st = pt_model_stats(t->m);
 	char ts[32] = "+0.000000", speed[24] = "";
 	const char *state = "";
+	size_t ndev = pt_model_device_count(t->m);
+	size_t nfind = pt_model_finding_count(t->m);
 
 	/* live: time since start; replay: where the log has got to */
 	if (t->src->live && t->src->hdr)
@@ -483,9 +485,9 @@ static void draw_title(struct top *t)
 	werase(ui->title);
 	bar(ui->title, 0, at(t, C_TITLE));
 	put(ui->title, 0, 0, at(t, C_TITLE),
-	    " ptrace-top | %s%s%s | t=%s | %zu devices | %zu findings | sort %s%s%s%s | %s",
+	    " ptrace-top | %s%s%s | t=%s | %zu device%s | %zu finding%s | sort %s%s%s%s | %s",
 	    t->src->live ? "live" : "replay", speed, state, ts,
-	    pt_model_device_count(t->m), pt_model_finding_count(t->m),
+	    ndev, ndev == 1 ? "" : "s", nfind, nfind == 1 ? "" : "s",
 	    sort_names[ui->sort], ui->filter[0] ? " | filter '" : "",
 	    ui->filter, ui->filter[0] ? "'" : "", t->src->label);
 	if (t->paused)
