@@ -206,6 +206,83 @@ const char *pt_probe_state_name(enum pt_probe_state s)
 
 static bool libbpf_verbose;
 static char failed_prog[64];
+static const char *custom_btf;
+
+/*
+ * CO-RE relocations libbpf could not resolve (it replaces the instruction
+ * with an invalid one, fine in dead code).  Kept per spec so a test can
+ * tell the guarded ones from a real miss.
+ */
+#define MAX_UNRESOLVED	64
+static struct {
+	char spec[96];
+	int n;
+} unresolved[MAX_UNRESOLVED];
+static size_t nunresolved;
+static char relo_key[96], relo_spec[96];
+
+static void note_relo(const char *msg)
+{
+	const char *p = strstr(msg, "relo #"), *q;
+	char key[96];
+	size_t n;
+
+	if (!p)
+		return;
+	q = strchr(p, ':');
+	if (!q)
+		return;
+	n = q - msg < (long)sizeof(key) - 1 ? (size_t)(q - msg) : sizeof(key) - 1;
+	memcpy(key, msg, n);
+	key[n] = '\0';
+	if (strstr(q, "substituting insn") && strstr(q, "invalid insn")) {
+		if (strcmp(key, relo_key))
+			return;
+		for (size_t i = 0; i < nunresolved; i++)
+			if (!strcmp(unresolved[i].spec, relo_spec)) {
+				unresolved[i].n++;
+				return;
+			}
+		if (nunresolved < MAX_UNRESOLVED) {
+			snprintf(unresolved[nunresolved].spec,
+				 sizeof(unresolved[0].spec), "%s", relo_spec);
+			unresolved[nunresolved++].n = 1;
+		}
+		return;
+	}
+	/* the spec line: "relo #3: <byte_off> [284] struct a.b (0:0 @ offset 0)" */
+	if (q[1] != ' ' || q[2] != '<' || strstr(q, "candidate"))
+		return;
+	q = strchr(q, '>');
+	if (!q)
+		return;
+	q++;
+	while (*q == ' ')
+		q++;
+	if (*q == '[')
+		q = strchr(q, ']') ? strchr(q, ']') + 2 : q;
+	n = strcspn(q, "(\n");
+	while (n && q[n - 1] == ' ')
+		n--;
+	if (n >= sizeof(relo_spec))
+		n = sizeof(relo_spec) - 1;
+	memcpy(relo_spec, q, n);
+	relo_spec[n] = '\0';
+	snprintf(relo_key, sizeof(relo_key), "%s", key);
+}
+
+void pt_probes_set_btf(const char *path)
+{
+	custom_btf = path;
+}
+
+int pt_probes_unresolved(size_t i, const char **spec)
+{
+	if (i >= nunresolved)
+		return -1;
+	*spec = unresolved[i].spec;
+	return unresolved[i].n;
+}
 
 void pt_libbpf_verbose(bool on)
 {
@@ -219,6 +296,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	const char *p;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (level == LIBBPF_DEBUG)
+		note_relo(buf);
 	/* remember which program the kernel refused, to disable its row */
 	p = strstr(buf, "prog '");
 	if (p && strstr(buf, "failed to load")) {
@@ -537,6 +616,18 @@ int pt_env_probe(struct pt_env *env)
 	return 0;
 }
 
+int pt_env_variants_from(struct pt_env *env, const char *btf_path)
+{
+	struct btf *b = btf__parse(btf_path, NULL);
+
+	if (libbpf_get_error(b))
+		return -errno;
+	env->startup_pirq_info = first_param_is_ptr(b, "__startup_pirq") == 1;
+	env->unbind_info = first_param_is_ptr(b, "__unbind_from_irq") != 0;
+	btf__free(b);
+	return 0;
+}
+
 void pt_env_no_fentry(struct pt_env *env)
 {
 	env->fentry = false;
@@ -704,7 +795,8 @@ static struct collect_bpf *open_for(const struct pt_env *env,
 				    struct pt_probe_plan *plans,
 				    enum pt_load_mode mode, size_t ringbuf)
 {
-	struct collect_bpf *skel = collect_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = custom_btf);
+	struct collect_bpf *skel = collect_bpf__open_opts(&oo);
 	struct bpf_program *prog;
 
 	if (!skel)
@@ -760,6 +852,8 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 			return NULL;
 		}
 		failed_prog[0] = '\0';
+		nunresolved = 0;
+		relo_key[0] = '\0';
 		e = collect_bpf__load(skel);
 		if (!e) {
 			*err = 0;

@@ -83,6 +83,8 @@ struct pt_env {
 
 int pt_env_probe(struct pt_env *env);
 void pt_env_free(struct pt_env *env);
+/* Signature variants read from another kernel's BTF (--btf). */
+int pt_env_variants_from(struct pt_env *env, const char *btf_path);
 /* Plan as if fentry were unavailable (--no-fentry). */
 void pt_env_no_fentry(struct pt_env *env);
 
@@ -138,6 +140,15 @@ void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded);
 
 const char *pt_attach_name(enum pt_attach kind, bool exit);
 const char *pt_probe_state_name(enum pt_probe_state s);
+
+/*
+ * Relocate CO-RE against this BTF (a vmlinux ELF or raw BTF) instead of
+ * the running kernel's: with PT_LOAD_ALL_KPROBES, verifies the
+ * collectors for another kernel.  Module BTF is then not used.
+ */
+void pt_probes_set_btf(const char *path);
+/* i-th CO-RE relocation the last load left unresolved: count, or -1. */
+int pt_probes_unresolved(size_t i, const char **spec);
 
 /* libbpf messages: quiet unless verbose. */
 void pt_libbpf_verbose(bool on);

@@ -463,6 +463,17 @@ out:
 
 /* ------------------------------------------------------------- probes */
 
+static json_t *unresolved_json(void)
+{
+	json_t *o = json_object();
+	const char *spec;
+	int n;
+
+	for (size_t i = 0; (n = pt_probes_unresolved(i, &spec)) >= 0; i++)
+		json_object_set_new(o, spec, json_integer(n));
+	return o;
+}
+
 static json_t *probes_json(const struct pt_env *env,
 			   const struct pt_probe_plan *plans,
 			   struct collect_bpf *skel, const char *mode)
@@ -531,6 +542,7 @@ static json_t *probes_json(const struct pt_env *env,
 		}
 		json_object_set_new(root, "programs_loaded", json_integer(n));
 		json_object_set_new(root, "programs", progs);
+		json_object_set_new(root, "unresolved_relocations", unresolved_json());
 	}
 	return root;
 }
@@ -538,7 +550,7 @@ static json_t *probes_json(const struct pt_env *env,
 static void probes_usage(FILE *f)
 {
 	fprintf(f,
-"usage: ptrace probes [--json] [--load | --verify-all] [--no-fentry] [-v]\n"
+"usage: ptrace probes [--json] [--load | --verify-all [--btf FILE]] [--no-fentry] [-v]\n"
 "  the probe table for the running kernel: what would attach, with which\n"
 "  kind, and why the rest cannot; nothing is traced\n"
 "      --json         machine-readable output\n"
@@ -546,6 +558,8 @@ static void probes_usage(FILE *f)
 "                     verifier runs; needs root)\n"
 "      --verify-all   load every kprobe program, attachable here or not\n"
 "                     (verifier coverage on any kernel; needs root)\n"
+"      --btf FILE     with --verify-all: relocate against this BTF (another\n"
+"                     kernel's vmlinux or raw .BTF) instead of the running one\n"
 "      --no-fentry    plan with kprobes only\n"
 "  -v, --verbose      libbpf messages\n");
 }
@@ -557,10 +571,12 @@ int cmd_probes(int argc, char **argv)
 		{ "load", no_argument, NULL, 'l' },
 		{ "verify-all", no_argument, NULL, 'a' },
 		{ "no-fentry", no_argument, NULL, 'k' },
+		{ "btf", required_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *btf_path = NULL;
 	struct pt_probe_plan *plans;
 	struct collect_bpf *skel = NULL;
 	struct pt_env env;
@@ -583,6 +599,9 @@ int cmd_probes(int argc, char **argv)
 		case 'k':
 			no_fentry = true;
 			break;
+		case 'b':
+			btf_path = optarg;
+			break;
 		case 'v':
 			pt_libbpf_verbose(true);
 			break;
@@ -596,6 +615,10 @@ int cmd_probes(int argc, char **argv)
 	}
 	if (optind != argc) {
 		probes_usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	if (btf_path && !all) {
+		fprintf(stderr, "ptrace probes: --btf goes with --verify-all\n");
 		return PT_EXIT_USAGE;
 	}
 	if ((load || all) && geteuid() != 0) {
@@ -613,6 +636,14 @@ int cmd_probes(int argc, char **argv)
 		return PT_EXIT_FAIL;
 	}
 	pt_probes_plan(&env, plans);
+	if (btf_path) {
+		if (pt_env_variants_from(&env, btf_path)) {
+			fprintf(stderr, "ptrace probes: cannot read BTF from %s\n", btf_path);
+			ret = PT_EXIT_USAGE;
+			goto out;
+		}
+		pt_probes_set_btf(btf_path);
+	}
 	if (load || all) {
 		if (!env.btf) {
 			fprintf(stderr, "ptrace probes: this kernel has no BTF "
@@ -659,6 +690,14 @@ int cmd_probes(int argc, char **argv)
 			printf("    feeds: %s; kernels: %s\n", d->events, d->kernels);
 			if (p->state != PT_PROBE_ATTACHED)
 				printf("    if missing: %s\n", d->if_missing);
+		}
+		if (skel) {
+			const char *spec;
+			int k;
+
+			for (size_t i = 0; (k = pt_probes_unresolved(i, &spec)) >= 0; i++)
+				printf("unresolved CO-RE relocation (dead code if guarded): %s x%d\n",
+				       spec, k);
 		}
 		pt_probes_count(plans, &a, &m, &r);
 		printf("%zu of %zu probes usable, %zu missing (%zu required)%s\n",
