@@ -176,9 +176,11 @@ void pt_xv_view_free(struct pt_xv_view *v);
 /*
  * Build the table.  One row per (device, Xen irq, bound domain) for every
  * device of debug key Q with MSIs, and per (device, domain) for INTx
- * devices whose GSI Xen has bound.  dom0 Linux irqs are joined to Xen
- * irqs of the same device in ascending order when both sides list the
- * same number (that is how a PV dom0 allocates them); entry likewise.
+ * devices whose GSI Xen has bound.  dom0 Linux irqs (msi_irqs: for a
+ * guest's device, the irqs pciback bound on the guest's behalf) are
+ * joined to Xen irqs of the same device in ascending order when both
+ * sides list the same number (that is how a PV dom0 allocates them, in
+ * MSI-X entry order); entry likewise.
  * Rows are sorted by sbdf, domid, xen_irq.  Returns the number of rows
  * (*rows malloc'ed) or -errno.
  */

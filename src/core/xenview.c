@@ -739,7 +739,7 @@ static int msi_rows(const struct pt_xv_view *v,
 		if (m)
 			r.masked = m->hw_masked != PT_NONE ? m->hw_masked :
 				   (m->host_masked || m->guest_masked);
-		if (joined && pd->domid == 0) {
+		if (joined) {
 			r.irq = lirqs[k];
 			r.entry = k;
 		}
@@ -753,7 +753,7 @@ static int msi_rows(const struct pt_xv_view *v,
 
 			rg.domid = xi->guests[g].domid;
 			rg.pirq = xi->guests[g].pirq;
-			if (rg.domid != 0)
+			if (rg.domid != pd->domid)
 				rg.irq = PT_NONE;
 			if (add_row(rows, n, &rg))
 				return -ENOMEM;

@@ -382,6 +382,48 @@ static void test_rows_dom0(void **state)
 	pt_xv_view_free(&v);
 }
 
+/*
+ * A PV domU (domain 1) owns 00:02.0 and enabled MSI-X: pciback mapped the
+ * guest's pirqs 55-53 in dom0 as Linux irqs 50-52 (Xen irqs 27-29).
+ */
+static void test_rows_guest(void **state)
+{
+	struct pt_xv_view v = { 0 };
+	struct pt_xv_row *rows;
+	const struct pt_xv_row *r;
+	int n;
+
+	assert_int_equal(pt_xv_load_dir(&v, LAB "guest-msix"), 0);
+	n = pt_xv_rows(&v, &rows);
+	assert_int_equal(n, 8);
+	assert_null(find_row(rows, n, NIC_A, 0, 27));
+	for (int k = 0; k < 3; k++) {
+		r = find_row(rows, n, NIC_A, 1, 27 + k);
+		assert_non_null(r);
+		assert_int_equal(r->pirq, 55 - k);
+		assert_int_equal(r->irq, 50 + k);
+		assert_int_equal(r->entry, k);
+		assert_int_equal(r->msix_enabled, 1);
+		assert_int_equal(r->maskall, 0);
+		assert_int_equal(r->masked, 0);
+	}
+	/* the guest's NIC from dom0's side of /proc/interrupts: nothing,
+	 * pciback requests no handler for it */
+	for (size_t i = 0; i < v.nlinux_irqs; i++)
+		assert_int_not_equal(v.linux_irqs[i].irq, 50);
+	free(rows);
+	pt_xv_view_free(&v);
+
+	/* after xl destroy: MSI-X off, Xen lists no MSIs, no rows for it */
+	assert_int_equal(pt_xv_load_dir(&v, LAB "guest-destroyed"), 0);
+	assert_int_equal(pt_xv_pci(&v, NIC_A)->msix_enabled, 0);
+	n = pt_xv_rows(&v, &rows);
+	for (int i = 0; i < n; i++)
+		assert_int_not_equal(rows[i].sbdf, NIC_A);
+	free(rows);
+	pt_xv_view_free(&v);
+}
+
 static void test_rows_intx(void **state)
 {
 	static const char i[] =
@@ -445,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_lspci),
 		cmocka_unit_test(test_msi_irqs),
 		cmocka_unit_test(test_rows_dom0),
+		cmocka_unit_test(test_rows_guest),
 		cmocka_unit_test(test_rows_intx),
 		cmocka_unit_test(test_empty),
 	};
