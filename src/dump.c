@@ -288,6 +288,7 @@ static int gather(struct dump *d, const struct dump_opts *o)
 		dump_xen_view(d);
 	else if (o->xen_text && xen_from_file(d, o->xen_text) == -ENOMEM)
 		return -ENOMEM;
+	dump_xen_join(d);
 	dump_xen_diff(d);
 	dump_findings(d);
 	if (!d->root)

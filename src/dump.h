@@ -28,7 +28,11 @@ struct dump_irq {
 	char actions[96];	/* handler names */
 	unsigned long long count;	/* sum over CPUs */
 	bool xen_pirq;		/* chip is xen-pirq-*: backed by a pirq */
-	/* From the kernel's Xen irq records; PT_NONE when not known. */
+	/*
+	 * From the kernel's Xen irq records, or joined to Xen's view;
+	 * PT_NONE when not known.
+	 */
+	int xen_irq;
 	int pirq;
 	int evtchn;
 	int domid;
@@ -195,6 +199,7 @@ void dump_xen_detect(struct dump *d);
 void dump_xen_owners(struct dump *d);
 void dump_xen_gsi(struct dump *d);
 int dump_xen_view(struct dump *d);
+void dump_xen_join(struct dump *d);
 void dump_xen_diff(struct dump *d);
 void dump_xen_free(struct dump_xen *x);
 

@@ -281,8 +281,9 @@ static void text_irqs(const struct dump *d, FILE *f)
 	size_t i, k;
 
 	fprintf(f, "\nLINUX IRQS\n");
-	tbl_init(&t, 8, "IRQ", "BDF", "MODE", "ENTRY", "CHIP", "HWIRQ",
-		 "COUNT", "ACTIONS");
+	/* the last two columns only when joined to Xen's view */
+	tbl_init(&t, d->xen.view_ok ? 10 : 8, "IRQ", "BDF", "MODE", "ENTRY",
+		 "CHIP", "HWIRQ", "COUNT", "ACTIONS", "XEN-IRQ", "DOM:PIRQ");
 	for (i = 0; i < d->ndevs; i++) {
 		const struct dump_dev *dev = &d->devs[i];
 
@@ -297,7 +298,10 @@ static void text_irqs(const struct dump *d, FILE *f)
 				q->chip[0] ? q->chip : "-",
 				q->hwirq < 0 ? "-" : fmt(b[2], TBL_CELL, "%ld", q->hwirq),
 				fmt(b[3], TBL_CELL, "%llu", q->count),
-				q->actions[0] ? q->actions : "-");
+				q->actions[0] ? q->actions : "-",
+				int_or_dash(q->xen_irq, b[4], TBL_CELL),
+				q->domid == PT_NONE ? "-" :
+					fmt(b[5], TBL_CELL, "d%d:%d", q->domid, q->pirq));
 		}
 	}
 	if (t.nrows)
@@ -536,7 +540,7 @@ static json_t *jmsix(const struct dump_dev *dev)
 
 static json_t *jirq(const struct dump_irq *q)
 {
-	return json_pack("{s:i,s:s,s:o,s:o,s:o,s:I,s:o,s:b,s:o,s:o,s:o}",
+	return json_pack("{s:i,s:s,s:o,s:o,s:o,s:I,s:o,s:b,s:o,s:o,s:o,s:o}",
 			 "irq", q->irq, "mode", q->mode,
 			 "entry", q->entry < 0 ? json_null() : json_integer(q->entry),
 			 "chip", jstr_or_null(q->chip),
@@ -544,6 +548,7 @@ static json_t *jirq(const struct dump_irq *q)
 			 "count", (json_int_t)q->count,
 			 "actions", jstr_or_null(q->actions),
 			 "xen_pirq", q->xen_pirq,
+			 "xen_irq", jint_or_null(q->xen_irq),
 			 "pirq", jint_or_null(q->pirq),
 			 "evtchn", jint_or_null(q->evtchn),
 			 "domid", jint_or_null(q->domid));

@@ -428,6 +428,73 @@ int dump_xen_view(struct dump *d)
 	return err;
 }
 
+/* ------------------------------------------------------------ join */
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static const struct dump_xen_irq *xen_irq_by_nr(const struct dump_xen *x,
+						int irq)
+{
+	size_t i;
+
+	for (i = 0; i < x->nirqs; i++)
+		if (x->irqs[i].irq == irq)
+			return &x->irqs[i];
+	return NULL;
+}
+
+/*
+ * Pair a device's Linux MSI irqs with its Xen irqs (key Q), both in
+ * ascending order, when both sides list the same number: a PV dom0
+ * allocates them in the same order (the lab's ground truth joins them
+ * the same way, pt_xv_rows).  Each Linux irq then gets the Xen irq and
+ * the pirq and domain Xen shows bound to it.
+ */
+static void join_dev(const struct dump_xen *x, struct dump_dev *dev)
+{
+	int xirqs[PT_MSIX_MAX_ENTRIES];
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < x->nirqs && n < PT_MSIX_MAX_ENTRIES; i++)
+		if (!strcmp(x->irqs[i].sbdf, dev->bdf))
+			xirqs[n++] = x->irqs[i].irq;
+	for (i = 0; i < dev->nirqs; i++)
+		k += strcmp(dev->irqs[i].mode, "intx") != 0;
+	if (!n || n != k)
+		return;
+	qsort(xirqs, n, sizeof(*xirqs), int_cmp);
+
+	/* dev->irqs is sorted by irq; INTx (if any) is skipped */
+	for (i = 0, k = 0; i < dev->nirqs; i++) {
+		struct dump_irq *q = &dev->irqs[i];
+		const struct dump_xen_irq *xq;
+
+		if (!strcmp(q->mode, "intx"))
+			continue;
+		q->xen_irq = xirqs[k++];
+		xq = xen_irq_by_nr(x, q->xen_irq);
+		if (xq && xq->domid != PT_NONE) {
+			q->pirq = xq->pirq;
+			q->domid = xq->domid;
+		}
+	}
+}
+
+void dump_xen_join(struct dump *d)
+{
+	size_t i;
+
+	if (!d->xen.view_ok)
+		return;
+	for (i = 0; i < d->ndevs; i++)
+		join_dev(&d->xen, &d->devs[i]);
+}
+
 /* ------------------------------------------------------------ diffs */
 
 static void diff_add(struct dump *d, __u32 sbdf, const char *what,
@@ -500,9 +567,17 @@ static void diff_dev(struct dump *d, const struct dump_dev *dev)
 
 	xen_dev_view(&d->xen, dev, &v);
 
-	/* Owner: xenstore's backend (or dom0 when not assigned) vs Q. */
-	lown = dev->owner != PT_NONE ? dev->owner : 0;
-	if (v.owner != PT_NONE && v.owner != lown) {
+	/*
+	 * Owner: xenstore's backend, or dom0 when xenstore lists it for no
+	 * guest (or a dom0 driver holds it), vs Q.
+	 */
+	if (dev->owner != PT_NONE)
+		lown = dev->owner;
+	else if (d->xen.xs_ok || (!dev->pciback && dev->driver[0]))
+		lown = 0;
+	else
+		lown = PT_NONE;
+	if (lown != PT_NONE && v.owner != PT_NONE && v.owner != lown) {
 		pt_domid_format(lown, l, sizeof(l));
 		pt_domid_format(v.owner, x, sizeof(x));
 		diff_add(d, dev->sbdf, "owner", l, x);

@@ -9,6 +9,8 @@
 #                 no vector mapped: maskall-left-set, msix-maskall-no-map
 #   0000:05:00.0  dom0 NIC (e1000e) with MSI on and one pirq-backed irq
 #                 (120, chip xen-pirq-msi); Xen lists two MSI irqs for it
+#   0000:06:00.0  held by pciback for a PV guest (d7 in Xen's view): MSI-X
+#                 with one vector dom0 mapped for it (irq 121, xen-pirq-msi-x)
 #   0000:00:1f.0  INTx only, with a driver: not of interest (hidden
 #                 without --all)
 set -euo pipefail
@@ -90,6 +92,25 @@ echo xen-pirq-msi > "$q/chip_name"
 echo 0 > "$q/hwirq"
 echo eth0 > "$q/actions"
 echo 5,6 > "$q/per_cpu_count"
+
+# --- 0000:06:00.0: pciback, one MSI-X vector mapped for a PV guest
+d=$pci/devices/0000:06:00.0
+newdev 0000:06:00.0 8086 10d3 020000 0 pciback
+put "$d/config" 04 06 04 10 00
+put "$d/config" 10 0c 00 00 f1 00 00 00 00	# BAR0 64-bit mem 0xf1000000
+put "$d/config" 34 a0
+put "$d/config" a0 11 00 00 80 00 30 00 00 00 38 00 00	# MSI-X 1, BAR0+0x3000
+sed -i '1s/.*/0x00000000f1000000 0x00000000f1003fff 0x0000000000140204/' "$d/resource"
+head -c $((0x3808)) /dev/zero > "$d/resource0"
+put "$d/resource0" 3000 00 00 e0 fe 00 00 00 00 51 00 00 00 00 00 00 00
+mkdir -p "$d/msi_irqs"
+echo msix > "$d/msi_irqs/121"
+q=$root/sys/kernel/irq/121
+mkdir -p "$q"
+echo xen-pirq-msi-x > "$q/chip_name"
+echo 0 > "$q/hwirq"
+: > "$q/actions"
+echo 0,0 > "$q/per_cpu_count"
 
 # --- 0000:00:1f.0: nothing to see
 newdev 0000:00:1f.0 8086 2918 060100 19 lpc_ich
