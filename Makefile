@@ -109,9 +109,9 @@ check-unit: $(TEST_BINS)
 
 # ---------------------------------------------------------------- demo
 # The main job: on a Xen dom0, a short live recording and its report; on
-# any other machine, the shipped trace of a PV guest's MSI-X passthrough
-# and teardown (the lab's reset-before-unbind sequence) replayed.
-DEMO_LOG	:= tests/logs/pv-guest-destroy.jsonl
+# any other machine, a trace recorded in the Xen lab (a PV guest with a
+# passed-through e1000e enables MSI-X, then xl destroy) replayed.
+DEMO_LOG	:= tests/logs/lab/03-domu-msix-destroy.jsonl
 .PHONY: demo
 demo: all
 	@if [ -e /proc/xen/capabilities ] && grep -q control_d /proc/xen/capabilities; then \

@@ -609,7 +609,12 @@ static void count_mapped(struct pt_model *m, int domid, __u32 sbdf,
 static struct pt_device *on_pciback(struct pt_model *m, const struct pt_event *ev,
 				    unsigned long line)
 {
-	struct pt_device *d = dev_get(m, ev->hdr.sbdf, true);
+	/*
+	 * A frontend request names the device by the guest's virtual slot,
+	 * which need not exist on the host: never create a device for it.
+	 */
+	struct pt_device *d = dev_get(m, ev->hdr.sbdf,
+				      ev->hdr.kind != PT_PCIBACK_OP);
 	char b[PT_SBDF_STRLEN], e[24];
 
 	if (!d)
@@ -670,10 +675,17 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 	if (d->nresets && d->nrecent) {
 		const struct pt_event *prev = &d->recent[(d->nrecent - 1) % PT_RECENT_MAX].ev;
 
+		/*
+		 * Exit-time events carry their entry time, so the inner call
+		 * (written first) may have the later timestamp.
+		 */
+		__u64 gap = ev->hdr.ts_ns > prev->hdr.ts_ns ?
+			    ev->hdr.ts_ns - prev->hdr.ts_ns :
+			    prev->hdr.ts_ns - ev->hdr.ts_ns;
+
 		if (prev->hdr.type == PT_EV_PCI_RESET &&
 		    prev->hdr.kind != PT_RESET_XEN_NOTIFY &&
-		    prev->hdr.pid == ev->hdr.pid &&
-		    ev->hdr.ts_ns - prev->hdr.ts_ns < 100000000ull)
+		    prev->hdr.pid == ev->hdr.pid && gap < 100000000ull)
 			return d;
 	}
 	r = realloc(d->resets, (d->nresets + 1) * sizeof(*r));
@@ -1235,7 +1247,10 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 				}
 				proof_add_ev(f, ev, line);
 			}
-			if (ok)
+			/* xl pci-assignable-add quarantines the device with dom_io */
+			if (ok && a->domid >= PT_DOMID_SELF)
+				set_owner(d, PT_OWNER_PCIBACK, PT_NONE, ev, line);
+			else if (ok)
 				set_owner(d, PT_OWNER_DOMAIN, pt_domid_norm(a->domid), ev, line);
 			break;
 		case XEN_DOMCTL_deassign_device:
@@ -1249,7 +1264,7 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 
 				count_mapped(m, pt_domid_norm(a->domid), d->sbdf,
 					     NULL, &n, list, sizeof(list));
-				if (n && a->domid != 0) {
+				if (n && a->domid != 0 && a->domid < PT_DOMID_SELF) {
 					struct pt_finding *f = finding_new(m,
 						PT_RULE_DEASSIGN_BEFORE_UNMAP, d->sbdf,
 						a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,

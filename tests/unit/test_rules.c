@@ -47,6 +47,12 @@ static const struct expectation cases[] = {
 	{ "pv-guest-clean.jsonl", "deassign-before-unmap", 0, 0, 0 },
 	{ "pciback-probe-einval.jsonl", "kernel-call-failed", 1, 0, 1 },
 	{ "pv-guest-clean.jsonl", "kernel-call-failed", 0, 0, 0 },
+	/* recorded in the Xen lab: Xen 4.17.5, Debian 6.1 PV dom0, e1000e */
+	{ "lab/03-domu-msix-destroy.jsonl", "reset-before-unbind", 1, 0, 2 },
+	{ "lab/03-domu-msix-destroy.jsonl", "deassign-before-unmap", 1, 0, 2 },
+	{ "lab/01-dom0-msix-assignable.jsonl", "reset-before-unbind", 0, 0, 0 },
+	{ "lab/02-pciback-sysfs.jsonl", "reset-before-unbind", 0, 0, 0 },
+	{ "lab/04-intx-gsi.jsonl", "gsi-not-registered", 0, 0, 0 },
 };
 
 static struct pt_model *replay(const char *log)
@@ -164,8 +170,8 @@ static void test_rule_lookup(void **state)
 int main(void)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]);
-	struct CMUnitTest tests[64];
-	char names[64][96];
+	struct CMUnitTest tests[96];
+	char names[96][96];
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
