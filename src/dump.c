@@ -74,7 +74,8 @@ static void usage(FILE *f)
 		"  -h, --help              this text\n"
 		"\n"
 		"Exit: 0 ok, 1 findings (with --fail-on-findings), 2 usage,\n"
-		"4 --xen/--trace asked but no Xen dom0, 6 failure.\n");
+		"3 --xen without root, 4 --xen/--trace asked but no Xen dom0,\n"
+		"6 failure.\n");
 }
 
 static int parse_args(int argc, char **argv, struct dump *d,
@@ -388,7 +389,8 @@ int cmd_dump(int argc, char **argv)
 	}
 	if (rc == PT_EXIT_OK && o.xen && !d.xen.view_ok) {
 		fprintf(stderr, "ptrace dump: no Xen view: %s\n", d.xen.view_note);
-		rc = d.xen.dom0 ? PT_EXIT_FAIL : PT_EXIT_NOXEN;
+		rc = !d.xen.dom0 ? PT_EXIT_NOXEN :
+		     !d.root ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
 	}
 	if (rc == PT_EXIT_OK && o.xen_text && !d.xen.view_ok) {
 		fprintf(stderr, "ptrace dump: %s: %s\n", o.xen_text,
