@@ -41,6 +41,12 @@ note()
 	log "# $*"
 }
 
+# not COMMAND...: succeeds when COMMAND fails (works with functions).
+not()
+{
+	! "$@"
+}
+
 # wait_for SECONDS COMMAND...: poll every 0.5 s until COMMAND succeeds.
 wait_for()
 {
@@ -139,6 +145,12 @@ xen_q_msis()
 {
 	xen_keys Q | grep "$(short_bdf "$1") - d$2 " |
 		sed -n 's/.*MSIs < \(.*\) >.*/\1/p' | wc -w
+}
+
+# xen_gsi_bound GSI DOMID: Xen's IRQ GSI has DOMID among its bound domains.
+xen_gsi_bound()
+{
+	xen_keys i | grep "IRQ: *$1 " | grep -q "d$2:"
 }
 
 # checkpoint NAME: save Xen's and Linux's own views into

@@ -27,15 +27,19 @@ check "guest $dn up with its NIC" wait_for 150 domu_ready $dn
 domid=$(domu_domid $dn)
 note "$dn is domain ${domid:-?}"
 checkpoint guest-intx
-check "guest's e1000 uses an ioapic pirq (guest /proc/interrupts)" \
-	sh -c "cat /var/log/xen/console/guest-$dn.log | grep eth | grep -q ioapic"
-check "Xen binds a pirq of d$domid (debug-keys i)" \
-	sh -c "xl debug-keys i; sleep 0.3; xl dmesg | grep -q 'd$domid:'"
+# In a PV guest an INTx pirq shows as "xen-pirq -pcifront  eth0".
+check "guest's e1000 uses a GSI pirq, no MSI (guest /proc/interrupts)" \
+	sh -c "grep 'xen-pirq.*eth0' /var/log/xen/console/guest-$dn.log | grep -qv msi"
+check "Xen binds GSI $gsi to d$domid (debug-keys i)" \
+	xen_gsi_bound "$gsi" "$domid"
 
 check "xl destroy $dn" t 60 xl destroy $dn
 sleep 2
 checkpoint destroyed
 check "$dn gone" sh -c "! xl domid $dn"
+check "Xen no longer binds GSI $gsi to d$domid" \
+	not xen_gsi_bound "$gsi" "$domid"
+rec_stop
 domu_log $dn >"$RES/guest-console.log"
 check "xl pci-assignable-remove -r $dev" t 60 xl pci-assignable-remove -r $dev
 check "e1000 bound to $dev again" wait_for 20 is_driver $dev e1000
