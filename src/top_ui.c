@@ -509,7 +509,9 @@ static void clamp_scroll(size_t *top, size_t sel, size_t n, int h)
 		*top = n - h;
 }
 
-#define DEV_HDR "BDF           OWNER    GSI IRQS        PIRQS       EVTCHNS     MSI/MSI-X        RATE/s RST FIND NAME"
+/* Column titles, aligned with the format of draw_dev_row(). */
+#define DEV_HDR	"BDF           OWNER    GSI IRQS        PIRQS       " \
+		"EVTCHNS     MSI/MSI-X        RATE/s RST FIND NAME"
 
 static void draw_dev_row(struct top *t, int y, const struct row *r, bool sel)
 {
