@@ -13,8 +13,20 @@ lab_inputs()
 {
 	echo "$LAB_DIR/build-image" "$LAB_DIR/lib.sh" "$LAB_DIR/packages" \
 		"$LAB_DIR/dom0-init" "$LAB_DIR/domu-init"
-	if [ -f "$LAB_DIR/packages.$LAB_VARIANT" ]; then
-		echo "$LAB_DIR/packages.$LAB_VARIANT"
+	for f in "$LAB_DIR/packages.$LAB_VARIANT" \
+		 "$LAB_DIR/backports.$LAB_VARIANT"; do
+		if [ -f "$f" ]; then
+			echo "$f"
+		fi
+	done
+}
+
+# Packages of the variant taken from bookworm-backports, one line.
+lab_backports()
+{
+	if [ -f "$LAB_DIR/backports.$LAB_VARIANT" ]; then
+		sed 's/#.*//' "$LAB_DIR/backports.$LAB_VARIANT" |
+			tr -s ' \n' '\n' | grep . | sort -u | tr '\n' ' '
 	fi
 }
 
@@ -34,7 +46,8 @@ lab_hash()
 # The debootstrap tree depends only on the packages and the suite.
 lab_rootfs_hash()
 {
-	{ echo "$LAB_SUITE $LAB_VARIANT"; lab_packages; } | sha256sum | cut -c1-12
+	{ echo "$LAB_SUITE $LAB_VARIANT"; lab_packages; lab_backports; } |
+		sha256sum | cut -c1-12
 }
 
 lab_image_dir()

@@ -153,6 +153,19 @@ xen_gsi_bound()
 	xen_keys i | grep "IRQ: *$1 " | grep -q "d$2:"
 }
 
+# hooks EVENT [ARG...]: run each executable $L/hooks/* (lab/run-scenarios
+# copies them from $LAB_HOOKS) as "HOOK RESULTS EVENT ARG...".  Events:
+# start (after rec_start), checkpoint NAME (after the captures), stop
+# (in finish).  A hook's failure is noted, never fatal.
+hooks()
+{
+	for h in "$L"/hooks/*; do
+		[ -x "$h" ] || continue
+		timeout -k 5 60 "$h" "$RES" "$@" ||
+			note "hook ${h##*/} $1 exit $?"
+	done
+}
+
 # checkpoint NAME: save Xen's and Linux's own views into
 # $RES/cp-NN-NAME/.
 checkpoint()
@@ -180,10 +193,17 @@ checkpoint()
 		echo "$b driver=$(driver_of $b)"
 	done >"$d/drivers.txt"
 	ls /sys/bus/pci/drivers/pciback >"$d/pciback.txt" 2>&1
+	hooks checkpoint "$1"
 }
 
 # ptrace record in the background, when the binary has that subcommand.
 rec_start()
+{
+	_rec_start
+	hooks start
+}
+
+_rec_start()
 {
 	[ -x "$PTRACE" ] || { note "no bin/ptrace in the share: not recording"; return 0; }
 	if ! "$PTRACE" record --help >/dev/null 2>&1; then
@@ -262,6 +282,7 @@ domu_domid()
 
 finish()
 {
+	hooks stop
 	rec_stop
 	xl list >"$RES/xl-list-end.txt" 2>&1
 	log "done"
