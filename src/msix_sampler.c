@@ -29,7 +29,7 @@ struct dev {
 	__u32 sbdf;
 	bool sticky;		/* named by the user, kept while absent */
 	bool seen;		/* present in this pass */
-	bool failed;		/* cannot be sampled; said so once */
+	int err;		/* why the table cannot be read now, 0 if it can */
 	int res_fd;
 	volatile __u8 *map;	/* mapping of the table's pages */
 	size_t map_len;
@@ -46,16 +46,23 @@ struct pt_msix_sampler {
 	bool pciback;
 };
 
+/* Unmap; the last known mask bits stay, so a reopen reports changes only. */
 static void dev_close(struct dev *d)
 {
 	if (d->map)
 		munmap((void *)d->map, d->map_len);
 	if (d->res_fd >= 0)
 		close(d->res_fd);
-	free(d->masked);
 	d->map = NULL;
-	d->masked = NULL;
 	d->res_fd = -1;
+	d->use_pread = false;
+}
+
+static void dev_forget(struct dev *d)
+{
+	dev_close(d);
+	free(d->masked);
+	d->masked = NULL;
 }
 
 static struct dev *dev_add(struct pt_msix_sampler *s, __u32 sbdf, bool sticky)
@@ -104,8 +111,12 @@ static int read_config(__u32 sbdf, __u8 *cfg, size_t len)
 	return n < 0 ? -errno : (int)n;
 }
 
-/* Map (or prepare to pread) the table; 0 or -errno. */
-static int dev_open(struct dev *d, const struct pt_msix_cap *cap)
+/*
+ * Map the table read-only (memory BAR), or prepare to pread it (I/O BAR).
+ * 0 or -errno.  A driver holding its regions exclusively (e1000e does)
+ * makes the mapping fail until the device moves to pciback.
+ */
+static int dev_open(struct dev *d, const struct pt_msix_cap *cap, bool io)
 {
 	char path[112], b[PT_SBDF_STRLEN];
 	long pg = sysconf(_SC_PAGESIZE);
@@ -118,22 +129,43 @@ static int dev_open(struct dev *d, const struct pt_msix_cap *cap)
 	d->res_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (d->res_fd < 0)
 		return -errno;
-	d->nent = cap->table_size;
-	d->masked = malloc(d->nent);
-	if (!d->masked)
-		return -ENOMEM;
-	memset(d->masked, 0xff, d->nent);
-	d->map_len = (cap->table_offset - start) + len;
-	m = mmap(NULL, d->map_len, PROT_READ, MAP_SHARED, d->res_fd, start);
-	if (m != MAP_FAILED) {
-		d->map = m;
-		d->tbl_off = cap->table_offset - start;
+	if (!d->masked || d->nent != cap->table_size) {
+		free(d->masked);
+		d->nent = cap->table_size;
+		d->masked = malloc(d->nent);
+		if (!d->masked)
+			return -ENOMEM;
+		memset(d->masked, 0xff, d->nent);
+	}
+	if (io) {
+		d->use_pread = true;
+		d->tbl_off = cap->table_offset;
 		return 0;
 	}
-	/* I/O BARs are readable with pread instead */
-	d->use_pread = true;
-	d->tbl_off = cap->table_offset;
+	d->map_len = (cap->table_offset - start) + len;
+	m = mmap(NULL, d->map_len, PROT_READ, MAP_SHARED, d->res_fd, start);
+	if (m == MAP_FAILED)
+		return -errno;
+	d->map = m;
+	d->tbl_off = cap->table_offset - start;
 	return 0;
+}
+
+/* Say so when a device's table becomes unreadable or readable again. */
+static void dev_state(struct dev *d, int err, unsigned int bir)
+{
+	char b[PT_SBDF_STRLEN];
+
+	if (err == d->err)
+		return;
+	if (err)
+		fprintf(stderr, "ptrace: MSI-X table of %s (resource%u) not sampled, "
+			"retrying: %s\n", pt_sbdf_format(d->sbdf, b, sizeof(b)), bir,
+			strerror(-err));
+	else
+		fprintf(stderr, "ptrace: MSI-X table of %s sampled\n",
+			pt_sbdf_format(d->sbdf, b, sizeof(b)));
+	d->err = err;
 }
 
 static __u32 read_vctrl(struct dev *d, unsigned int i, int *err)
@@ -168,7 +200,6 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 	__u8 cfg[PT_PCICFG_LEN];
 	struct pt_msix_cap cap;
 	struct pt_event ev;
-	char b[PT_SBDF_STRLEN];
 	int n, err, out = 0;
 
 	n = read_config(d->sbdf, cfg, sizeof(cfg));
@@ -177,15 +208,14 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 	err = pt_pcicfg_msix(cfg, n, &cap);
 	if (err)
 		return err;
-	if (d->res_fd < 0 && !d->failed) {
-		err = dev_open(d, &cap);
-		if (err) {
-			fprintf(stderr, "ptrace: MSI-X table of %s (BAR %u) not sampled: "
-				"resource%u: %s\n", pt_sbdf_format(d->sbdf, b, sizeof(b)),
-				cap.table_bir, cap.table_bir, strerror(-err));
-			d->failed = true;
+	if (d->res_fd < 0) {
+		struct pt_bar bar = { 0 };
+
+		pt_pcicfg_bar(cfg, n, cap.table_bir, &bar);
+		err = dev_open(d, &cap, bar.io);
+		if (err)
 			dev_close(d);
-		}
+		dev_state(d, err, cap.table_bir);
 	}
 	if (d->ctrl != cap.ctrl) {
 		ev_init(&ev, d->sbdf, PT_EV_MSIX_CTRL);
@@ -199,16 +229,15 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 		out++;
 		d->ctrl = cap.ctrl;
 	}
-	if (d->failed || d->res_fd < 0)
+	if (d->res_fd < 0)
 		return out;
 	for (unsigned int i = 0; i < d->nent; i++) {
 		__u32 v = read_vctrl(d, i, &err);
 		__u8 m = v & 1;
 
 		if (err) {
-			fprintf(stderr, "ptrace: MSI-X table of %s unreadable: %s\n",
-				pt_sbdf_format(d->sbdf, b, sizeof(b)), strerror(-err));
-			d->failed = true;
+			dev_close(d);
+			dev_state(d, err, cap.table_bir);
 			return out;
 		}
 		/* all ones: the device fell off the bus or is in reset */
@@ -261,7 +290,7 @@ int pt_msix_sampler_run(struct pt_msix_sampler *s, pt_msix_emit_fn emit,
 
 		if (!d->seen) {
 			/* left pciback: forget it, state restarts if it returns */
-			dev_close(d);
+			dev_forget(d);
 			*d = s->devs[--s->ndevs];
 			i--;
 			continue;
@@ -279,7 +308,7 @@ size_t pt_msix_sampler_devices(const struct pt_msix_sampler *s,
 	size_t ok = 0, bad = 0;
 
 	for (size_t i = 0; i < s->ndevs; i++) {
-		if (s->devs[i].failed)
+		if (s->devs[i].err)
 			bad++;
 		else if (s->devs[i].res_fd >= 0)
 			ok++;
@@ -294,6 +323,6 @@ void pt_msix_sampler_free(struct pt_msix_sampler *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->ndevs; i++)
-		dev_close(&s->devs[i]);
+		dev_forget(&s->devs[i]);
 	free(s);
 }
