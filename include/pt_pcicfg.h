@@ -106,6 +106,27 @@ int pt_msix_pba_bit(const __u8 *pba, size_t len, unsigned int i);
 /* Bytes of PBA needed for n entries (whole qwords, as the spec lays it). */
 size_t pt_msix_pba_len(unsigned int n);
 
+/*
+ * x86 MSI message in remappable format (address bit 4, set when an
+ * IOMMU remaps interrupts, as Xen does with intremap): the message
+ * holds an interrupt-remapping table index, not a destination and
+ * vector.
+ */
+static inline bool pt_msi_x86_remappable(__u64 address)
+{
+	return address & 0x10;
+}
+
+/* Interrupt-remapping table index of a remappable message (VT-d 5.1.2). */
+static inline unsigned int pt_msi_x86_ir_index(__u64 address, __u32 data)
+{
+	unsigned int idx = ((address >> 5) & 0x7fff) |
+			   (((address >> 2) & 1) << 15);
+
+	/* SHV (bit 3): the subhandle in the data is added */
+	return address & 0x8 ? idx + (data & 0xffff) : idx;
+}
+
 /* x86 MSI message: destination APIC ID and vector, for display. */
 static inline unsigned int pt_msi_x86_dest(__u64 address)
 {

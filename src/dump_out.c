@@ -204,6 +204,22 @@ static void text_devices(const struct dump *d, FILE *f)
 	free(t.rows);
 }
 
+/* Remapped messages carry an IOMMU table index, not dest/vector. */
+static const char *vec_dest(const struct dump_vec *v, char *buf, size_t len)
+{
+	if (pt_msi_x86_remappable(v->e.address))
+		return "IR";
+	return fmt(buf, len, "%u", pt_msi_x86_dest(v->e.address));
+}
+
+static const char *vec_vector(const struct dump_vec *v, char *buf, size_t len)
+{
+	if (pt_msi_x86_remappable(v->e.address))
+		return fmt(buf, len, "ir#%u",
+			   pt_msi_x86_ir_index(v->e.address, v->e.data));
+	return fmt(buf, len, "0x%02x", pt_msi_x86_vector(v->e.data));
+}
+
 /*
  * Last entry of the run starting at k whose unused entries all read the
  * same: a 2048-entry table of masked, unused vectors is one text row.
@@ -232,7 +248,7 @@ static void text_vectors(const struct dump *d, FILE *f)
 	char b[8][TBL_CELL];
 	struct tbl t;
 	size_t i, k;
-	bool any = false;
+	bool any = false, unknown = false;
 
 	fprintf(f, "\nMSI-X TABLES (read from the BAR, read-only)\n");
 	tbl_init(&t, 9, "BDF", "ENTRY", "MASKED", "PENDING", "DEST", "VEC",
@@ -240,6 +256,7 @@ static void text_vectors(const struct dump *d, FILE *f)
 	for (i = 0; i < d->ndevs; i++) {
 		const struct dump_dev *dev = &d->devs[i];
 
+		unknown |= shown(d, dev) && dev->msix_rc == -ERANGE;
 		if (!shown(d, dev) || dev->msix_rc)
 			continue;
 		any = true;
@@ -259,8 +276,8 @@ static void text_vectors(const struct dump *d, FILE *f)
 					fmt(b[0], TBL_CELL, "%u-%zu", v->entry, last),
 				v->e.masked ? "yes" : "no",
 				v->pending < 0 ? "?" : v->pending ? "yes" : "no",
-				fmt(b[1], TBL_CELL, "%u", pt_msi_x86_dest(v->e.address)),
-				fmt(b[2], TBL_CELL, "0x%02x", pt_msi_x86_vector(v->e.data)),
+				vec_dest(v, b[1], TBL_CELL),
+				vec_vector(v, b[2], TBL_CELL),
 				fmt(b[3], TBL_CELL, "0x%08x", v->e.data),
 				fmt(b[4], TBL_CELL, "0x%016llx",
 				    (unsigned long long)v->e.address),
@@ -269,6 +286,9 @@ static void text_vectors(const struct dump *d, FILE *f)
 	}
 	if (t.nrows)
 		tbl_print(&t, f);
+	else if (!any && unknown)
+		fprintf(f, "unknown: config space beyond %d bytes needs root\n",
+			PT_PCICFG_STD_LEN);
 	else if (!any)
 		fprintf(f, "no MSI-X device shown\n");
 	free(t.rows);
@@ -502,14 +522,21 @@ static json_t *jvectors(const struct dump_dev *dev)
 	for (i = 0; i < dev->nvec; i++) {
 		const struct dump_vec *v = &dev->vec[i];
 
+		bool ir = pt_msi_x86_remappable(v->e.address);
+
 		json_array_append_new(a, json_pack(
-			"{s:i,s:b,s:o,s:o,s:o,s:i,s:i,s:o}",
+			"{s:i,s:b,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}",
 			"entry", v->entry, "masked", v->e.masked,
 			"pending", v->pending < 0 ? json_null() :
 						   json_boolean(v->pending),
 			"address", jhex(v->e.address), "data", jhex(v->e.data),
-			"dest", pt_msi_x86_dest(v->e.address),
-			"vector", pt_msi_x86_vector(v->e.data),
+			"remapped", ir,
+			"ir_index", ir ? json_integer(pt_msi_x86_ir_index(
+					v->e.address, v->e.data)) : json_null(),
+			"dest", ir ? json_null() :
+				json_integer(pt_msi_x86_dest(v->e.address)),
+			"vector", ir ? json_null() :
+				json_integer(pt_msi_x86_vector(v->e.data)),
 			"irq", v->irq < 0 ? json_null() : json_integer(v->irq)));
 	}
 	return a;

@@ -85,8 +85,10 @@ fi
 
 # Linux: /proc/interrupts chip of each of those irqs
 if [ -s "$dir/proc-interrupts.txt" ]; then
+	# /proc/interrupts lists only irqs with a handler
 	bad=$(jq -r '.devices[].irqs[] | select(.chip != null) | "\(.irq) \(.chip)"' "$J" |
 	while read -r irq chip; do
+		grep -qE "^ *$irq: " "$dir/proc-interrupts.txt" || continue
 		grep -qE "^ *$irq: .* $chip( |$)" "$dir/proc-interrupts.txt" ||
 			echo "irq $irq chip $chip"
 	done | tr '\n' ';')
@@ -136,7 +138,7 @@ fi
 if [ -s "$dir/xen-M.txt" ]; then
 	want=$(xen_body <"$dir/xen-M.txt" |
 		sed -nE 's/^MSI(-X)? +([0-9]+) .*mask=[0-9]\/..\/([01?]).*/\2:\3/p' | words)
-	got=$(jq -r '.xen.view.irqs[] | select(.type != null) |
+	got=$(jq -r '.xen.view.irqs[] | select(.type == "MSI" or .type == "MSI-X") |
 		"\(.irq):\(if .hw_masked == null then "?" elif .hw_masked then 1 else 0 end)"' "$J" | words)
 	same "Xen MSI hardware mask bits as debug key M shows" "$want" "$got"
 fi

@@ -307,6 +307,19 @@ static void test_msix_then_more(void **state)
 	assert_int_equal(m.table_size, 1);
 }
 
+/* Messages an IOMMU remaps (captured in the Xen lab: fee00318, 0). */
+static void test_msi_remappable(void **state)
+{
+	assert_false(pt_msi_x86_remappable(0xfee01000ull));
+	assert_true(pt_msi_x86_remappable(0xfee00318ull));
+	assert_int_equal(pt_msi_x86_ir_index(0xfee00318ull, 0), 24);
+	assert_int_equal(pt_msi_x86_ir_index(0xfee00338ull, 0), 25);
+	/* SHV set: index 24 + subhandle 3 */
+	assert_int_equal(pt_msi_x86_ir_index(0xfee00318ull | 0x8, 3), 27);
+	/* bit 2 is index bit 15 */
+	assert_int_equal(pt_msi_x86_ir_index(0xfee00014ull, 0), 0x8000);
+}
+
 static void test_readers_bounds(void **state)
 {
 	__u8 b[3] = { 0x11, 0x22, 0x33 };
@@ -333,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_msi_truncated),
 		cmocka_unit_test(test_bar_bridge_and_last),
 		cmocka_unit_test(test_msix_then_more),
+		cmocka_unit_test(test_msi_remappable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
