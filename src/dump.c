@@ -185,6 +185,16 @@ static void apply_filter(struct dump *d, const struct dump_opts *o)
 
 	if (!o->nonly)
 		return;
+	for (k = 0; k < o->nonly; k++) {
+		bool found = false;
+		char b[PT_SBDF_STRLEN];
+
+		for (i = 0; i < d->ndevs; i++)
+			found |= d->devs[i].sbdf == o->only[k];
+		if (!found)
+			dump_note(d, "%s: no such PCI device",
+				  pt_sbdf_format(o->only[k], b, sizeof(b)));
+	}
 	for (i = 0; i < d->ndevs; i++) {
 		bool keep = false;
 
