@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,48 @@ struct dev {
 	unsigned int nent;
 	int ctrl;		/* last Message Control, -1 before the first */
 	__u8 *masked;		/* last mask bit per entry, 0xff unknown */
+	__u32 *snap;		/* Vector Control words of this pass */
 };
+
+/*
+ * A mapping of a BAR is revoked when a driver claims the region
+ * exclusively (e1000e does, at probe): the next access raises SIGBUS.
+ * Table reads run under this guard and turn that into an error.
+ */
+static sigjmp_buf bus_env;
+static volatile sig_atomic_t bus_armed;
+static struct sigaction bus_old;
+static int bus_users;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	if (bus_armed) {
+		bus_armed = 0;
+		siglongjmp(bus_env, 1);
+	}
+	/* not ours: behave as if we had never been here */
+	sigaction(SIGBUS, &bus_old, NULL);
+	raise(sig);
+}
+
+static void bus_guard_install(void)
+{
+	struct sigaction sa;
+
+	if (bus_users++)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &bus_old);
+}
+
+static void bus_guard_remove(void)
+{
+	if (--bus_users == 0)
+		sigaction(SIGBUS, &bus_old, NULL);
+}
 
 struct pt_msix_sampler {
 	struct dev devs[MAX_DEVS];
@@ -62,7 +105,9 @@ static void dev_forget(struct dev *d)
 {
 	dev_close(d);
 	free(d->masked);
+	free(d->snap);
 	d->masked = NULL;
+	d->snap = NULL;
 }
 
 static struct dev *dev_add(struct pt_msix_sampler *s, __u32 sbdf, bool sticky)
@@ -92,6 +137,7 @@ struct pt_msix_sampler *pt_msix_sampler_new(const __u32 *sbdfs, size_t n,
 	s->pciback = pciback;
 	for (size_t i = 0; i < n; i++)
 		dev_add(s, sbdfs[i], true);
+	bus_guard_install();
 	return s;
 }
 
@@ -131,9 +177,11 @@ static int dev_open(struct dev *d, const struct pt_msix_cap *cap, bool io)
 		return -errno;
 	if (!d->masked || d->nent != cap->table_size) {
 		free(d->masked);
+		free(d->snap);
 		d->nent = cap->table_size;
 		d->masked = malloc(d->nent);
-		if (!d->masked)
+		d->snap = calloc(d->nent, sizeof(*d->snap));
+		if (!d->masked || !d->snap)
 			return -ENOMEM;
 		memset(d->masked, 0xff, d->nent);
 	}
@@ -161,6 +209,7 @@ static void dev_state(struct dev *d, int err, unsigned int bir)
 	if (err)
 		fprintf(stderr, "ptrace: MSI-X table of %s (resource%u) not sampled, "
 			"retrying: %s\n", pt_sbdf_format(d->sbdf, b, sizeof(b)), bir,
+			err == -EFAULT ? "mapping revoked, a driver holds the BAR" :
 			strerror(-err));
 	else
 		fprintf(stderr, "ptrace: MSI-X table of %s sampled\n",
@@ -168,17 +217,28 @@ static void dev_state(struct dev *d, int err, unsigned int bir)
 	d->err = err;
 }
 
-static __u32 read_vctrl(struct dev *d, unsigned int i, int *err)
+/* Copy every Vector Control word into d->snap; 0 or -errno. */
+static int read_table(struct dev *d)
 {
-	size_t off = d->tbl_off + (size_t)i * PT_MSIX_ENTRY_SIZE + 12;
-	__u32 v;
+	unsigned int i;
 
-	*err = 0;
-	if (!d->use_pread)
-		return *(volatile __u32 *)(d->map + off);
-	if (pread(d->res_fd, &v, sizeof(v), off) != sizeof(v))
-		*err = errno ? -errno : -EIO;
-	return v;
+	if (d->use_pread) {
+		for (i = 0; i < d->nent; i++) {
+			off_t off = d->tbl_off + (off_t)i * PT_MSIX_ENTRY_SIZE + 12;
+
+			if (pread(d->res_fd, &d->snap[i], 4, off) != 4)
+				return errno ? -errno : -EIO;
+		}
+		return 0;
+	}
+	if (sigsetjmp(bus_env, 1))
+		return -EFAULT;		/* mapping revoked under us */
+	bus_armed = 1;
+	for (i = 0; i < d->nent; i++)
+		d->snap[i] = *(volatile __u32 *)(d->map + d->tbl_off +
+						 (size_t)i * PT_MSIX_ENTRY_SIZE + 12);
+	bus_armed = 0;
+	return 0;
 }
 
 static void ev_init(struct pt_event *ev, __u32 sbdf, __u16 type)
@@ -231,15 +291,16 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 	}
 	if (d->res_fd < 0)
 		return out;
+	err = read_table(d);
+	if (err) {
+		dev_close(d);
+		dev_state(d, err, cap.table_bir);
+		return out;
+	}
 	for (unsigned int i = 0; i < d->nent; i++) {
-		__u32 v = read_vctrl(d, i, &err);
+		__u32 v = d->snap[i];
 		__u8 m = v & 1;
 
-		if (err) {
-			dev_close(d);
-			dev_state(d, err, cap.table_bir);
-			return out;
-		}
 		/* all ones: the device fell off the bus or is in reset */
 		if (v == 0xffffffffu || d->masked[i] == m)
 			continue;
@@ -324,5 +385,6 @@ void pt_msix_sampler_free(struct pt_msix_sampler *s)
 		return;
 	for (size_t i = 0; i < s->ndevs; i++)
 		dev_forget(&s->devs[i]);
+	bus_guard_remove();
 	free(s);
 }
