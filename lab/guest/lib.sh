@@ -66,7 +66,12 @@ t()
 	s=$1
 	shift
 	log "+ $*"
+	t0=$(cut -d. -f1 /proc/uptime)
 	timeout -k 5 "$s" "$@"
+	rc=$?
+	[ $rc = 0 ] ||
+		log "exit $rc after $(($(cut -d. -f1 /proc/uptime) - t0)) s (limit $s s): $*"
+	return $rc
 }
 
 driver_of()

@@ -25,7 +25,7 @@ check "dom0 mapped the guest's msi-x pirqs" \
 check "Xen lists MSIs of $dev for d$domid" \
 	[ "$(xen_q_msis $dev "$domid")" -ge 1 ]
 
-check "xl destroy $dn" t 60 xl destroy $dn
+check "xl destroy $dn" t 180 xl destroy $dn
 sleep 2
 checkpoint destroyed
 check "$dn gone" sh -c "! xl domid $dn"

@@ -33,7 +33,7 @@ check "guest's e1000 uses a GSI pirq, no MSI (guest /proc/interrupts)" \
 check "Xen binds GSI $gsi to d$domid (debug-keys i)" \
 	xen_gsi_bound "$gsi" "$domid"
 
-check "xl destroy $dn" t 60 xl destroy $dn
+check "xl destroy $dn" t 180 xl destroy $dn
 sleep 2
 checkpoint destroyed
 check "$dn gone" sh -c "! xl domid $dn"

@@ -24,7 +24,7 @@ done
 check "dom0 mapped msi-x pirqs for both" \
 	[ "$(xen_pirq_count msi-x)" -ge $((msix0 + 2)) ]
 
-check "xl destroy $dn" t 60 xl destroy $dn
+check "xl destroy $dn" t 180 xl destroy $dn
 sleep 2
 checkpoint destroyed
 for dev in $NIC_A $NIC_B; do

@@ -1,0 +1,45 @@
+# Extra scenario (LAB_VARIANT=hvm): an HVM domU with 00:02.0 passed
+# through, booted straight into the domU kernel by Xen's QEMU device
+# model; its serial console goes to a file.  Run with
+#   LAB_VARIANT=hvm lab/run-scenarios 90-hvm-domu
+. /mnt/lab/lib.sh
+dev=$NIC_A
+dn=lab-hvm
+con=/var/log/xen/console/guest-$dn.log
+modprobe e1000e
+modprobe xen-pciback
+check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
+rec_start
+cat >/tmp/$dn.cfg <<EOC
+name = "$dn"
+type = "hvm"
+kernel = "/lab/vmlinuz"
+ramdisk = "/lab/domu.cpio.gz"
+extra = "console=ttyS0 loglevel=6 lab.nics=1"
+memory = 512
+vcpus = 1
+vga = "none"
+vnc = 0
+serial = "file:$con"
+pci = [ "$dev" ]
+on_crash = "destroy"
+EOC
+cp /tmp/$dn.cfg "$RES/"
+check "xl create $dn (HVM) with $dev" t 180 xl create /tmp/$dn.cfg
+check "HVM guest $dn up with its NIC" wait_for 240 domu_ready $dn
+domid=$(domu_domid $dn)
+note "$dn is domain ${domid:-?}"
+checkpoint guest-msix
+check "guest's e1000e uses MSI-X (guest /proc/interrupts)" \
+	grep -q 'MSI-X\|msi-x\|MSIX' $con
+check "Xen lists MSIs of $dev for d$domid" \
+	[ "$(xen_q_msis $dev "$domid")" -ge 1 ]
+check "xl destroy $dn" t 180 xl destroy $dn
+sleep 2
+checkpoint destroyed
+check "MSI-X disabled on $dev after destroy" msix_disabled $dev
+cp $con "$RES/guest-console.log" 2>/dev/null
+ls /var/log/xen >"$RES/var-log-xen.txt" 2>&1
+cat /var/log/xen/qemu-dm-$dn.log >"$RES/qemu-dm.log" 2>&1
+check "xl pci-assignable-remove -r $dev" t 60 xl pci-assignable-remove -r $dev
+finish
