@@ -424,6 +424,41 @@ static void test_rows_guest(void **state)
 	pt_xv_view_free(&v);
 }
 
+/*
+ * The e1000 (INTx only, GSI 20) in PV domU 2: Xen's IO-APIC irq 20 is
+ * bound by dom0 (pciback's handler) and by the guest, both as pirq 20.
+ */
+static void test_rows_guest_intx(void **state)
+{
+	struct pt_xv_view v = { 0 };
+	struct pt_xv_row *rows;
+	const struct pt_xv_row *r;
+	int n;
+
+	assert_int_equal(pt_xv_load_dir(&v, LAB "guest-intx"), 0);
+	assert_int_equal(pt_xv_pci(&v, NIC_C)->intx_irq, 20);
+	assert_int_equal(pt_xv_pci(&v, NIC_C)->has_msi, 0);
+	n = pt_xv_rows(&v, &rows);
+	assert_true(n > 2);
+	r = find_row(rows, n, NIC_C, 2, 20);
+	assert_non_null(r);
+	assert_int_equal(r->gsi, 20);
+	assert_int_equal(r->pirq, 20);
+	assert_int_equal(r->irq, PT_NONE);
+	assert_int_equal(r->msix_enabled, PT_NONE);
+	assert_int_equal(r->masked, 0);
+	r = find_row(rows, n, NIC_C, 0, 20);
+	assert_non_null(r);
+	assert_int_equal(r->irq, 20);
+	/* the MSI-X NICs are back in dom0, not opened: Xen-masked */
+	r = find_row(rows, n, NIC_A, 0, 27);
+	assert_non_null(r);
+	assert_int_equal(r->irq, 44);
+	assert_int_equal(r->masked, 1);
+	free(rows);
+	pt_xv_view_free(&v);
+}
+
 static void test_rows_intx(void **state)
 {
 	static const char i[] =
@@ -488,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_msi_irqs),
 		cmocka_unit_test(test_rows_dom0),
 		cmocka_unit_test(test_rows_guest),
+		cmocka_unit_test(test_rows_guest_intx),
 		cmocka_unit_test(test_rows_intx),
 		cmocka_unit_test(test_empty),
 	};
