@@ -321,6 +321,18 @@ int cmd_record(int argc, char **argv)
 		return PT_EXIT_NOPERM;
 	}
 
+	/*
+	 * From here on SIGINT/SIGTERM stop the recording; one that arrives
+	 * while the probes load still ends with a complete (empty) log.
+	 * Installing the handler also undoes the SIG_IGN a non-interactive
+	 * shell gives background jobs for SIGINT.
+	 */
+	stop_requested = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
 	pt_env_probe(&env);
 	if (no_fentry)
 		pt_env_no_fentry(&env);
@@ -394,10 +406,6 @@ int cmd_record(int argc, char **argv)
 		next_sample = start;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	if (duration > 0)
 		deadline = start + (__u64)(duration * 1e9);
 	next_lost = start + LOST_PERIOD_NS;
