@@ -277,7 +277,7 @@ domu_log()
 
 domu_ready()
 {
-	domu_log "$1" | grep -q 'LAB-DOMU: ready'
+	domu_log "$1" | grep -q 'LAB-DOMU: ready nics=[0-9]'
 }
 
 domu_domid()

@@ -12,7 +12,7 @@ rec_start
 check "xl create $dn with $NIC_A and $NIC_B" domu_create $dn 2 $NIC_A $NIC_B
 check "guest $dn up with two NICs" wait_for 150 domu_ready $dn
 check "guest sees two NICs" \
-	grep -q 'ready nics=2' /var/log/xen/console/guest-$dn.log
+	wait_for 30 grep -q 'ready nics=2' /var/log/xen/console/guest-$dn.log
 domid=$(domu_domid $dn)
 note "$dn is domain ${domid:-?}"
 checkpoint guest-msix
