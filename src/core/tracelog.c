@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -375,20 +376,55 @@ int pt_log_finish(struct pt_log_writer *w, unsigned long long lost)
 
 /* ------------------------------------------------------------ reading */
 
-struct pt_log_reader {
-	FILE *f;
+/* Where a record is being parsed, for messages that name file and line. */
+struct pctx {
 	const char *path;
-	char *buf;
-	size_t cap;
 	unsigned long line;
-	bool truncated;
-	bool complete;
-	bool is_stdin;
-	struct pt_log_header hdr;
 	char err[512];
 };
 
-static int fail(struct pt_log_reader *r, int code, const char *fmt, ...)
+/* What one line turned out to be. */
+enum line_kind { LINE_EVENT, LINE_SKIP, LINE_END, LINE_TRUNC };
+
+struct slot {
+	struct pt_event ev;
+	unsigned long line;
+	enum line_kind kind;
+};
+
+/*
+ * Regular files are read in batches whose lines are parsed by several
+ * threads at once (jansson dominates replay time); the model still sees
+ * events strictly in log order.  Pipes are read a line at a time so a
+ * live stream is never held back waiting for a full batch.
+ */
+#define BATCH_LINES	8192
+#define MAX_THREADS	8
+
+struct pt_log_reader {
+	FILE *f;
+	struct pctx pc;
+	char *buf;
+	size_t cap;
+	bool truncated;
+	bool complete;
+	bool is_stdin;
+	bool eof;
+	struct pt_log_header hdr;
+
+	/* batch mode */
+	int nthreads;
+	struct slot *slots;
+	size_t nslots, pos;
+	char *text;		/* the batch's lines, back to back */
+	size_t textcap;
+	size_t *off, *len;
+	unsigned long *lineno;
+	int pending;		/* error to return once slots before it are used */
+	char pending_err[512];
+};
+
+static int fail(struct pctx *r, int code, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -417,15 +453,15 @@ static int parse_header(struct pt_log_reader *r, json_t *h)
 	if (!json_is_object(h) ||
 	    !json_is_string(json_object_get(h, "format")) ||
 	    strcmp(json_string_value(json_object_get(h, "format")), PT_LOG_FORMAT))
-		return fail(r, PT_LOG_EHEADER,
+		return fail(&r->pc, PT_LOG_EHEADER,
 			    "not a ptrace trace log (first line must be a header with \"format\": \"%s\")",
 			    PT_LOG_FORMAT);
 	schema = json_string_value(json_object_get(h, "schema"));
 	if (!schema || sscanf(schema, "%d.%d", &hdr->schema_major,
 			      &hdr->schema_minor) != 2)
-		return fail(r, PT_LOG_EHEADER, "header has no valid \"schema\" version");
+		return fail(&r->pc, PT_LOG_EHEADER, "header has no valid \"schema\" version");
 	if (hdr->schema_major != PT_SCHEMA_MAJOR)
-		return fail(r, PT_LOG_EVERSION,
+		return fail(&r->pc, PT_LOG_EVERSION,
 			    "schema version %s is not supported (this ptrace reads %d.x)",
 			    schema, PT_SCHEMA_MAJOR);
 	copy_str(hdr->tool, sizeof(hdr->tool), json_object_get(h, "tool"));
@@ -445,7 +481,7 @@ static int parse_header(struct pt_log_reader *r, json_t *h)
 	if (json_is_array(probes) && json_array_size(probes)) {
 		hdr->probes = calloc(json_array_size(probes), sizeof(*hdr->probes));
 		if (!hdr->probes)
-			return fail(r, PT_LOG_EIO, "out of memory");
+			return fail(&r->pc, PT_LOG_EIO, "out of memory");
 		json_array_foreach(probes, i, p) {
 			struct pt_probe_status *ps = &hdr->probes[hdr->nprobes++];
 			const char *state;
@@ -536,6 +572,8 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
+static int reader_threads(const struct pt_log_reader *r);
+
 struct pt_log_reader *pt_log_open(const char *path, char *err, size_t errlen)
 {
 	struct pt_log_reader *r = calloc(1, sizeof(*r));
@@ -549,7 +587,7 @@ struct pt_log_reader *pt_log_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	r->path = path;
+	r->pc.path = path;
 	if (!strcmp(path, "-")) {
 		r->f = stdin;
 		r->is_stdin = true;
@@ -571,24 +609,25 @@ struct pt_log_reader *pt_log_open(const char *path, char *err, size_t errlen)
 	}
 	do {
 		n = read_line(r, &nl);
-		r->line++;
+		r->pc.line++;
 	} while (n > 0 && blank(r->buf, n));
 	if (n <= 0) {
-		fail(r, PT_LOG_EHEADER, "empty file: no ptrace-log header");
+		fail(&r->pc, PT_LOG_EHEADER, "empty file: no ptrace-log header");
 		goto bad;
 	}
 	h = json_loadb(r->buf, n, 0, &jerr);
 	if (!h) {
-		fail(r, PT_LOG_EJSON, "not JSON: %s", jerr.text);
+		fail(&r->pc, PT_LOG_EJSON, "not JSON: %s", jerr.text);
 		goto bad;
 	}
 	ret = parse_header(r, h);
 	json_decref(h);
 	if (ret)
 		goto bad;
+	r->nthreads = reader_threads(r);
 	return r;
 bad:
-	snprintf(err, errlen, "%s", r->err);
+	snprintf(err, errlen, "%s", r->pc.err);
 	pt_log_close(r);
 	return NULL;
 }
@@ -600,7 +639,7 @@ const struct pt_log_header *pt_log_header(const struct pt_log_reader *r)
 
 const char *pt_log_error(const struct pt_log_reader *r)
 {
-	return r->err;
+	return r->pc.err;
 }
 
 bool pt_log_truncated(const struct pt_log_reader *r)
@@ -613,7 +652,7 @@ bool pt_log_complete(const struct pt_log_reader *r)
 	return r->complete;
 }
 
-static int get_field(struct pt_log_reader *r, json_t *obj, void *base,
+static int get_field(struct pctx *r, json_t *obj, void *base,
 		     const struct field *f)
 {
 	json_t *v = json_object_get(obj, f->name);
@@ -728,7 +767,7 @@ static int hex_decode(const char *s, __u8 *out, size_t max, __u32 *len)
 	return 0;
 }
 
-static int parse_hypercall(struct pt_log_reader *r, json_t *obj,
+static int parse_hypercall(struct pctx *r, json_t *obj,
 			   struct pt_ev_hypercall *hc)
 {
 	json_t *args = json_object_get(obj, "args");
@@ -780,7 +819,7 @@ static int parse_hypercall(struct pt_log_reader *r, json_t *obj,
 	return 0;
 }
 
-static int parse_event(struct pt_log_reader *r, json_t *obj, struct pt_event *ev)
+static int parse_event(struct pctx *r, json_t *obj, struct pt_event *ev)
 {
 	struct pt_event_hdr *h = &ev->hdr;
 	json_t *v;
@@ -841,56 +880,246 @@ static int parse_event(struct pt_log_reader *r, json_t *obj, struct pt_event *ev
 	return PT_LOG_OK;
 }
 
-int pt_log_next(struct pt_log_reader *r, struct pt_event *ev,
-		unsigned long *line)
+/* Parse one line (the caller set pc->line). */
+static int parse_line(struct pctx *pc, const char *buf, size_t n, bool partial,
+		      struct pt_event *ev, enum line_kind *kind)
 {
 	json_error_t jerr;
 	json_t *obj, *type;
+	int ret;
+
+	*kind = LINE_SKIP;
+	if (blank(buf, n))
+		return PT_LOG_OK;
+	arena_begin();
+	obj = json_loadb(buf, n, 0, &jerr);
+	if (!obj) {
+		arena_end();
+		/* a recorder killed mid-write leaves a partial last line */
+		if (partial) {
+			*kind = LINE_TRUNC;
+			return PT_LOG_OK;
+		}
+		return fail(pc, PT_LOG_EJSON, "not JSON: %s", jerr.text);
+	}
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		arena_end();
+		return fail(pc, PT_LOG_ERECORD, "record is not a JSON object");
+	}
+	type = json_object_get(obj, "type");
+	if (json_is_string(type) && !strcmp(json_string_value(type), "end")) {
+		*kind = LINE_END;
+		ret = PT_LOG_OK;
+	} else {
+		*kind = LINE_EVENT;
+		ret = parse_event(pc, obj, ev);
+	}
+	json_decref(obj);
+	arena_end();
+	return ret;
+}
+
+static int reader_threads(const struct pt_log_reader *r)
+{
+	const char *env = getenv("PTRACE_THREADS");
+	struct stat st;
+	long n;
+
+	if (r->is_stdin || fstat(fileno(r->f), &st) || !S_ISREG(st.st_mode))
+		return 0;
+	/* PTRACE_THREADS=0 reads a line at a time, as for a pipe */
+	n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 0)
+		n = 1;
+	return n > MAX_THREADS ? MAX_THREADS : n;
+}
+
+struct worker {
+	pthread_t tid;
+	bool threaded;
+	struct pt_log_reader *r;
+	size_t from, to;
+	size_t err_at;		/* index of the first bad line, or SIZE_MAX */
+	int err;
+	struct pctx pc;
+};
+
+static void *parse_range(void *arg)
+{
+	struct worker *w = arg;
+	struct pt_log_reader *r = w->r;
+
+	w->err_at = SIZE_MAX;
+	w->pc.path = r->pc.path;
+	for (size_t i = w->from; i < w->to; i++) {
+		bool partial = r->eof && i == r->nslots - 1 &&
+			       r->text[r->off[i] + r->len[i] - 1] != '\n';
+		int ret;
+
+		w->pc.line = r->lineno[i];
+		r->slots[i].line = r->lineno[i];
+		ret = parse_line(&w->pc, r->text + r->off[i], r->len[i], partial,
+				 &r->slots[i].ev, &r->slots[i].kind);
+		if (ret) {
+			w->err_at = i;
+			w->err = ret;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int fill_batch(struct pt_log_reader *r)
+{
+	struct worker w[MAX_THREADS];
+	size_t used = 0, first_err = SIZE_MAX;
+	int nt = r->nthreads;
+	bool nl;
+	ssize_t n;
+
+	if (!r->slots) {
+		r->slots = malloc(BATCH_LINES * sizeof(*r->slots));
+		r->off = malloc(BATCH_LINES * sizeof(*r->off));
+		r->len = malloc(BATCH_LINES * sizeof(*r->len));
+		r->lineno = malloc(BATCH_LINES * sizeof(*r->lineno));
+		if (!r->slots || !r->off || !r->len || !r->lineno)
+			return fail(&r->pc, PT_LOG_EIO, "out of memory");
+	}
+	r->nslots = r->pos = 0;
+	while (r->nslots < BATCH_LINES) {
+		n = read_line(r, &nl);
+		if (n == 0) {
+			if (ferror(r->f))
+				return fail(&r->pc, PT_LOG_EIO, "read error: %s",
+					    strerror(errno));
+			r->eof = true;
+			break;
+		}
+		r->pc.line++;
+		if (used + n > r->textcap) {
+			size_t cap = r->textcap ? r->textcap * 2 : 1 << 20;
+			char *t;
+
+			while (cap < used + n)
+				cap *= 2;
+			t = realloc(r->text, cap);
+			if (!t)
+				return fail(&r->pc, PT_LOG_EIO, "out of memory");
+			r->text = t;
+			r->textcap = cap;
+		}
+		memcpy(r->text + used, r->buf, n);
+		r->off[r->nslots] = used;
+		r->len[r->nslots] = n;
+		r->lineno[r->nslots++] = r->pc.line;
+		used += n;
+	}
+	if (!r->nslots)
+		return PT_LOG_OK;
+	/* small batches are not worth a thread */
+	if (r->nslots < 256)
+		nt = 1;
+	for (int t = 0; t < nt; t++) {
+		w[t].r = r;
+		w[t].from = r->nslots * t / nt;
+		w[t].to = r->nslots * (t + 1) / nt;
+		w[t].threaded = false;
+	}
+	for (int t = 1; t < nt; t++)
+		w[t].threaded = !pthread_create(&w[t].tid, NULL, parse_range, &w[t]);
+	parse_range(&w[0]);
+	for (int t = 1; t < nt; t++) {
+		if (w[t].threaded)
+			pthread_join(w[t].tid, NULL);
+		else
+			parse_range(&w[t]);	/* no thread to be had: do it here */
+	}
+	for (int t = 0; t < nt; t++)
+		if (w[t].err_at < first_err) {
+			first_err = w[t].err_at;
+			r->pending = w[t].err;
+			memcpy(r->pending_err, w[t].pc.err, sizeof(r->pending_err));
+		}
+	if (first_err != SIZE_MAX) {
+		/* serve what came before the bad line, then the error */
+		r->nslots = first_err;
+		r->eof = true;
+	}
+	return PT_LOG_OK;
+}
+
+static int next_batched(struct pt_log_reader *r, struct pt_event *ev,
+			unsigned long *line)
+{
+	int ret;
+
+	for (;;) {
+		while (r->pos < r->nslots) {
+			struct slot *s = &r->slots[r->pos++];
+
+			switch (s->kind) {
+			case LINE_EVENT:
+				*ev = s->ev;
+				*line = s->line;
+				return PT_LOG_OK;
+			case LINE_END:
+				r->complete = true;
+				break;
+			case LINE_TRUNC:
+				r->truncated = true;
+				break;
+			case LINE_SKIP:
+				break;
+			}
+		}
+		if (r->pending) {
+			memcpy(r->pc.err, r->pending_err, sizeof(r->pc.err));
+			return r->pending;
+		}
+		if (r->eof)
+			return PT_LOG_EOF;
+		ret = fill_batch(r);
+		if (ret)
+			return ret;
+	}
+}
+
+int pt_log_next(struct pt_log_reader *r, struct pt_event *ev,
+		unsigned long *line)
+{
+	enum line_kind kind;
 	ssize_t n;
 	bool nl;
 	int ret;
 
+	if (r->nthreads)
+		return next_batched(r, ev, line);
 	for (;;) {
 		n = read_line(r, &nl);
 		if (n == 0) {
 			if (ferror(r->f))
-				return fail(r, PT_LOG_EIO, "read error: %s",
+				return fail(&r->pc, PT_LOG_EIO, "read error: %s",
 					    strerror(errno));
 			return PT_LOG_EOF;
 		}
-		r->line++;
-		if (blank(r->buf, n))
-			continue;
-		arena_begin();
-		obj = json_loadb(r->buf, n, 0, &jerr);
-		if (!obj) {
-			arena_end();
-			/* a recorder killed mid-write leaves a partial last line */
-			if (!nl && feof(r->f)) {
-				r->truncated = true;
-				return PT_LOG_EOF;
-			}
-			return fail(r, PT_LOG_EJSON, "not JSON: %s", jerr.text);
-		}
-		if (!json_is_object(obj)) {
-			json_decref(obj);
-			arena_end();
-			return fail(r, PT_LOG_ERECORD, "record is not a JSON object");
-		}
-		type = json_object_get(obj, "type");
-		if (json_is_string(type) && !strcmp(json_string_value(type), "end")) {
-			r->complete = true;
-			json_decref(obj);
-			arena_end();
-			continue;
-		}
-		ret = parse_event(r, obj, ev);
-		json_decref(obj);
-		arena_end();
+		r->pc.line++;
+		ret = parse_line(&r->pc, r->buf, n, !nl && feof(r->f), ev, &kind);
 		if (ret)
 			return ret;
-		*line = r->line;
-		return PT_LOG_OK;
+		switch (kind) {
+		case LINE_EVENT:
+			*line = r->pc.line;
+			return PT_LOG_OK;
+		case LINE_END:
+			r->complete = true;
+			break;
+		case LINE_TRUNC:
+			r->truncated = true;
+			return PT_LOG_EOF;
+		case LINE_SKIP:
+			break;
+		}
 	}
 }
 
@@ -901,6 +1130,11 @@ void pt_log_close(struct pt_log_reader *r)
 	if (r->f && !r->is_stdin)
 		fclose(r->f);
 	free(r->buf);
+	free(r->slots);
+	free(r->off);
+	free(r->len);
+	free(r->lineno);
+	free(r->text);
 	pt_log_header_free(&r->hdr);
 	free(r);
 }

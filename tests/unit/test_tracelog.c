@@ -80,6 +80,61 @@ static void test_bad_records(void **state)
 	assert_non_null(strstr(msg, "bad-middle.jsonl:3: not JSON"));
 }
 
+/* The same answers whether lines are parsed one by one or in parallel. */
+static void test_bad_records_every_reader(void **state)
+{
+	static const char *const threads[] = { "0", "1", "3" };
+
+	for (size_t i = 0; i < 3; i++) {
+		setenv("PTRACE_THREADS", threads[i], 1);
+		test_bad_records(state);
+		unsetenv("PTRACE_THREADS");
+	}
+}
+
+/* Batches: an error far into a long log is still reported at its line,
+ * after every event before it was delivered in order. */
+static void test_long_log_error(void **state)
+{
+	char path[] = "/tmp/pt-long-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	assert_non_null(f);
+	fprintf(f, "{\"format\":\"ptrace-log\",\"schema\":\"1.0\"}\n");
+	for (int i = 2; i < 20000; i++)
+		fprintf(f, "{\"ts\":%d,\"type\":\"pirq\",\"kind\":\"bind_msi\",\"pirq\":%d}\n",
+			i, i);
+	fprintf(f, "{\"ts\":1,\"type\":\"pirq\",\"kind\":\"nope\"}\n");
+	for (int i = 0; i < 100; i++)
+		fprintf(f, "{\"ts\":1,\"type\":\"pirq\",\"kind\":\"bind_msi\"}\n");
+	fclose(f);
+	for (int t = 0; t < 4; t += 3) {
+		char nt[4];
+		struct pt_log_reader *r;
+		struct pt_event ev;
+		unsigned long line, want = 2;
+		char err[600];
+		int ret;
+
+		snprintf(nt, sizeof(nt), "%d", t);
+		setenv("PTRACE_THREADS", nt, 1);
+		r = pt_log_open(path, err, sizeof(err));
+		assert_non_null(r);
+		while ((ret = pt_log_next(r, &ev, &line)) == PT_LOG_OK) {
+			assert_int_equal(line, want);
+			assert_int_equal(ev.pirq.pirq, want);
+			want++;
+		}
+		assert_int_equal(ret, PT_LOG_ERECORD);
+		assert_int_equal(want, 20000);
+		assert_non_null(strstr(pt_log_error(r), ":20000: unknown pirq kind \"nope\""));
+		pt_log_close(r);
+		unsetenv("PTRACE_THREADS");
+	}
+	unlink(path);
+}
+
 /* A killed recorder: every whole event kept; unknown fields ignored. */
 static void test_truncated_and_forward_compatible(void **state)
 {
@@ -88,6 +143,10 @@ static void test_truncated_and_forward_compatible(void **state)
 
 	assert_int_equal(read_all(BAD "truncated-forward.jsonl", &n, msg, sizeof(msg)), 100);
 	assert_int_equal(n, 2);
+	setenv("PTRACE_THREADS", "0", 1);
+	assert_int_equal(read_all(BAD "truncated-forward.jsonl", &n, msg, sizeof(msg)), 100);
+	assert_int_equal(n, 2);
+	unsetenv("PTRACE_THREADS");
 }
 
 static struct pt_event base(unsigned int type, unsigned int kind)
@@ -240,6 +299,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_bad_records_every_reader),
+		cmocka_unit_test(test_long_log_error),
 		cmocka_unit_test(test_truncated_and_forward_compatible),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_no_symlink_follow),
