@@ -1,9 +1,12 @@
-# Extra scenario (LAB_VARIANT=hvm): an HVM domU with 00:02.0 passed
+# Extra scenario (LAB_VARIANT=hvm): an HVM domU with 00:03.0 passed
 # through, booted straight into the domU kernel by Xen's QEMU device
 # model; its serial console goes to a file.  Run with
 #   LAB_VARIANT=hvm lab/run-scenarios 90-hvm-domu
 . /mnt/lab/lib.sh
-dev=$NIC_A
+# Not 00:02.0: QEMU's xen_pt takes a host device at 00:02.0 for Intel
+# graphics ("Need to enable igd-passthru if you're trying to passthrough
+# IGD GFX") and refuses it.
+dev=$NIC_B
 dn=lab-hvm
 con=/var/log/xen/console/guest-$dn.log
 modprobe e1000e
