@@ -522,6 +522,29 @@ static __always_inline int x_pcistub_get_pci_dev(long ret)
 PT_ENTRY(pcistub_get_pci_dev, 2)
 PT_EXIT(pcistub_get_pci_dev)
 
+/*
+ * pcistub_get_pci_dev_by_slot(pdev, domain, bus, slot, func): the one the
+ * backend uses when it exports a device to the guest's frontend.
+ */
+static __always_inline int h_pcistub_get_pci_dev_by_slot(struct pt_args *a)
+{
+	struct stash_val *s = stash_new(P_PCISTUB_GET, PT_EV_PCIBACK,
+					PT_PCIBACK_GET);
+
+	if (!s)
+		return 0;
+	s->ev.hdr.sbdf = PT_SBDF(a->a[1], a->a[2],
+				 ((a->a[3] & 0x1f) << 3) | (a->a[4] & 0x7));
+	s->ev.pciback.domid = pcibk_domid((struct xen_pcibk_device *)a->a[0]);
+	return 0;
+}
+static __always_inline int x_pcistub_get_pci_dev_by_slot(long ret)
+{
+	return pair_done(P_PCISTUB_GET, ret ? 0 : -19);
+}
+PT_ENTRY(pcistub_get_pci_dev_by_slot, 5)
+PT_EXIT(pcistub_get_pci_dev_by_slot)
+
 static __always_inline int h_pcistub_put_pci_dev(struct pt_args *a)
 {
 	return pciback_now(PT_PCIBACK_PUT, (struct pci_dev *)a->a[0], PT_NONE);
