@@ -60,7 +60,7 @@ all: $(BIN)/ptrace $(BIN)/ptrace-top
 $(OUT) $(OUT)/core $(BIN):
 	mkdir -p $@
 
-$(OUT)/core/%.o: src/core/%.c $(wildcard include/*.h) | $(OUT)/core
+$(OUT)/core/%.o: src/core/%.c $(wildcard include/*.h src/core/*.h) | $(OUT)/core
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJS)

@@ -13,27 +13,16 @@
  * event window overlapping what a finding relies on turns it into
  * "incomplete": never a false bug.
  */
-#define __XEN_TOOLS__ 1
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
-#include <xen/xen.h>
-#include <xen/physdev.h>
-#include <xen/event_channel.h>
-#include <xen/domctl.h>
 #include "pt_model.h"
 #include "pt_names.h"
 #include "rules.h"
-
-#ifndef PHYSDEVOP_pci_device_reset
-#define PHYSDEVOP_pci_device_reset	PT_PHYSDEVOP_pci_device_reset
-#endif
-#ifndef XEN_DOMCTL_gsi_permission
-#define XEN_DOMCTL_gsi_permission	PT_XEN_DOMCTL_gsi_permission
-#endif
+#include "xen_public.h"
 
 #define DEFAULT_WINDOW_NS	1000000000ull
 

@@ -9,27 +9,11 @@
  * here have kept their layout from 0x15 (Xen 4.17) to 0x18 (Xen 4.22),
  * and an unknown version is refused rather than guessed.
  */
-#define __XEN_TOOLS__ 1
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include <xen/xen.h>
-#include <xen/physdev.h>
-#include <xen/event_channel.h>
-#include <xen/domctl.h>
 #include "pt_xenhc.h"
-
-#ifndef PHYSDEVOP_pci_device_reset
-#define PHYSDEVOP_pci_device_reset	PT_PHYSDEVOP_pci_device_reset
-#endif
-#ifndef XEN_DOMCTL_gsi_permission
-#define XEN_DOMCTL_gsi_permission	PT_XEN_DOMCTL_gsi_permission
-/* Xen 4.20 struct xen_domctl_gsi_permission: same shape as irq_permission. */
-struct xen_domctl_gsi_permission {
-	uint32_t gsi;
-	uint32_t flags;		/* bit 0: grant */
-};
-#endif
+#include "xen_public.h"
 
 /* The domctl interface versions whose decoded sub-ops share one layout. */
 static const unsigned int known_domctl_iface[] = { 0x15, 0x16, 0x17, 0x18 };
