@@ -175,6 +175,8 @@ const char *pt_finding_status_name(enum pt_finding_status s);
 struct pt_log_reader;
 
 struct pt_replay {
+	__u64 until_ns;		/* in: stop before the first event after this; 0: all */
+	bool stopped;		/* out: stopped at until_ns (rules not concluded) */
 	unsigned long long events;
 	bool truncated;		/* last line cut short: a killed recorder */
 	bool complete;		/* "end" trailer seen */

@@ -212,11 +212,12 @@ static json_t *header_json(const struct pt_log_header *h)
 
 static void report_usage(FILE *f)
 {
-	fprintf(f, "usage: ptrace report [--json] [--no-timeline] [--device BDF] [--window MS] LOG\n"
+	fprintf(f, "usage: ptrace report [--json] [--no-timeline] [--device BDF] [--window MS] [--until NS] LOG\n"
 		   "  --json         machine-readable output (docs/report-json.md)\n"
 		   "  --no-timeline  devices and findings only\n"
 		   "  --device BDF   only this device (findings still all listed)\n"
-		   "  --window MS    how long a rule waits for a follow-up event (1000)\n");
+		   "  --window MS    how long a rule waits for a follow-up event (1000)\n"
+		   "  --until NS     the state as of event time NS (ns, the log's clock)\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -226,12 +227,13 @@ int cmd_report(int argc, char **argv)
 		{ "no-timeline", no_argument, NULL, 'n' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "until", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct report r = { .want_timeline = true };
 	struct pt_log_header hdr;
-	struct pt_replay res;
+	struct pt_replay res = { 0 };
 	struct pt_model *m;
 	__u32 only = PT_SBDF_NONE;
 	__u64 window_ns = 0;
@@ -240,7 +242,7 @@ int cmd_report(int argc, char **argv)
 	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jnd:w:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jnd:w:u:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -257,6 +259,16 @@ int cmd_report(int argc, char **argv)
 		case 'w':
 			window_ns = strtoull(optarg, NULL, 10) * 1000000ull;
 			break;
+		case 'u': {
+			char *end;
+
+			res.until_ns = strtoull(optarg, &end, 10);
+			if (*end || !res.until_ns) {
+				fprintf(stderr, "ptrace report: bad --until '%s' (event clock, ns)\n", optarg);
+				return PT_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h':
 			report_usage(stdout);
 			return PT_EXIT_OK;
@@ -310,6 +322,7 @@ int cmd_report(int argc, char **argv)
 		json_object_set_new(st, "lost", json_integer(s->lost));
 		json_object_set_new(st, "truncated", json_boolean(res.truncated));
 		json_object_set_new(st, "complete", json_boolean(res.complete));
+		json_object_set_new(st, "until", res.until_ns ? json_integer(res.until_ns) : json_null());
 		json_object_set_new(o, "stats", st);
 		for (size_t i = 0; i < pt_model_device_count(m); i++) {
 			const struct pt_device *d = pt_model_device_at(m, i);

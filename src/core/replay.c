@@ -14,11 +14,17 @@ int pt_replay_file(const char *path, struct pt_model *m, pt_replay_cb cb,
 	int ret;
 
 	res->events = 0;
-	res->truncated = res->complete = false;
+	res->truncated = res->complete = res->stopped = false;
 	if (!r)
 		return PT_LOG_EIO;
 	pt_model_set_dom0_mode(m, pt_log_header(r)->dom0_mode);
 	while ((ret = pt_log_next(r, &ev, &line)) == PT_LOG_OK) {
+		if (res->until_ns && ev.hdr.ts_ns > res->until_ns) {
+			/* the state as it was then: nothing after it concludes */
+			res->stopped = true;
+			pt_log_close(r);
+			return 0;
+		}
 		d = pt_model_apply(m, &ev, line);
 		res->events++;
 		if (cb && cb(ctx, &ev, line, d))
