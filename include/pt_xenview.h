@@ -137,6 +137,10 @@ struct pt_xv_row {
 	int entry;		/* MSI-X table entry, PT_NONE when unknown */
 	int masked;		/* vector masked (hardware bit when known) */
 	int xen_irq;		/* Xen's irq number (the join key) */
+	int bound;		/* 1: Xen lists the domain bound to it;
+				 * 0: "mapped, unbound" (no event channel
+				 * yet: Xen prints no pirq for it, so pirq
+				 * is PT_NONE); PT_NONE: not in debug key i */
 };
 
 /*

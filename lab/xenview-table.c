@@ -49,9 +49,9 @@ static int one(const char *dir)
 	}
 	fprintf(f, "%s\n", json);
 	fclose(f);
-	printf("%s\n  %-12s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n", dir,
-	       "sbdf", "gsi", "irq", "pirq", "evtchn", "domid", "msix",
-	       "maskall", "entry", "masked", "xenirq");
+	printf("%s\n  %-12s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n",
+	       dir, "sbdf", "gsi", "irq", "pirq", "evtchn", "domid", "msix",
+	       "maskall", "entry", "masked", "xenirq", "bound");
 	for (int i = 0; i < n; i++) {
 		const struct pt_xv_row *r = &rows[i];
 
@@ -68,6 +68,7 @@ static int one(const char *dir)
 		num(stdout, r->entry);
 		num(stdout, r->masked);
 		num(stdout, r->xen_irq);
+		num(stdout, r->bound);
 		printf("\n");
 	}
 	free(json);

@@ -171,6 +171,16 @@ hooks()
 	done
 }
 
+# mono_ns: CLOCK_MONOTONIC now, in ns: the clock of ptrace's events
+# (bpf_ktime_get_ns).  /proc/timer_list prints ktime_get(); /proc/uptime
+# (boot time, 10 ms steps) is the fallback.
+mono_ns()
+{
+	sed -n 's/^now at \([0-9]*\) nsecs$/\1/p' /proc/timer_list 2>/dev/null |
+		head -n 1 | grep . ||
+		awk '{ printf "%.0f\n", $1 * 1e9 }' /proc/uptime
+}
+
 # checkpoint NAME: save Xen's and Linux's own views into
 # $RES/cp-NN-NAME/.
 checkpoint()
@@ -178,6 +188,7 @@ checkpoint()
 	CP_N=$((CP_N + 1))
 	d=$RES/$(printf 'cp-%02d-%s' $CP_N "$1")
 	mkdir -p "$d"
+	mono_ns >"$d/mono_ns"
 	log "checkpoint $1"
 	# the event clock (CLOCK_MONOTONIC, ns) of this checkpoint, so the
 	# table rebuilt from the trace can be taken as of this moment

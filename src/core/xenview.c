@@ -681,6 +681,7 @@ static struct pt_xv_row blank_row(__u32 sbdf, const struct pt_xv_pci *pci)
 		.pirq = PT_NONE, .evtchn = PT_NONE, .domid = PT_NONE,
 		.msix_enabled = PT_NONE, .maskall = PT_NONE,
 		.entry = PT_NONE, .masked = PT_NONE, .xen_irq = PT_NONE,
+		.bound = PT_NONE,
 	};
 
 	if (pci) {
@@ -736,6 +737,8 @@ static int msi_rows(const struct pt_xv_view *v,
 
 		r.xen_irq = xirqs[k];
 		r.domid = pd->domid;
+		if (xi)
+			r.bound = xi->kind == PT_XV_IRQ_GUEST;
 		if (m)
 			r.masked = m->hw_masked != PT_NONE ? m->hw_masked :
 				   (m->host_masked || m->guest_masked);
@@ -780,6 +783,7 @@ static int intx_rows(const struct pt_xv_view *v, const struct pt_xv_pci *pci,
 
 		r.gsi = pci->intx_irq;
 		r.xen_irq = xi->irq;
+		r.bound = 1;
 		r.domid = xi->guests[g].domid;
 		r.pirq = xi->guests[g].pirq;
 		r.masked = xi->guests[g].pirq_masked;
@@ -863,6 +867,7 @@ char *pt_xv_rows_json(const struct pt_xv_row *rows, size_t n)
 		json_object_set_new(o, "entry", jint(r->entry));
 		json_object_set_new(o, "masked", jbool(r->masked));
 		json_object_set_new(o, "xen_irq", jint(r->xen_irq));
+		json_object_set_new(o, "bound", jbool(r->bound));
 		if (json_array_append_new(arr, o))
 			goto fail;
 	}

@@ -369,6 +369,8 @@ static void test_rows_dom0(void **state)
 	assert_int_equal(r->pirq, PT_NONE);
 	assert_int_equal(r->irq, PT_NONE);
 	assert_int_equal(r->masked, 1);
+	assert_int_equal(r->bound, 0);
+	assert_int_equal(find_row(rows, n, NIC_A, 0, 27)->bound, 1);
 
 	json = pt_xv_rows_json(rows, (size_t)n);
 	assert_non_null(json);
@@ -376,7 +378,8 @@ static void test_rows_dom0(void **state)
 				     "\"irq\":44,\"pirq\":413,\"evtchn\":null,"
 				     "\"domid\":0,\"msix_enabled\":true,"
 				     "\"maskall\":false,\"entry\":0,"
-				     "\"masked\":false,\"xen_irq\":27}"));
+				     "\"masked\":false,\"xen_irq\":27,"
+				     "\"bound\":true}"));
 	free(json);
 	free(rows);
 	pt_xv_view_free(&v);
@@ -487,6 +490,7 @@ static void test_rows_intx(void **state)
 	assert_int_equal(rows[1].pirq, 51);
 	assert_int_equal(rows[1].irq, PT_NONE);
 	assert_int_equal(rows[1].masked, 1);
+	assert_int_equal(rows[1].bound, 1);
 	free(rows);
 	pt_xv_view_free(&v);
 }
