@@ -175,8 +175,7 @@ const char *pt_finding_status_name(enum pt_finding_status s);
 struct pt_log_reader;
 
 struct pt_replay {
-	__u64 until_ns;		/* in: stop before the first event after this; 0: all */
-	bool stopped;		/* out: stopped at until_ns (rules not concluded) */
+	bool stopped;		/* stopped at until_ns: rules not concluded */
 	unsigned long long events;
 	bool truncated;		/* last line cut short: a killed recorder */
 	bool complete;		/* "end" trailer seen */
@@ -195,6 +194,10 @@ typedef int (*pt_replay_cb)(void *ctx, const struct pt_event *ev,
  */
 int pt_replay_file(const char *path, struct pt_model *m, pt_replay_cb cb,
 		   void *ctx, struct pt_replay *res, char *err, size_t errlen);
+/* The same, stopping before the first event after until_ns (0: no limit). */
+int pt_replay_file_until(const char *path, struct pt_model *m, __u64 until_ns,
+			 pt_replay_cb cb, void *ctx, struct pt_replay *res,
+			 char *err, size_t errlen);
 
 struct json_t;
 struct json_t *pt_device_to_json(const struct pt_device *d);

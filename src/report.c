@@ -233,7 +233,8 @@ int cmd_report(int argc, char **argv)
 	};
 	struct report r = { .want_timeline = true };
 	struct pt_log_header hdr;
-	struct pt_replay res = { 0 };
+	struct pt_replay res;
+	__u64 until_ns = 0;
 	struct pt_model *m;
 	__u32 only = PT_SBDF_NONE;
 	__u64 window_ns = 0;
@@ -262,8 +263,8 @@ int cmd_report(int argc, char **argv)
 		case 'u': {
 			char *end;
 
-			res.until_ns = strtoull(optarg, &end, 10);
-			if (*end || !res.until_ns) {
+			until_ns = strtoull(optarg, &end, 10);
+			if (*end || !until_ns) {
 				fprintf(stderr, "ptrace report: bad --until '%s' (event clock, ns)\n", optarg);
 				return PT_EXIT_USAGE;
 			}
@@ -303,7 +304,8 @@ int cmd_report(int argc, char **argv)
 		}
 		pt_log_close(lr);
 	}
-	ret = pt_replay_file(argv[argc - 1], m, on_event, &r, &res, err, sizeof(err));
+	ret = pt_replay_file_until(argv[argc - 1], m, until_ns, on_event, &r,
+				   &res, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "ptrace report: %s\n", err);
 		ret = PT_EXIT_USAGE;
@@ -322,7 +324,7 @@ int cmd_report(int argc, char **argv)
 		json_object_set_new(st, "lost", json_integer(s->lost));
 		json_object_set_new(st, "truncated", json_boolean(res.truncated));
 		json_object_set_new(st, "complete", json_boolean(res.complete));
-		json_object_set_new(st, "until", res.until_ns ? json_integer(res.until_ns) : json_null());
+		json_object_set_new(st, "until", until_ns ? json_integer(until_ns) : json_null());
 		json_object_set_new(o, "stats", st);
 		for (size_t i = 0; i < pt_model_device_count(m); i++) {
 			const struct pt_device *d = pt_model_device_at(m, i);

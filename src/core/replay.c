@@ -7,6 +7,13 @@
 int pt_replay_file(const char *path, struct pt_model *m, pt_replay_cb cb,
 		   void *ctx, struct pt_replay *res, char *err, size_t errlen)
 {
+	return pt_replay_file_until(path, m, 0, cb, ctx, res, err, errlen);
+}
+
+int pt_replay_file_until(const char *path, struct pt_model *m, __u64 until_ns,
+			 pt_replay_cb cb, void *ctx, struct pt_replay *res,
+			 char *err, size_t errlen)
+{
 	struct pt_log_reader *r = pt_log_open(path, err, errlen);
 	const struct pt_device *d;
 	struct pt_event ev;
@@ -19,7 +26,7 @@ int pt_replay_file(const char *path, struct pt_model *m, pt_replay_cb cb,
 		return PT_LOG_EIO;
 	pt_model_set_dom0_mode(m, pt_log_header(r)->dom0_mode);
 	while ((ret = pt_log_next(r, &ev, &line)) == PT_LOG_OK) {
-		if (res->until_ns && ev.hdr.ts_ns > res->until_ns) {
+		if (until_ns && ev.hdr.ts_ns > until_ns) {
 			/* the state as it was then: nothing after it concludes */
 			res->stopped = true;
 			pt_log_close(r);
