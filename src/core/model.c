@@ -510,10 +510,13 @@ static struct pt_vector *vector_get(struct pt_device *d, int pirq, int domid,
 {
 	struct pt_vector *v;
 
+	/* the same pirq bound again (a driver re-probed): the same vector */
 	for (size_t i = 0; i < d->nvectors; i++) {
 		v = &d->vectors[i];
-		if (v->pirq == pirq && v->domid == domid)
+		if (v->pirq == pirq && v->domid == domid && v->entry == entry) {
+			v->live = true;
 			return v;
+		}
 	}
 	/* a vector slot whose pirq went away is reused for the same entry */
 	for (size_t i = 0; entry != PT_NONE && i < d->nvectors; i++) {

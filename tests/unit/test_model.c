@@ -155,11 +155,38 @@ static void test_mask_transitions(void **state)
 	pt_model_free(m);
 }
 
+/* A driver unbound and probed again gets the same pirqs: live again. */
+static void test_rebind_same_pirq(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_event ev;
+	const struct pt_device *d;
+
+	for (int round = 0; round < 2; round++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.hdr.type = PT_EV_PIRQ;
+		ev.hdr.kind = PT_PIRQ_BIND_MSI;
+		ev.hdr.sbdf = DEV;
+		ev.pirq = (struct pt_ev_pirq){ PT_NONE, 413, 44, PT_DOMID_SELF, 0, 1 };
+		pt_model_apply(m, &ev, 2 + 2 * round);
+		d = pt_model_device(m, DEV);
+		assert_int_equal(d->nvectors, 1);
+		assert_true(d->vectors[0].live);
+		ev.hdr.kind = PT_PIRQ_DESTROY;
+		ev.hdr.sbdf = PT_SBDF_NONE;
+		ev.pirq = (struct pt_ev_pirq){ PT_NONE, PT_NONE, 44, PT_NONE, PT_NONE, PT_NONE };
+		pt_model_apply(m, &ev, 3 + 2 * round);
+		assert_false(d->vectors[0].live);
+	}
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pv_guest_timeline),
 		cmocka_unit_test(test_mask_transitions),
+		cmocka_unit_test(test_rebind_same_pirq),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
