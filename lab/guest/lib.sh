@@ -190,11 +190,6 @@ checkpoint()
 	mkdir -p "$d"
 	mono_ns >"$d/mono_ns"
 	log "checkpoint $1"
-	# the event clock (CLOCK_MONOTONIC, ns) of this checkpoint, so the
-	# table rebuilt from the trace can be taken as of this moment
-	awk '/^now at/ { print $3; exit }' /proc/timer_list >"$d/mono_ns" 2>/dev/null
-	[ -s "$d/mono_ns" ] ||
-		awk '{ printf "%d\n", $1 * 1000000000 }' /proc/uptime >"$d/mono_ns"
 	xen_keys i >"$d/xen-i.txt" 2>&1
 	xen_keys M >"$d/xen-M.txt" 2>&1
 	xen_keys Q >"$d/xen-Q.txt" 2>&1
