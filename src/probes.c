@@ -1009,3 +1009,57 @@ void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded)
 	fprintf(f, "  %zu of %zu probes %s, %zu missing (%zu required)\n",
 		a, pt_probe_count, loaded ? "attached" : "usable", m, r);
 }
+
+int pt_lost_reader_init(struct pt_lost_reader *lr, int map_fd, __u64 start_ns)
+{
+	lr->fd = map_fd;
+	lr->ncpus = libbpf_num_possible_cpus();
+	lr->since = start_ns;
+	if (lr->ncpus <= 0) {
+		lr->prev = lr->buf = NULL;
+		return -EINVAL;
+	}
+	lr->prev = calloc(lr->ncpus, sizeof(__u64));
+	lr->buf = calloc(lr->ncpus, sizeof(__u64));
+	return lr->prev && lr->buf ? 0 : -ENOMEM;
+}
+
+__u64 pt_lost_reader_flush(struct pt_lost_reader *lr, __u64 now,
+			   void (*emit)(const struct pt_event *ev, void *arg),
+			   void *arg)
+{
+	__u32 zero = 0;
+	__u64 total = 0;
+
+	if (bpf_map_lookup_elem(lr->fd, &zero, lr->buf))
+		return 0;
+	for (int cpu = 0; cpu < lr->ncpus; cpu++) {
+		__u64 d = lr->buf[cpu] - lr->prev[cpu];
+		struct pt_event ev;
+
+		if (!d)
+			continue;
+		lr->prev[cpu] = lr->buf[cpu];
+		total += d;
+		memset(&ev, 0, sizeof(ev));
+		ev.hdr.ts_ns = now;
+		ev.hdr.cpu = cpu;
+		ev.hdr.pid = getpid();
+		snprintf(ev.hdr.comm, sizeof(ev.hdr.comm), "ptrace");
+		ev.hdr.sbdf = PT_SBDF_NONE;
+		ev.hdr.type = PT_EV_LOST;
+		ev.lost.count = d;
+		ev.lost.lost_cpu = cpu;
+		ev.lost.since_ns = lr->since;
+		emit(&ev, arg);
+	}
+	lr->since = now;
+	return total;
+}
+
+void pt_lost_reader_free(struct pt_lost_reader *lr)
+{
+	free(lr->prev);
+	free(lr->buf);
+	lr->prev = lr->buf = NULL;
+}

@@ -150,6 +150,26 @@ void pt_probes_set_btf(const char *path);
 /* i-th CO-RE relocation the last load left unresolved: count, or -1. */
 int pt_probes_unresolved(size_t i, const char **spec);
 
+/*
+ * The collectors' per-CPU drop counters, read as exact lost records: one
+ * PT_EV_LOST event per CPU that dropped anything since the last read.
+ * Shared by the recorder and the live TUI.
+ */
+struct pt_lost_reader {
+	int fd;			/* the "lost" per-CPU array map */
+	int ncpus;
+	__u64 *prev;		/* per CPU, as last read */
+	__u64 *buf;
+	__u64 since;		/* end of the last loss window */
+};
+
+int pt_lost_reader_init(struct pt_lost_reader *lr, int map_fd, __u64 start_ns);
+/* Emit the lost records due now; returns how many events they count. */
+__u64 pt_lost_reader_flush(struct pt_lost_reader *lr, __u64 now,
+			   void (*emit)(const struct pt_event *ev, void *arg),
+			   void *arg);
+void pt_lost_reader_free(struct pt_lost_reader *lr);
+
 /* libbpf messages: quiet unless verbose. */
 void pt_libbpf_verbose(bool on);
 

@@ -47,11 +47,7 @@ struct recorder {
 	struct pt_log_writer *w;
 	__u32 filter[MAX_FILTER];
 	size_t nfilter;
-	int lost_fd;
-	int ncpus;
-	__u64 *lost_prev;	/* per CPU, as last read */
-	__u64 *lost_buf;
-	__u64 lost_since;	/* end of the last loss window */
+	struct pt_lost_reader lost;
 	unsigned long long lost_total;
 	unsigned long long written;
 	unsigned long long filtered;
@@ -100,40 +96,18 @@ static void on_sample_event(const struct pt_event *ev, void *arg)
 	write_event(arg, ev);
 }
 
-/*
- * Turn the per-CPU drop counters into exact lost records: one per CPU
- * that dropped anything since the last read.
- */
+/* A loss is never filtered: it concerns every device. */
+static void write_lost(const struct pt_event *ev, void *arg)
+{
+	struct recorder *r = arg;
+
+	if (pt_log_write(r->w, ev) && !r->write_err)
+		r->write_err = errno ? errno : EIO;
+}
+
 static void flush_lost(struct recorder *r)
 {
-	__u32 zero = 0;
-	__u64 now = now_ns();
-
-	if (bpf_map_lookup_elem(r->lost_fd, &zero, r->lost_buf))
-		return;
-	for (int cpu = 0; cpu < r->ncpus; cpu++) {
-		__u64 d = r->lost_buf[cpu] - r->lost_prev[cpu];
-		struct pt_event ev;
-
-		if (!d)
-			continue;
-		r->lost_prev[cpu] = r->lost_buf[cpu];
-		r->lost_total += d;
-		memset(&ev, 0, sizeof(ev));
-		ev.hdr.ts_ns = now;
-		ev.hdr.cpu = cpu;
-		ev.hdr.pid = getpid();
-		snprintf(ev.hdr.comm, sizeof(ev.hdr.comm), "ptrace");
-		ev.hdr.sbdf = PT_SBDF_NONE;
-		ev.hdr.type = PT_EV_LOST;
-		ev.lost.count = d;
-		ev.lost.lost_cpu = cpu;
-		ev.lost.since_ns = r->lost_since;
-		/* never filtered: a loss concerns every device */
-		if (pt_log_write(r->w, &ev) && !r->write_err)
-			r->write_err = errno ? errno : EIO;
-	}
-	r->lost_since = now;
+	r->lost_total += pt_lost_reader_flush(&r->lost, now_ns(), write_lost, r);
 }
 
 static int parse_devices(const char *arg, __u32 *out, size_t *n)
@@ -240,7 +214,7 @@ int cmd_record(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool no_fentry = false;
-	struct recorder rec = { .lost_fd = -1 };
+	struct recorder rec = { .lost = { .fd = -1 } };
 	struct pt_probe_plan *plans = NULL;
 	struct pt_msix_sampler *sampler = NULL;
 	struct pt_log_header hdr = { 0 };
@@ -389,13 +363,9 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
-	rec.ncpus = libbpf_num_possible_cpus();
-	rec.lost_fd = bpf_map__fd(skel->maps.lost);
-	rec.lost_prev = calloc(rec.ncpus, sizeof(__u64));
-	rec.lost_buf = calloc(rec.ncpus, sizeof(__u64));
-	rec.lost_since = start;
+	err = pt_lost_reader_init(&rec.lost, bpf_map__fd(skel->maps.lost), start);
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_ring_event, &rec, NULL);
-	if (!rec.lost_prev || !rec.lost_buf || !rb) {
+	if (err || !rb) {
 		fprintf(stderr, "ptrace record: cannot set up the ring buffer\n");
 		goto finish;
 	}
@@ -461,8 +431,7 @@ out:
 	if (plans)
 		pt_probes_detach(plans);
 	collect_bpf__destroy(skel);
-	free(rec.lost_prev);
-	free(rec.lost_buf);
+	pt_lost_reader_free(&rec.lost);
 	free(plans);
 	pt_log_header_free(&hdr);
 	pt_env_free(&env);

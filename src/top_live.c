@@ -38,9 +38,8 @@ struct live {
 	size_t qhead, qn, qcap;
 	unsigned long seq;	/* live events have no log line: number them */
 
-	int lost_fd, ncpus;
-	__u64 *lost_prev, *lost_buf;
-	__u64 lost_since, next_lost;
+	struct pt_lost_reader lost;
+	__u64 next_lost;
 };
 
 static __u64 mono_ns(void)
@@ -83,33 +82,9 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-/* Per-CPU drop counters -> one lost record per CPU that dropped. */
-static void flush_lost(struct live *l, __u64 now)
+static void enqueue_lost(const struct pt_event *ev, void *arg)
 {
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(l->lost_fd, &zero, l->lost_buf))
-		return;
-	for (int cpu = 0; cpu < l->ncpus; cpu++) {
-		__u64 d = l->lost_buf[cpu] - l->lost_prev[cpu];
-		struct pt_event ev;
-
-		if (!d)
-			continue;
-		l->lost_prev[cpu] = l->lost_buf[cpu];
-		memset(&ev, 0, sizeof(ev));
-		ev.hdr.ts_ns = now;
-		ev.hdr.cpu = cpu;
-		ev.hdr.pid = getpid();
-		snprintf(ev.hdr.comm, sizeof(ev.hdr.comm), "ptrace");
-		ev.hdr.sbdf = PT_SBDF_NONE;
-		ev.hdr.type = PT_EV_LOST;
-		ev.lost.count = d;
-		ev.lost.lost_cpu = cpu;
-		ev.lost.since_ns = l->lost_since;
-		enqueue(l, &ev);
-	}
-	l->lost_since = now;
+	enqueue(arg, ev);
 }
 
 static int live_next_batch(struct top_source *s, __u64 until,
@@ -129,7 +104,7 @@ static int live_next_batch(struct top_source *s, __u64 until,
 			return TOP_SRC_ERROR;
 		}
 		if (now >= l->next_lost) {
-			flush_lost(l, now);
+			pt_lost_reader_flush(&l->lost, now, enqueue_lost, l);
 			l->next_lost = now + LOST_PERIOD_NS;
 		}
 	}
@@ -173,8 +148,7 @@ static void live_close(struct top_source *s)
 	collect_bpf__destroy(l->skel);
 	free(l->plans);
 	free(l->q);
-	free(l->lost_prev);
-	free(l->lost_buf);
+	pt_lost_reader_free(&l->lost);
 	pt_log_header_free(&l->hdr);
 	if (l->env_ok)
 		pt_env_free(&l->env);
@@ -204,7 +178,7 @@ static void header_fill(struct pt_log_header *hdr, const struct pt_env *env)
 static int live_start(struct live *l, char *err, size_t len)
 {
 	char msg[256];
-	int e;
+	int e, err_lost;
 
 	pt_env_probe(&l->env);
 	l->env_ok = true;
@@ -227,15 +201,12 @@ static int live_start(struct live *l, char *err, size_t len)
 	header_fill(&l->hdr, &l->env);
 	if (pt_probes_to_header(l->plans, &l->hdr))
 		return PT_EXIT_FAIL;
-	l->ncpus = libbpf_num_possible_cpus();
-	l->lost_fd = bpf_map__fd(l->skel->maps.lost);
-	l->lost_prev = calloc(l->ncpus, sizeof(__u64));
-	l->lost_buf = calloc(l->ncpus, sizeof(__u64));
-	l->lost_since = l->hdr.start_ns;
+	err_lost = pt_lost_reader_init(&l->lost, bpf_map__fd(l->skel->maps.lost),
+				       l->hdr.start_ns);
 	l->next_lost = l->hdr.start_ns + LOST_PERIOD_NS;
 	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events),
 				 on_ring_event, l, NULL);
-	if (!l->lost_prev || !l->lost_buf || !l->rb) {
+	if (err_lost || !l->rb) {
 		snprintf(err, len, "cannot set up the ring buffer");
 		return PT_EXIT_FAIL;
 	}
@@ -290,7 +261,7 @@ int top_live_open(struct top_source **out, bool allow_no_xen, char *err,
 		snprintf(err, len, "out of memory");
 		return PT_EXIT_FAIL;
 	}
-	l->lost_fd = -1;
+	l->lost.fd = -1;
 	l->src.priv = l;
 	err[0] = 0;
 	ret = live_start(l, err, len);
