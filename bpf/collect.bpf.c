@@ -68,18 +68,7 @@ struct msi_desc___old {
 	} msi_attrib;
 } __attribute__((preserve_access_index));
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, PT_RINGBUF_BYTES);
-} events SEC(".maps");
-
-/* Per-CPU count of events that found the ring buffer full. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
+#include "ringbuf.bpf.h"
 
 struct stash_key {
 	__u64 pid_tgid;
@@ -140,15 +129,6 @@ struct pt_args {
 	__u64 a[6];
 };
 
-static __always_inline void count_lost(void)
-{
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
-
-	if (n)
-		*n += 1;	/* per-CPU slot: no atomics needed */
-}
-
 static __always_inline void hdr_init(struct pt_event *e, __u16 type, __u16 kind)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -167,12 +147,10 @@ static __always_inline void hdr_init(struct pt_event *e, __u16 type, __u16 kind)
 
 static __always_inline struct pt_event *ev_new(__u16 type, __u16 kind)
 {
-	struct pt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct pt_event *e = ev_reserve();
 
-	if (!e) {
-		count_lost();
+	if (!e)
 		return NULL;
-	}
 	hdr_init(e, type, kind);
 	return e;
 }
@@ -230,9 +208,8 @@ static __always_inline struct pt_event *stash_take(__u32 probe, long ret)
 
 	if (!s)
 		return NULL;	/* entry not seen (attached mid-call) */
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = ev_reserve();
 	if (!e) {
-		count_lost();
 		stash_drop(probe);
 		return NULL;
 	}

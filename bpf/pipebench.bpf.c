@@ -17,35 +17,19 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u32 target_tgid = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, PT_RINGBUF_BYTES);
-} events SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
+#include "ringbuf.bpf.h"
 
 SEC("raw_tp/sys_enter")
 int pipebench(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct pt_event *e;
-	__u32 zero = 0;
-	__u64 *n;
 
 	if (ctx->args[1] != NR_getppid || (id >> 32) != target_tgid)
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		n = bpf_map_lookup_elem(&lost, &zero);
-		if (n)
-			*n += 1;
+	e = ev_reserve();
+	if (!e)
 		return 0;
-	}
 	/* the same work as a collector: header plus a pirq body */
 	e->hdr.ts_ns = bpf_ktime_get_ns();
 	e->hdr.cpu = bpf_get_smp_processor_id();

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The event ring buffer and its per-CPU loss counter, one definition for
+ * the collectors (collect.bpf.c) and the pipeline benchmark
+ * (pipebench.bpf.c), so the benchmark measures the collectors' own path.
+ * Userspace reads "lost" with pt_lost_reader (src/probes.h).
+ */
+#ifndef PT_RINGBUF_BPF_H
+#define PT_RINGBUF_BPF_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PT_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/* Per-CPU count of events that found the ring buffer full. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+
+	if (n)
+		*n += 1;	/* per-CPU slot: no atomics needed */
+}
+
+/* A slot for one event, or NULL with the loss counted. */
+static __always_inline struct pt_event *ev_reserve(void)
+{
+	struct pt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e)
+		count_lost();
+	return e;
+}
+
+#endif /* PT_RINGBUF_BPF_H */
