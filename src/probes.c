@@ -1010,6 +1010,66 @@ void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded)
 		a, pt_probe_count, loaded ? "attached" : "usable", m, r);
 }
 
+/* libbpf 1.2 renamed the call and deprecated the old name. */
+static int prog_info(int fd, struct bpf_prog_info *info, __u32 *len)
+{
+#if LIBBPF_MAJOR_VERSION > 1 || \
+	(LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION >= 2)
+	return bpf_prog_get_info_by_fd(fd, info, len);
+#else
+	return bpf_obj_get_info_by_fd(fd, info, len);
+#endif
+}
+
+static void print_prog_stats(FILE *f, const struct pt_probe_plan *p,
+			     struct bpf_program *prog, bool exit,
+			     unsigned long long *cnt, unsigned long long *ns)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = prog ? bpf_program__fd(prog) : -1;
+
+	memset(&info, 0, sizeof(info));
+	if (fd < 0 || prog_info(fd, &info, &len))
+		return;
+	fprintf(f, "  %-26s %-9s %-30s %6u %9llu %12llu %8.0f\n",
+		p->def->name, pt_attach_name(p->kind, exit), p->func, info.id,
+		(unsigned long long)info.run_cnt,
+		(unsigned long long)info.run_time_ns,
+		info.run_cnt ? (double)info.run_time_ns / info.run_cnt : 0.0);
+	*cnt += info.run_cnt;
+	*ns += info.run_time_ns;
+}
+
+void pt_probes_print_stats(FILE *f, struct collect_bpf *skel,
+			   const struct pt_probe_plan *plans)
+{
+	unsigned long long cnt = 0, ns = 0;
+	char on[8] = "";
+
+	read_str("/proc/sys/kernel/bpf_stats_enabled", on, sizeof(on));
+	fprintf(f, "ptrace: BPF run time per program (kernel.bpf_stats_enabled=%s%s)\n",
+		on[0] ? on : "?",
+		strcmp(on, "1") ? ": nothing is counted while it is 0" : "");
+	fprintf(f, "  %-26s %-9s %-30s %6s %9s %12s %8s\n", "probe", "kind",
+		"function", "id", "run_cnt", "run_time_ns", "ns/run");
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		const struct pt_probe_plan *p = &plans[i];
+		const char *base;
+
+		if (p->alt < 0 || p->state != PT_PROBE_ATTACHED)
+			continue;
+		base = p->def->alt[p->alt].prog;
+		print_prog_stats(f, p, prog_of(skel, entry_pfx(p->kind), base),
+				 false, &cnt, &ns);
+		if (p->def->exit)
+			print_prog_stats(f, p, prog_of(skel, exit_pfx(p->kind), base),
+					 true, &cnt, &ns);
+	}
+	fprintf(f, "  %-26s %-9s %-30s %6s %9llu %12llu %8.0f\n", "total", "", "",
+		"", cnt, ns, cnt ? (double)ns / cnt : 0.0);
+}
+
 int pt_lost_reader_init(struct pt_lost_reader *lr, int map_fd, __u64 start_ns)
 {
 	lr->fd = map_fd;

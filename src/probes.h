@@ -138,6 +138,13 @@ int pt_probes_to_header(const struct pt_probe_plan *plans,
 /* Human report on f: one line per row. */
 void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded);
 
+/*
+ * Per attached program: BPF run count and run time since load (counted
+ * only while kernel.bpf_stats_enabled is 1), one line each, then the total.
+ */
+void pt_probes_print_stats(FILE *f, struct collect_bpf *skel,
+			   const struct pt_probe_plan *plans);
+
 const char *pt_attach_name(enum pt_attach kind, bool exit);
 const char *pt_probe_state_name(enum pt_probe_state s);
 

@@ -183,7 +183,7 @@ static void record_usage(FILE *f)
 	fprintf(f,
 "usage: ptrace record -o LOG [--duration S] [--device BDF]... [--strict]\n"
 "                     [--sample-msix MS] [--ringbuf MB] [--allow-no-xen]\n"
-"                     [--no-fentry] [-v]\n"
+"                     [--no-fentry] [--bpf-stats] [-v]\n"
 "  -o, --output LOG     trace log to write (created 0600, symlinks refused)\n"
 "  -d, --duration S     stop after S seconds (default: until SIGINT/SIGTERM)\n"
 "  -D, --device BDF     only events of these devices (repeat or comma list);\n"
@@ -194,6 +194,9 @@ static void record_usage(FILE *f)
 "      --ringbuf MB     ring buffer size (power of two, default %u)\n"
 "      --allow-no-xen   record even when this is not a Xen dom0\n"
 "      --no-fentry      attach with kprobes only\n"
+"      --bpf-stats      at exit, print each program's run count and run time\n"
+"                       (BPF_STATS_RUN_TIME: counted only while sysctl\n"
+"                       kernel.bpf_stats_enabled is 1) with its program id\n"
 "  -v, --verbose        libbpf messages\n",
 		PT_EXIT_PROBES, PT_RINGBUF_BYTES >> 20);
 }
@@ -209,11 +212,12 @@ int cmd_record(int argc, char **argv)
 		{ "ringbuf", required_argument, NULL, 'r' },
 		{ "allow-no-xen", no_argument, NULL, 'x' },
 		{ "no-fentry", no_argument, NULL, 'k' },
+		{ "bpf-stats", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool no_fentry = false;
+	bool no_fentry = false, bpf_stats = false;
 	struct recorder rec = { .lost = { .fd = -1 } };
 	struct pt_probe_plan *plans = NULL;
 	struct pt_msix_sampler *sampler = NULL;
@@ -273,6 +277,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'k':
 			no_fentry = true;
+			break;
+		case 'S':
+			bpf_stats = true;
 			break;
 		case 'v':
 			pt_libbpf_verbose(true);
@@ -419,6 +426,9 @@ int cmd_record(int argc, char **argv)
 	if (sampler)
 		pt_msix_sampler_run(sampler, on_sample_event, &rec);
 	flush_lost(&rec);
+	/* detached, still loaded: the counts are final */
+	if (bpf_stats)
+		pt_probes_print_stats(stderr, skel, plans);
 	ret = rec.write_err ? PT_EXIT_FAIL : PT_EXIT_OK;
 finish:
 	if (pt_log_finish(rec.w, rec.lost_total))
