@@ -28,6 +28,8 @@ struct dump_opts {
 	const char *out;
 	const char *xen_text;
 	double trace_s;
+	bool verify_walker;
+	const char *btf;
 	__u32 *only;			/* -d filters */
 	size_t nonly;
 };
@@ -71,6 +73,11 @@ static void usage(FILE *f)
 		"      --xen-text FILE     Xen's view from saved `xl dmesg` text\n"
 		"      --fail-on-findings  exit 1 if a finding is reported\n"
 		"      --trace SECONDS     add a short live capture (Xen dom0 only)\n"
+		"      --verify-walker     only load the irq-record walker (BPF\n"
+		"                          verifier), attach nothing, print its\n"
+		"                          unresolved CO-RE relocations\n"
+		"      --btf FILE          with --verify-walker: relocate for the\n"
+		"                          kernel whose BTF this is\n"
 		"  -h, --help              this text\n"
 		"\n"
 		"Exit: 0 ok, 1 findings (with --fail-on-findings), 2 usage,\n"
@@ -81,7 +88,8 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct dump *d,
 		      struct dump_opts *o)
 {
-	enum { OPT_XEN = 256, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE };
+	enum { OPT_XEN = 256, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE, OPT_VERIFY,
+	       OPT_BTF };
 	static const struct option lopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "device", required_argument, NULL, 'd' },
@@ -91,6 +99,8 @@ static int parse_args(int argc, char **argv, struct dump *d,
 		{ "xen-text", required_argument, NULL, OPT_XEN_TEXT },
 		{ "fail-on-findings", no_argument, NULL, OPT_FAIL },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "verify-walker", no_argument, NULL, OPT_VERIFY },
+		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -140,6 +150,12 @@ static int parse_args(int argc, char **argv, struct dump *d,
 				return PT_EXIT_USAGE;
 			}
 			break;
+		case OPT_VERIFY:
+			o->verify_walker = true;
+			break;
+		case OPT_BTF:
+			o->btf = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -154,6 +170,10 @@ static int parse_args(int argc, char **argv, struct dump *d,
 		fprintf(stderr, "ptrace dump: unexpected argument '%s'\n",
 			argv[optind]);
 		usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	if (o->btf && !o->verify_walker) {
+		fprintf(stderr, "ptrace dump: --btf goes with --verify-walker\n");
 		return PT_EXIT_USAGE;
 	}
 	if (o->xen && o->xen_text) {
@@ -211,19 +231,6 @@ static void apply_filter(struct dump *d, const struct dump_opts *o)
 	d->ndevs = out;
 	d->all = false;
 	d->filtered = true;
-}
-
-static void bpf_walk_status(struct dump *d)
-{
-	if (!d->xen.present)
-		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
-			 "not available: no Xen (the kernel keeps no pirq/evtchn records)");
-	else if (!d->xen.dom0)
-		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
-			 "not available: not dom0");
-	else
-		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
-			 "partial: pirq-backed irqs from chip names (xen-pirq-*); pirq, evtchn and domain need the irq-record walker");
 }
 
 static int xen_from_file(struct dump *d, const char *path)
@@ -293,7 +300,7 @@ static int gather(struct dump *d, const struct dump_opts *o)
 		dump_xen_gsi(d);
 	}
 	dump_read_msix_tables(d);
-	bpf_walk_status(d);
+	dump_xen_irq_records(d);
 
 	if (o->xen)
 		dump_xen_view(d);
@@ -383,6 +390,10 @@ int cmd_dump(int argc, char **argv)
 	if (rc) {
 		free(o.only);
 		return rc < 0 ? PT_EXIT_OK : rc;
+	}
+	if (o.verify_walker) {
+		free(o.only);
+		return dump_irqwalk_verify(o.btf);
 	}
 	if (o.trace_s > 0) {
 		dump_xen_detect(&d);

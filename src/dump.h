@@ -36,6 +36,8 @@ struct dump_irq {
 	int pirq;
 	int evtchn;
 	int domid;
+	int gsi;		/* GSI of a pirq bound to one (INTx) */
+	bool from_record;	/* pirq/evtchn/domid/gsi from the kernel's record */
 };
 
 /* One MSI-X table entry as read from the BAR. */
@@ -177,7 +179,8 @@ struct dump {
 	size_t npirq_irqs;
 
 	struct dump_xen xen;
-	char bpf_walk[160];		/* irq records walk: status */
+	char bpf_walk[200];		/* irq records walk: status */
+	bool irq_records_read;		/* the walk (or a saved list) worked */
 };
 
 /* dump.c */
@@ -202,6 +205,11 @@ int dump_xen_view(struct dump *d);
 void dump_xen_join(struct dump *d);
 void dump_xen_diff(struct dump *d);
 void dump_xen_free(struct dump_xen *x);
+
+/* dump_irqwalk.c: the kernel's struct irq_info records (BPF walker) */
+void dump_xen_irq_records(struct dump *d);
+/* Load (not attach) the walker, CO-RE relocated for btf or this kernel. */
+int dump_irqwalk_verify(const char *btf);
 
 /* dump_find.c: static findings from the snapshot */
 void dump_findings(struct dump *d);

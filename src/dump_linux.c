@@ -132,7 +132,7 @@ static void irq_fill(struct dump *d, struct dump_irq *q)
 
 	q->hwirq = -1;
 	q->entry = -1;
-	q->xen_irq = q->pirq = q->evtchn = q->domid = PT_NONE;
+	q->xen_irq = q->pirq = q->evtchn = q->domid = q->gsi = PT_NONE;
 
 	snprintf(path, sizeof(path), SYS_IRQ "/%d/chip_name", q->irq);
 	if (dump_read_str(path, q->chip, sizeof(q->chip))) {

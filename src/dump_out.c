@@ -333,7 +333,7 @@ static void text_irqs(const struct dump *d, FILE *f)
 
 static void text_xen_irq_table(const struct dump *d, FILE *f)
 {
-	char b[5][TBL_CELL];
+	char b[6][TBL_CELL];
 	struct tbl t;
 	size_t i;
 
@@ -341,13 +341,15 @@ static void text_xen_irq_table(const struct dump *d, FILE *f)
 	fprintf(f, "%s\n", d->bpf_walk);
 	if (!d->npirq_irqs)
 		return;
-	tbl_init(&t, 7, "IRQ", "CHIP", "PIRQ", "EVTCHN", "DOMAIN", "COUNT",
-		 "ACTIONS");
+	tbl_init(&t, 8, "IRQ", "CHIP", "PIRQ", "GSI", "EVTCHN", "DOMAIN",
+		 "COUNT", "ACTIONS");
 	for (i = 0; i < d->npirq_irqs; i++) {
 		const struct dump_irq *q = &d->pirq_irqs[i];
 
-		tbl_row(&t, fmt(b[0], TBL_CELL, "%d", q->irq), q->chip,
+		tbl_row(&t, fmt(b[0], TBL_CELL, "%d", q->irq),
+			q->chip[0] ? q->chip : "-",
 			int_or_dash(q->pirq, b[1], TBL_CELL),
+			int_or_dash(q->gsi, b[5], TBL_CELL),
 			int_or_dash(q->evtchn, b[2], TBL_CELL),
 			q->domid == PT_NONE ? "-" :
 				pt_domid_format(q->domid, b[3], TBL_CELL),
@@ -567,7 +569,7 @@ static json_t *jmsix(const struct dump_dev *dev)
 
 static json_t *jirq(const struct dump_irq *q)
 {
-	return json_pack("{s:i,s:s,s:o,s:o,s:o,s:I,s:o,s:b,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:i,s:s,s:o,s:o,s:o,s:I,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:b}",
 			 "irq", q->irq, "mode", q->mode,
 			 "entry", q->entry < 0 ? json_null() : json_integer(q->entry),
 			 "chip", jstr_or_null(q->chip),
@@ -578,7 +580,9 @@ static json_t *jirq(const struct dump_irq *q)
 			 "xen_irq", jint_or_null(q->xen_irq),
 			 "pirq", jint_or_null(q->pirq),
 			 "evtchn", jint_or_null(q->evtchn),
-			 "domid", jint_or_null(q->domid));
+			 "domid", jint_or_null(q->domid),
+			 "gsi", jint_or_null(q->gsi),
+			 "from_record", q->from_record);
 }
 
 static json_t *jirqs(const struct dump_irq *irqs, size_t n)
@@ -730,8 +734,9 @@ json_t *dump_to_json(const struct dump *d)
 		      "elapsed_ms", d->elapsed_ms);
 	json_object_set_new(o, "xen", jxen(d));
 	json_object_set_new(o, "devices", devs);
-	json_object_set_new(o, "xen_irq_records", json_pack("{s:s,s:o}",
+	json_object_set_new(o, "xen_irq_records", json_pack("{s:s,s:b,s:o}",
 			    "status", d->bpf_walk,
+			    "read", d->irq_records_read,
 			    "rows", jirqs(d->pirq_irqs, d->npirq_irqs)));
 	json_object_set_new(o, "findings", jfindings(d));
 	json_object_set_new(o, "disagreements",

@@ -448,23 +448,52 @@ static const struct dump_xen_irq *xen_irq_by_nr(const struct dump_xen *x,
 	return NULL;
 }
 
+/* The device's Xen irq that Xen shows bound as domid:pirq, or NULL. */
+static const struct dump_xen_irq *xen_irq_by_pirq(const struct dump_xen *x,
+						  const char *bdf, int domid,
+						  int pirq)
+{
+	size_t i;
+
+	for (i = 0; i < x->nirqs; i++)
+		if (!strcmp(x->irqs[i].sbdf, bdf) && x->irqs[i].pirq == pirq &&
+		    x->irqs[i].domid != PT_NONE &&
+		    pt_domid_norm(x->irqs[i].domid) == domid)
+			return &x->irqs[i];
+	return NULL;
+}
+
 /*
- * Pair a device's Linux MSI irqs with its Xen irqs (key Q), both in
- * ascending order, when both sides list the same number: a PV dom0
- * allocates them in the same order (the lab's ground truth joins them
- * the same way, pt_xv_rows).  Each Linux irq then gets the Xen irq and
- * the pirq and domain Xen shows bound to it.
+ * Pair a device's Linux MSI irqs with its Xen irqs (key Q).  With the
+ * kernel's irq records each Linux irq knows its pirq and domain, and
+ * the Xen irq bound as that domid:pirq is its own.  Without them (or for
+ * a pirq no domain has bound yet), pair both lists in ascending order
+ * when both sides list the same number: a PV dom0 allocates them in the
+ * same order (the lab's ground truth joins them the same way,
+ * pt_xv_rows).  Each Linux irq then gets the Xen irq and, unless its
+ * record said, the pirq and domain Xen shows bound to it.
  */
 static void join_dev(const struct dump_xen *x, struct dump_dev *dev)
 {
 	int xirqs[PT_MSIX_MAX_ENTRIES];
 	size_t i, n = 0, k = 0;
 
+	for (i = 0; i < dev->nirqs; i++) {
+		struct dump_irq *q = &dev->irqs[i];
+		const struct dump_xen_irq *xq;
+
+		if (!q->from_record || q->pirq == PT_NONE)
+			continue;
+		xq = xen_irq_by_pirq(x, dev->bdf, q->domid, q->pirq);
+		if (xq)
+			q->xen_irq = xq->irq;
+	}
 	for (i = 0; i < x->nirqs && n < PT_MSIX_MAX_ENTRIES; i++)
 		if (!strcmp(x->irqs[i].sbdf, dev->bdf))
 			xirqs[n++] = x->irqs[i].irq;
 	for (i = 0; i < dev->nirqs; i++)
-		k += strcmp(dev->irqs[i].mode, "intx") != 0;
+		k += strcmp(dev->irqs[i].mode, "intx") != 0 &&
+		     dev->irqs[i].xen_irq == PT_NONE;
 	if (!n || n != k)
 		return;
 	qsort(xirqs, n, sizeof(*xirqs), int_cmp);
@@ -478,7 +507,7 @@ static void join_dev(const struct dump_xen *x, struct dump_dev *dev)
 			continue;
 		q->xen_irq = xirqs[k++];
 		xq = xen_irq_by_nr(x, q->xen_irq);
-		if (xq && xq->domid != PT_NONE) {
+		if (xq && xq->domid != PT_NONE && !q->from_record) {
 			q->pirq = xq->pirq;
 			q->domid = xq->domid;
 		}

@@ -285,6 +285,17 @@ int pt_probes_unresolved(size_t i, const char **spec)
 	return unresolved[i].n;
 }
 
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap);
+
+void pt_libbpf_log_begin(void)
+{
+	libbpf_set_print(libbpf_print);
+	failed_prog[0] = '\0';
+	nunresolved = 0;
+	relo_key[0] = '\0';
+}
+
 void pt_libbpf_verbose(bool on)
 {
 	libbpf_verbose = on;

@@ -179,5 +179,11 @@ void pt_lost_reader_free(struct pt_lost_reader *lr);
 
 /* libbpf messages: quiet unless verbose. */
 void pt_libbpf_verbose(bool on);
+/*
+ * Route libbpf's messages through the quiet printer and forget the
+ * unresolved relocations of any earlier load (for objects other than
+ * the collectors, loaded with their own skeletons).
+ */
+void pt_libbpf_log_begin(void);
 
 #endif /* PT_PROBES_H */

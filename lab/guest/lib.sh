@@ -193,6 +193,8 @@ checkpoint()
 	xen_keys i >"$d/xen-i.txt" 2>&1
 	xen_keys M >"$d/xen-M.txt" 2>&1
 	xen_keys Q >"$d/xen-Q.txt" 2>&1
+	# dom0's event channels as Xen holds them (EVTCHNOP_status per port)
+	/usr/lib/xen-*/bin/lsevtchn 0 >"$d/lsevtchn-0.txt" 2>&1
 	cat /proc/interrupts >"$d/proc-interrupts.txt"
 	(cd /sys/kernel/irq && grep -H . */chip_name */name */hwirq */type \
 		*/actions */per_cpu_count) >"$d/sys-kernel-irq.txt" 2>&1

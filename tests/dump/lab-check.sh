@@ -143,6 +143,36 @@ if [ -s "$dir/xen-M.txt" ]; then
 	same "Xen MSI hardware mask bits as debug key M shows" "$want" "$got"
 fi
 
+# The kernel's own irq records (BPF walker on chip_name_show)
+same "Xen irq records read from the kernel (BPF walker)" true \
+	"$(jq '.xen_irq_records.read and (.xen_irq_records.status | test("via chip_name_show, (fentry|kprobe)"))' "$J")"
+# every xen-pirq-* irq of /sys/kernel/irq has a pirq record, and no other
+if [ -s "$dir/sys-kernel-irq.txt" ]; then
+	want=$(sed -nE 's|^([0-9]+)/chip_name:xen-pirq.*|\1|p' "$dir/sys-kernel-irq.txt" | words)
+	got=$(jq -r '.xen_irq_records.rows[] | select(.from_record) | .irq' "$J" | words)
+	same "irq records: one per xen-pirq-* irq of /sys/kernel/irq" "$want" "$got"
+fi
+# dom0's pirq event channels: the records' evtchn:pirq pairs against Xen's
+# EVTCHNOP_status of every dom0 port (lsevtchn 0: "36: VCPU 0: Physical IRQ 9")
+if [ -s "$dir/lsevtchn-0.txt" ]; then
+	want=$(sed -nE 's/^ *([0-9]+): VCPU [0-9]+: Physical IRQ ([0-9]+).*/\1:\2/p' \
+		"$dir/lsevtchn-0.txt" | words)
+	got=$(jq -r '.xen_irq_records.rows[] | select(.evtchn != null) | "\(.evtchn):\(.pirq)"' "$J" | words)
+	same "irq records: evtchn -> pirq of dom0 as Xen's EVTCHNOP_status shows (lsevtchn 0)" \
+		"$want" "$got"
+fi
+# guests' pirqs: every pirq Xen shows bound by a guest (debug key i,
+# "dN: P") is in a record of dom0's for that guest
+if [ -s "$dir/xen-i.txt" ]; then
+	want=$(xen_body <"$dir/xen-i.txt" |
+		sed -nE 's/^IRQ: .*in-flight=[0-9]+ d([1-9][0-9]*): *([0-9]+)\(.*/d\1:\2/p' | words)
+	got=$(jq -r '.xen_irq_records.rows[] | select(.from_record and .domid > 0) |
+		"d\(.domid):\(.pirq)"' "$J" | words)
+	missing=$(comm -23 <(tr ' ' '\n' <<<"$want" | grep . | sort) \
+			   <(tr ' ' '\n' <<<"$got" | grep . | sort) | tr '\n' ' ')
+	same "irq records: each guest pirq Xen shows bound has dom0's record (d:pirq)" "" "$missing"
+fi
+
 jq -r '.findings[] | "# finding: \(.code // "-") \(.rule) \(.sbdf // "-"): \(.message)"' "$J"
 jq -r '(.disagreements // [])[] | "# disagreement: \(.sbdf) \(.what): linux \(.linux), xen \(.xen)"' "$J"
 jq -r '.not_read[] | "# not read: \(.)"' "$J"
