@@ -28,6 +28,7 @@ struct dump_opts {
 	const char *out;
 	const char *xen_text;
 	double trace_s;
+	const char *trace_log;
 	bool verify_walker;
 	const char *btf;
 	__u32 *only;			/* -d filters */
@@ -72,7 +73,10 @@ static void usage(FILE *f)
 		"                          list where Linux and Xen disagree\n"
 		"      --xen-text FILE     Xen's view from saved `xl dmesg` text\n"
 		"      --fail-on-findings  exit 1 if a finding is reported\n"
-		"      --trace SECONDS     add a short live capture (Xen dom0 only)\n"
+		"      --trace SECONDS     first record SECONDS (<= 60) with the\n"
+		"                          collectors, then add the events, losses\n"
+		"                          and findings to the dump (Xen dom0, root)\n"
+		"      --trace-log FILE    keep that recording in FILE\n"
 		"      --verify-walker     only load the irq-record walker (BPF\n"
 		"                          verifier), attach nothing, print its\n"
 		"                          unresolved CO-RE relocations\n"
@@ -81,7 +85,8 @@ static void usage(FILE *f)
 		"  -h, --help              this text\n"
 		"\n"
 		"Exit: 0 ok, 1 findings (with --fail-on-findings), 2 usage,\n"
-		"3 --xen without root, 4 --xen/--trace asked but no Xen dom0,\n"
+		"3 --xen/--trace without root, 4 --xen/--trace asked but no Xen\n"
+		"dom0, 5/6 the --trace recording's own exit (dump still printed),\n"
 		"6 failure.\n");
 }
 
@@ -89,7 +94,7 @@ static int parse_args(int argc, char **argv, struct dump *d,
 		      struct dump_opts *o)
 {
 	enum { OPT_XEN = 256, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE, OPT_VERIFY,
-	       OPT_BTF };
+	       OPT_BTF, OPT_TRACE_LOG };
 	static const struct option lopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "device", required_argument, NULL, 'd' },
@@ -99,6 +104,7 @@ static int parse_args(int argc, char **argv, struct dump *d,
 		{ "xen-text", required_argument, NULL, OPT_XEN_TEXT },
 		{ "fail-on-findings", no_argument, NULL, OPT_FAIL },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "trace-log", required_argument, NULL, OPT_TRACE_LOG },
 		{ "verify-walker", no_argument, NULL, OPT_VERIFY },
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "help", no_argument, NULL, 'h' },
@@ -150,6 +156,9 @@ static int parse_args(int argc, char **argv, struct dump *d,
 				return PT_EXIT_USAGE;
 			}
 			break;
+		case OPT_TRACE_LOG:
+			o->trace_log = optarg;
+			break;
 		case OPT_VERIFY:
 			o->verify_walker = true;
 			break;
@@ -170,6 +179,10 @@ static int parse_args(int argc, char **argv, struct dump *d,
 		fprintf(stderr, "ptrace dump: unexpected argument '%s'\n",
 			argv[optind]);
 		usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	if (o->trace_log && o->trace_s <= 0) {
+		fprintf(stderr, "ptrace dump: --trace-log goes with --trace\n");
 		return PT_EXIT_USAGE;
 	}
 	if (o->btf && !o->verify_walker) {
@@ -363,21 +376,26 @@ static void dump_free(struct dump *d)
 	free(d->findings);
 	free(d->diffs);
 	dump_xen_free(&d->xen);
+	dump_trace_free(&d->trace);
 }
 
-/*
- * --trace needs the recorder and a Xen dom0 with kprobes; say so rather
- * than silently dumping without it.
- */
-static int trace_unavailable(const struct dump *d)
+/* --trace records with the collectors: a Xen dom0 and root first. */
+static int trace_refused(void)
 {
-	if (!d->xen.dom0) {
+	struct dump probe = { 0 };
+	int rc = 0;
+
+	dump_xen_detect(&probe);
+	if (!probe.xen.dom0) {
 		fprintf(stderr, "ptrace dump: --trace needs a Xen dom0 (%s)\n",
-			d->xen.why);
-		return PT_EXIT_NOXEN;
+			probe.xen.why);
+		rc = PT_EXIT_NOXEN;
+	} else if (geteuid() != 0) {
+		fprintf(stderr, "ptrace dump: --trace needs root (it loads BPF programs)\n");
+		rc = PT_EXIT_NOPERM;
 	}
-	fprintf(stderr, "ptrace dump: --trace is not built into this ptrace; run `ptrace record` beside the dump\n");
-	return PT_EXIT_FAIL;
+	dump_xen_free(&probe.xen);
+	return rc;
 }
 
 int cmd_dump(int argc, char **argv)
@@ -396,9 +414,12 @@ int cmd_dump(int argc, char **argv)
 		return dump_irqwalk_verify(o.btf);
 	}
 	if (o.trace_s > 0) {
-		dump_xen_detect(&d);
-		free(o.only);
-		return trace_unavailable(&d);
+		rc = trace_refused();
+		if (rc) {
+			free(o.only);
+			return rc;
+		}
+		dump_trace(&d, o.trace_s, o.trace_log);
 	}
 
 	rc = gather(&d, &o);
@@ -418,7 +439,10 @@ int cmd_dump(int argc, char **argv)
 			d.xen.view_note[0] ? d.xen.view_note : "unreadable");
 		rc = PT_EXIT_USAGE;
 	}
-	if (rc == PT_EXIT_OK && o.fail_on_findings && d.nfindings)
+	if (rc == PT_EXIT_OK && d.trace.asked && d.trace.exit != PT_EXIT_OK)
+		rc = d.trace.exit;
+	if (rc == PT_EXIT_OK && o.fail_on_findings &&
+	    (d.nfindings || (d.trace.model && pt_model_finding_count(d.trace.model))))
 		rc = PT_EXIT_FINDINGS;
 	dump_free(&d);
 	free(o.only);

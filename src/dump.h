@@ -153,6 +153,21 @@ struct dump_xen {
 	char *raw;			/* console text captured */
 };
 
+/* --trace: the live capture before the snapshot */
+struct dump_trace {
+	bool asked;
+	bool ok;			/* recorded and replayed */
+	double seconds;
+	int exit;			/* ptrace record's exit code */
+	char log[4096];			/* kept recording, "" if removed */
+	bool kept;
+	bool complete;			/* the log's end trailer was written */
+	unsigned long long events;
+	unsigned long long lost;
+	struct pt_model *model;		/* findings the events prove */
+	char note[256];
+};
+
 struct dump {
 	double elapsed_ms;
 	char when[32];			/* RFC 3339 UTC */
@@ -181,6 +196,8 @@ struct dump {
 	struct dump_xen xen;
 	char bpf_walk[200];		/* irq records walk: status */
 	bool irq_records_read;		/* the walk (or a saved list) worked */
+
+	struct dump_trace trace;
 };
 
 /* dump.c */
@@ -210,6 +227,10 @@ void dump_xen_free(struct dump_xen *x);
 void dump_xen_irq_records(struct dump *d);
 /* Load (not attach) the walker, CO-RE relocated for btf or this kernel. */
 int dump_irqwalk_verify(const char *btf);
+
+/* dump_trace.c: --trace, `ptrace record` for S seconds, replayed */
+int dump_trace(struct dump *d, double seconds, const char *keep);
+void dump_trace_free(struct dump_trace *t);
 
 /* dump_find.c: static findings from the snapshot */
 void dump_findings(struct dump *d);

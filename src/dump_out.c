@@ -443,6 +443,50 @@ static void text_notes(const struct dump *d, FILE *f)
 		fprintf(f, "- %s\n", d->notes[i]);
 }
 
+/* --trace: what the live capture before the snapshot proved. */
+static void text_trace(const struct dump *d, FILE *f)
+{
+	const struct dump_trace *t = &d->trace;
+	char line[512];
+	size_t i, n;
+
+	if (!t->asked)
+		return;
+	fprintf(f, "\nTRACE (%g s recorded before the snapshot)\n", t->seconds);
+	if (!t->ok) {
+		fprintf(f, "not recorded: %s\n", t->note[0] ? t->note : "failed");
+		return;
+	}
+	fprintf(f, "%llu events, %llu lost%s%s%s\n", t->events, t->lost,
+		t->complete ? "" : ", log incomplete",
+		t->kept ? ", kept in " : "", t->kept ? t->log : "");
+	n = pt_model_finding_count(t->model);
+	if (!n) {
+		fprintf(f, "no findings\n");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		pt_finding_format(pt_model_finding(t->model, i), line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+}
+
+static json_t *jtrace(const struct dump *d)
+{
+	const struct dump_trace *t = &d->trace;
+
+	if (!t->asked)
+		return json_null();
+	return json_pack("{s:f,s:b,s:i,s:o,s:I,s:I,s:b,s:o,s:o}",
+			 "seconds", t->seconds, "ok", t->ok, "record_exit", t->exit,
+			 "log", t->kept ? json_string(t->log) : json_null(),
+			 "events", (json_int_t)t->events,
+			 "lost", (json_int_t)t->lost, "complete", t->complete,
+			 "findings", t->model ? pt_model_findings_json(t->model) :
+						json_array(),
+			 "note", t->note[0] ? json_string(t->note) : json_null());
+}
+
 void dump_print_text(const struct dump *d, FILE *f)
 {
 	text_header(d, f);
@@ -453,6 +497,7 @@ void dump_print_text(const struct dump *d, FILE *f)
 	text_xen_view(d, f);
 	text_diffs(d, f);
 	text_findings(d, f);
+	text_trace(d, f);
 	text_notes(d, f);
 }
 
@@ -739,6 +784,7 @@ json_t *dump_to_json(const struct dump *d)
 			    "read", d->irq_records_read,
 			    "rows", jirqs(d->pirq_irqs, d->npirq_irqs)));
 	json_object_set_new(o, "findings", jfindings(d));
+	json_object_set_new(o, "trace", jtrace(d));
 	json_object_set_new(o, "disagreements",
 			    d->xen.view_ok ? jdiffs(d) : json_null());
 	json_object_set_new(o, "not_read", notes);

@@ -25,7 +25,21 @@ check "dom0 mapped the guest's msi-x pirqs" \
 check "Xen lists MSIs of $dev for d$domid" \
 	[ "$(xen_q_msis $dev "$domid")" -ge 1 ]
 
+# ptrace dump --trace across the destroy: its capture must prove the
+# reset before unbind, and its snapshot show the state after it.
+DT_PID=
+if "$PTRACE" dump --help 2>/dev/null | grep -q -- --trace-log; then
+	"$PTRACE" dump --json --trace 10 --trace-log "$RES/dump-trace.jsonl" \
+		-o "$RES/dump-trace.json" 2>"$RES/dump-trace.stderr" &
+	DT_PID=$!
+	check "ptrace dump --trace is recording" \
+		wait_for 30 grep -q "recording to" "$RES/dump-trace.stderr"
+fi
 check "xl destroy $dn" t 180 xl destroy $dn
+if [ -n "$DT_PID" ]; then
+	wait "$DT_PID"
+	echo $? >"$RES/dump-trace.exit"
+fi
 sleep 2
 checkpoint destroyed
 check "$dn gone" sh -c "! xl domid $dn"

@@ -145,7 +145,7 @@ fi
 
 # The kernel's own irq records (BPF walker on chip_name_show)
 same "Xen irq records read from the kernel (BPF walker)" true \
-	"$(jq '.xen_irq_records.read and (.xen_irq_records.status | test("via chip_name_show, (fentry|kprobe)"))' "$J")"
+	"$(jq '.xen_irq_records.read and (.xen_irq_records.status | test("via chip_name_show, (fentry|kprobe)|saved list"))' "$J")"
 # every xen-pirq-* irq of /sys/kernel/irq has a pirq record, and no other
 if [ -s "$dir/sys-kernel-irq.txt" ]; then
 	want=$(sed -nE 's|^([0-9]+)/chip_name:xen-pirq.*|\1|p' "$dir/sys-kernel-irq.txt" | words)
