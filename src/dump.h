@@ -164,6 +164,8 @@ struct dump_trace {
 	bool complete;			/* the log's end trailer was written */
 	unsigned long long events;
 	unsigned long long lost;
+	size_t seeded;			/* guest pirq bindings from the records */
+	char seed_note[200];		/* why none, if the records were not read */
 	struct pt_model *model;		/* findings the events prove */
 	char note[256];
 };
@@ -225,6 +227,9 @@ void dump_xen_free(struct dump_xen *x);
 
 /* dump_irqwalk.c: the kernel's struct irq_info records (BPF walker) */
 void dump_xen_irq_records(struct dump *d);
+/* The raw records (struct pt_irq_rec, bpf/irqwalk.h); caller frees. */
+struct pt_irq_rec;
+int dump_irq_records(struct dump *d, struct pt_irq_rec **recs, size_t *n);
 /* Load (not attach) the walker, CO-RE relocated for btf or this kernel. */
 int dump_irqwalk_verify(const char *btf);
 

@@ -201,14 +201,34 @@ static const struct pt_irq_rec *rec_of(const struct walk *w, int irq)
 	return NULL;
 }
 
+/*
+ * The mode a device's msi_irqs/ gives this irq, else what the record
+ * says: MSI pirqs are set up with GSI 0 (xen_bind_pirq_msi_to_irq),
+ * GSI pirqs with their GSI (0 only for the legacy timer line).
+ */
+static const char *pirq_mode(const struct dump *d, const struct pt_irq_rec *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < d->ndevs; i++)
+		for (k = 0; k < d->devs[i].nirqs; k++)
+			if (d->devs[i].irqs[k].irq == (int)r->irq &&
+			    strcmp(d->devs[i].irqs[k].mode, "intx"))
+				return d->devs[i].irqs[k].mode;
+	return r->gsi || r->irq < PT_NR_IRQS_LEGACY ? "gsi" : "msi";
+}
+
 /* A record's pirq binding onto one of our irq rows. */
-static void fill_irq(struct dump_irq *q, const struct pt_irq_rec *r)
+static void fill_irq(const struct dump *d, struct dump_irq *q,
+		     const struct pt_irq_rec *r)
 {
 	if (!r || r->type != PT_IRQT_PIRQ)
 		return;
 	q->pirq = r->pirq;
 	q->evtchn = r->evtchn ? (int)r->evtchn : PT_NONE;
 	q->domid = pt_domid_norm(r->domid);
+	if (strcmp(q->mode, "intx"))
+		snprintf(q->mode, sizeof(q->mode), "%s", pirq_mode(d, r));
 	q->gsi = strcmp(q->mode, "msi") && strcmp(q->mode, "msix") ?
 		 (int)r->gsi : PT_NONE;
 	q->from_record = true;
@@ -247,9 +267,9 @@ static void fill(struct dump *d, const struct walk *w)
 			q->hwirq = -1;
 			q->entry = -1;
 			q->xen_irq = PT_NONE;
-			strcpy(q->mode, r->flags & 4 ? "msi" : "gsi");
+			strcpy(q->mode, "gsi");
 		}
-		fill_irq(q, r);
+		fill_irq(d, q, r);
 	}
 	qsort(d->pirq_irqs, d->npirq_irqs, sizeof(*d->pirq_irqs), irq_cmp);
 
@@ -258,7 +278,7 @@ static void fill(struct dump *d, const struct walk *w)
 		const struct pt_irq_rec *r;
 
 		for (k = 0; k < dev->nirqs; k++)
-			fill_irq(&dev->irqs[k], rec_of(w, dev->irqs[k].irq));
+			fill_irq(d, &dev->irqs[k], rec_of(w, dev->irqs[k].irq));
 		/* The INTx line's record names its GSI (u.pirq.gsi). */
 		if (dev->gsi == PT_NONE && dev->sysfs_irq != PT_NONE &&
 		    dev->has_intx && dev->intx.pin) {
@@ -280,35 +300,38 @@ static void fill(struct dump *d, const struct walk *w)
 	d->irq_records_read = true;
 }
 
-void dump_xen_irq_records(struct dump *d)
+/*
+ * The records, by the walker (or the saved list); 0, or non-zero with
+ * d->bpf_walk saying why not.
+ */
+static int read_records(struct dump *d, struct walk *w)
 {
 	const char *file = getenv("PTRACE_DUMP_IRQ_RECORDS");
-	struct walk w = { 0 };
 	char why[160] = "", why2[160] = "";
 	int err;
 
 	if (file && *file) {
-		err = walk_from_file(file, &w, why, sizeof(why));
+		err = walk_from_file(file, w, why, sizeof(why));
 	} else if (!d->xen.present) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
 			 "not available: no Xen (the kernel keeps no pirq/evtchn records)");
-		return;
+		return -ENOENT;
 	} else if (!d->xen.dom0) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk), "not available: not dom0");
-		return;
+		return -ENOENT;
 	} else if (!d->root) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
 			 "not read: loading the walker (BPF) needs root; pirq-backed irqs from chip names only");
-		return;
+		return -EPERM;
 	} else if (dump_sysroot()[0]) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
 			 "not read: a saved tree (PTRACE_DUMP_SYSROOT) has no kernel to walk");
-		return;
+		return -ENOENT;
 	} else {
 		pt_libbpf_verbose(false);
-		err = walk_with(true, &w, why, sizeof(why));
-		if (err && !w.nrecs)
-			err = walk_with(false, &w, why2, sizeof(why2));
+		err = walk_with(true, w, why, sizeof(why));
+		if (err && !w->nrecs)
+			err = walk_with(false, w, why2, sizeof(why2));
 	}
 	if (err) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
@@ -316,10 +339,31 @@ void dump_xen_irq_records(struct dump *d)
 			 why, why2[0] ? "; " : "", why2);
 		dump_note(d, "Xen irq records: %s%s%s", why,
 			  why2[0] ? "; " : "", why2);
-	} else {
-		fill(d, &w);
 	}
+	return err;
+}
+
+void dump_xen_irq_records(struct dump *d)
+{
+	struct walk w = { 0 };
+
+	if (!read_records(d, &w))
+		fill(d, &w);
 	free(w.recs);
+}
+
+int dump_irq_records(struct dump *d, struct pt_irq_rec **recs, size_t *n)
+{
+	struct walk w = { 0 };
+	int err = read_records(d, &w);
+
+	if (err) {
+		free(w.recs);
+		return err;
+	}
+	*recs = w.recs;
+	*n = w.nrecs;
+	return 0;
 }
 
 /*

@@ -460,6 +460,11 @@ static void text_trace(const struct dump *d, FILE *f)
 	fprintf(f, "%llu events, %llu lost%s%s%s\n", t->events, t->lost,
 		t->complete ? "" : ", log incomplete",
 		t->kept ? ", kept in " : "", t->kept ? t->log : "");
+	if (t->seed_note[0])
+		fprintf(f, "model started empty: irq records %s\n", t->seed_note);
+	else
+		fprintf(f, "model started from %zu guest pirq binding(s) in the kernel's irq records\n",
+			t->seeded);
 	n = pt_model_finding_count(t->model);
 	if (!n) {
 		fprintf(f, "no findings\n");
@@ -477,11 +482,14 @@ static json_t *jtrace(const struct dump *d)
 
 	if (!t->asked)
 		return json_null();
-	return json_pack("{s:f,s:b,s:i,s:o,s:I,s:I,s:b,s:o,s:o}",
+	return json_pack("{s:f,s:b,s:i,s:o,s:I,s:I,s:b,s:I,s:o,s:o,s:o}",
 			 "seconds", t->seconds, "ok", t->ok, "record_exit", t->exit,
 			 "log", t->kept ? json_string(t->log) : json_null(),
 			 "events", (json_int_t)t->events,
 			 "lost", (json_int_t)t->lost, "complete", t->complete,
+			 "seeded", (json_int_t)t->seeded,
+			 "seed_note", t->seed_note[0] ? json_string(t->seed_note) :
+							json_null(),
 			 "findings", t->model ? pt_model_findings_json(t->model) :
 						json_array(),
 			 "note", t->note[0] ? json_string(t->note) : json_null());

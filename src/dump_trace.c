@@ -9,8 +9,18 @@
  * prove, and the snapshot that follows shows the state they led to.
  * With --trace-log FILE the recording is kept; otherwise it lives in a
  * private temporary directory removed afterwards.
+ *
+ * A capture only sees what happens inside its window, but the rules
+ * need some state from before it: a reset is only "before unbind" if the
+ * model knows the guest's pirqs are mapped.  So the model starts from
+ * the kernel's own irq records, read just before recording: each
+ * guest's MSI/MSI-X pirq bound in dom0 becomes a pirq bind_msi event at
+ * the capture's start, attributed to "[irq records]" (pid 0, line 0),
+ * so a finding that cites one says where it came from.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <time.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +28,94 @@
 #include <unistd.h>
 #include "commands.h"
 #include "dump.h"
+#include "../bpf/irqwalk.h"
+
+#define SYS_PCI	"/sys/bus/pci/devices"
+
+/* The device whose msi_irqs/ lists irq, PT_SBDF_NONE if none. */
+static __u32 msi_irq_owner(int irq)
+{
+	struct dirent *de;
+	char path[512];
+	__u32 sbdf = PT_SBDF_NONE;
+	DIR *dir = opendir(SYS_PCI);
+
+	if (!dir)
+		return sbdf;
+	while ((de = readdir(dir)) && sbdf == PT_SBDF_NONE) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), SYS_PCI "/%s/msi_irqs/%d",
+			 de->d_name, irq);
+		if (!access(path, F_OK) && pt_sbdf_parse(de->d_name, &sbdf))
+			sbdf = PT_SBDF_NONE;
+	}
+	closedir(dir);
+	return sbdf;
+}
+
+/* Guest MSI/MSI-X pirqs bound in dom0 now, as bind_msi events at ts. */
+static size_t seed_events(struct dump_trace *t, struct pt_event **out, __u64 ts)
+{
+	struct dump tmp = { .root = true };
+	struct pt_irq_rec *recs = NULL;
+	struct pt_event *ev = NULL;
+	size_t nrecs = 0, n = 0, i;
+
+	dump_xen_detect(&tmp);
+	if (dump_irq_records(&tmp, &recs, &nrecs)) {
+		snprintf(t->seed_note, sizeof(t->seed_note), "%s", tmp.bpf_walk);
+		goto out;
+	}
+	for (i = 0; i < nrecs; i++) {
+		const struct pt_irq_rec *r = &recs[i];
+		struct pt_event *e;
+		__u32 sbdf;
+
+		/* an MSI pirq has no GSI; msi_irqs/ names its device */
+		if (r->type != PT_IRQT_PIRQ || r->gsi ||
+		    pt_domid_norm(r->domid) == 0)
+			continue;
+		sbdf = msi_irq_owner(r->irq);
+		if (sbdf == PT_SBDF_NONE)
+			continue;
+		e = realloc(ev, (n + 1) * sizeof(*ev));
+		if (!e)
+			break;
+		ev = e;
+		e = &ev[n++];
+		memset(e, 0, sizeof(*e));
+		e->hdr.ts_ns = ts;
+		e->hdr.sbdf = sbdf;
+		e->hdr.type = PT_EV_PIRQ;
+		e->hdr.kind = PT_PIRQ_BIND_MSI;
+		e->hdr.ret = r->irq;
+		e->hdr.flags = PT_EVF_HAS_RET;
+		snprintf(e->hdr.comm, sizeof(e->hdr.comm), "[irq records]");
+		e->pirq.gsi = PT_NONE;
+		e->pirq.pirq = r->pirq;
+		e->pirq.irq = r->irq;
+		e->pirq.domid = r->domid;
+		e->pirq.entry = PT_NONE;
+		e->pirq.nvec = 1;
+	}
+out:
+	for (i = 0; i < tmp.nnotes; i++)
+		free(tmp.notes[i]);
+	free(tmp.notes);
+	dump_xen_free(&tmp.xen);
+	free(recs);
+	*out = ev;
+	return n;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 int dump_trace(struct dump *d, double seconds, const char *keep)
 {
@@ -25,6 +123,8 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 	char dir[] = "/tmp/ptrace-dump-XXXXXX", secs[32], err[200];
 	char *argv[] = { "record", "-o", t->log, "--duration", secs, NULL };
 	struct pt_replay res = { 0 };
+	struct pt_event *seeds = NULL;
+	size_t i;
 	int rc;
 
 	t->asked = true;
@@ -43,6 +143,7 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 	}
 	snprintf(secs, sizeof(secs), "%g", seconds);
 
+	t->seeded = seed_events(t, &seeds, mono_ns());
 	t->exit = cmd_record(5, argv);
 	if (t->exit != PT_EXIT_OK) {
 		snprintf(t->note, sizeof(t->note),
@@ -54,6 +155,8 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 		t->exit = PT_EXIT_FAIL;
 		goto out;
 	}
+	for (i = 0; i < t->seeded; i++)
+		pt_model_apply(t->model, &seeds[i], 0);
 	rc = pt_replay_file(t->log, t->model, NULL, NULL, &res, err, sizeof(err));
 	if (rc) {
 		snprintf(t->note, sizeof(t->note), "replaying the capture: %s", err);
@@ -65,6 +168,7 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 	t->lost = pt_model_stats(t->model)->lost;
 	t->complete = res.complete;
 out:
+	free(seeds);
 	if (!keep) {
 		unlink(t->log);
 		rmdir(dir);
