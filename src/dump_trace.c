@@ -164,7 +164,8 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 		goto out;
 	}
 	t->ok = true;
-	t->events = pt_model_stats(t->model)->events;
+	/* the recording's own events, not the seeded bindings */
+	t->events = res.events;
 	t->lost = pt_model_stats(t->model)->lost;
 	t->complete = res.complete;
 out:
