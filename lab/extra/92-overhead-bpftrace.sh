@@ -10,15 +10,15 @@
 #    dom0 uptime (10 ms steps) from just before the exec to the moment the
 #    line was read.  Each round also times "ptrace probes --load" (the
 #    same planning and loading, verifier included, without attaching).
-#    The functions of the bpftrace script are the ones
-#    ptrace record reported attached in the first round, with a kretprobe
-#    where ptrace has an exit hook; each probe printf()s timestamp, pid,
-#    cpu, comm and the first four arguments (or the return value).
+#    The functions of the bpftrace script are the ones ptrace record
+#    reported attached in the first round, with a kretprobe where ptrace
+#    has an exit hook; each probe printf()s timestamp, pid, cpu, comm and
+#    the first four arguments (or the return value).
 # 2. Per-event BPF cost: kernel.bpf_stats_enabled=1, both tools attached,
 #    then "bpftool prog show" before and after a workload (pciback
 #    assignable add/remove cycles, xl list, PV guests with the NIC created
-#    and destroyed).  ptrace's program ids come from its
-#    --bpf-stats table, bpftrace's from "bpftool perf show".
+#    and destroyed).  ptrace's program ids come from its --bpf-stats
+#    table, bpftrace's from "bpftool perf show".
 #
 # Files in the results directory:
 #   attach.txt                  "TOOL ROUND SECONDS" per run
