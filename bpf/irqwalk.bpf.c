@@ -19,9 +19,11 @@
  * Where events_base.c keeps the record (info_for_irq()): in
  * irq_data.chip_data, except for the legacy irqs (< 16), whose
  * chip_data belongs to the interrupt controller code; those are in the
- * static array legacy_info_ptrs[], whose address the dump reads from
- * kallsyms.  A record is only taken when its irq back-pointer matches,
- * so another chip's chip_data is never mistaken for one.
+ * static array legacy_info_ptrs[], whose address find_legacy_info_ptrs
+ * (a syscall program the dump runs once, before attaching) looks up in
+ * the kernel; generating /proc/kallsyms to find it costs far more.  A
+ * record is only taken when its irq back-pointer matches, so another
+ * chip's chip_data is never mistaken for one.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -32,7 +34,8 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u32 walk_tgid = 0;
-const volatile __u64 legacy_info_ptrs = 0;	/* address, 0 if unknown */
+__u64 legacy_info_ptrs = 0;	/* address, 0 if unknown */
+static const char legacy_name[] = "legacy_info_ptrs";
 
 /* The events_base.c irq_info; see bpf/collect.bpf.c for the flavor. */
 struct irq_info___xen {
@@ -137,4 +140,18 @@ SEC("?kprobe/chip_name_show")
 int BPF_KPROBE(kp_chip_name_show, struct kobject *kobj)
 {
 	return walk(kobj);
+}
+
+/*
+ * bpf_kallsyms_lookup_name() (Linux 5.16+, syscall programs only).  The
+ * dump falls back to /proc/kallsyms where this program does not load.
+ */
+SEC("?syscall")
+int find_legacy_info_ptrs(void *ctx)
+{
+	__u64 addr = 0;
+
+	if (!bpf_kallsyms_lookup_name(legacy_name, sizeof(legacy_name), 0, &addr))
+		legacy_info_ptrs = addr;
+	return 0;
 }

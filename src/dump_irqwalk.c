@@ -106,8 +106,12 @@ static int collect(struct irqwalk_bpf *skel, struct walk *w)
 	return 0;
 }
 
-/* One attempt with one attach kind; 0 and the records, or -errno. */
-static int walk_with(bool fentry, struct walk *w, char *why, size_t whylen)
+/*
+ * One attempt with one attach kind; 0 and the records, or -errno.
+ * lookup: find legacy_info_ptrs with the in-kernel lookup program.
+ */
+static int walk_with(bool fentry, bool lookup, struct walk *w, char *why,
+		     size_t whylen)
 {
 	struct irqwalk_bpf *skel;
 	struct bpf_program *prog;
@@ -123,14 +127,27 @@ static int walk_with(bool fentry, struct walk *w, char *why, size_t whylen)
 	prog = fentry ? skel->progs.fe_chip_name_show :
 			skel->progs.kp_chip_name_show;
 	bpf_program__set_autoload(prog, true);
+	bpf_program__set_autoload(skel->progs.find_legacy_info_ptrs, lookup);
 	skel->rodata->walk_tgid = getpid();
-	skel->rodata->legacy_info_ptrs = kallsyms_addr("legacy_info_ptrs");
 
 	err = irqwalk_bpf__load(skel);
+	if (err && lookup) {
+		/* a kernel without bpf_kallsyms_lookup_name: kallsyms instead */
+		irqwalk_bpf__destroy(skel);
+		return walk_with(fentry, false, w, why, whylen);
+	}
 	if (err) {
 		snprintf(why, whylen, "%s program refused: %s",
 			 fentry ? "fentry" : "kprobe", strerror(-err));
 		goto out;
+	}
+	if (lookup) {
+		LIBBPF_OPTS(bpf_test_run_opts, run);
+
+		bpf_prog_test_run_opts(bpf_program__fd(skel->progs.find_legacy_info_ptrs),
+				       &run);
+	} else {
+		skel->bss->legacy_info_ptrs = kallsyms_addr("legacy_info_ptrs");
 	}
 	link = bpf_program__attach(prog);
 	if (!link) {
@@ -329,9 +346,9 @@ static int read_records(struct dump *d, struct walk *w)
 		return -ENOENT;
 	} else {
 		pt_libbpf_verbose(false);
-		err = walk_with(true, w, why, sizeof(why));
+		err = walk_with(true, true, w, why, sizeof(why));
 		if (err && !w->nrecs)
-			err = walk_with(false, w, why2, sizeof(why2));
+			err = walk_with(false, true, w, why2, sizeof(why2));
 	}
 	if (err) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
@@ -391,6 +408,7 @@ int dump_irqwalk_verify(const char *btf)
 		return PT_EXIT_FAIL;
 	}
 	bpf_program__set_autoload(skel->progs.kp_chip_name_show, true);
+	bpf_program__set_autoload(skel->progs.find_legacy_info_ptrs, true);
 	err = irqwalk_bpf__load(skel);
 	irqwalk_bpf__destroy(skel);
 	if (err) {
@@ -398,7 +416,7 @@ int dump_irqwalk_verify(const char *btf)
 			strerror(-err));
 		return PT_EXIT_FAIL;
 	}
-	printf("irqwalk.bpf.o: kp_chip_name_show loaded (%s)\n",
+	printf("irqwalk.bpf.o: kp_chip_name_show and find_legacy_info_ptrs loaded (%s)\n",
 	       btf ? btf : "this kernel's BTF");
 	for (size_t i = 0; (n = pt_probes_unresolved(i, &spec)) >= 0; i++)
 		printf("unresolved CO-RE relocation (dead code if guarded): %s x%d\n",
