@@ -126,7 +126,7 @@ xen_pirq_count()
 		     grep -lx xen-pirq */chip_name | sed 's|/.*|/name|' |
 		     xargs -r grep -lx "$1" | wc -l)
 		case $_n in
-		''|*[!0-9]*) note "xen_pirq_count $1: no number ('$_n'), again" ;;
+		''|*[!0-9]*) note "xen_pirq_count $1: no number ('$_n'), again" >&2 ;;
 		*) echo "$_n"; return 0 ;;
 		esac
 	done
