@@ -36,25 +36,7 @@ const volatile __u8 pt_init_device_psdev = 0;	/* pcistub_init_device(pcistub_dev
 const volatile __u8 pt_startup_pirq_info = 0;	/* __startup_pirq(struct irq_info *) (6.12) */
 const volatile __u8 pt_unbind_info = 1;		/* __unbind_from_irq(struct irq_info *, irq) */
 
-/*
- * Local flavors.  Debian 6.1's BTF has three structs named irq_info; the
- * ___xen flavor only matches the one in events_base.c because no other
- * has these members.
- */
-struct irq_info___xen {
-	short type;
-	unsigned int irq;
-	unsigned int evtchn;
-	union {
-		struct {
-			unsigned short pirq;
-			unsigned short gsi;
-			unsigned char vector;
-			unsigned char flags;
-			unsigned short domid;
-		} pirq;
-	} u;
-} __attribute__((preserve_access_index));
+#include "xen_irq_info.bpf.h"
 
 /* Architectures with CONFIG_PCI_DOMAINS_GENERIC keep the segment here. */
 struct pci_bus___dom {
@@ -283,8 +265,7 @@ static __always_inline struct irq_info___xen *xen_info(struct irq_data *d)
 {
 	struct irq_info___xen *info;
 
-	if (!bpf_core_type_exists(struct irq_info___xen) ||
-	    !bpf_core_field_exists(((struct irq_info___xen *)0)->u.pirq.domid))
+	if (!pt_xen_irq_info_exists())
 		return NULL;
 	info = BPF_CORE_READ(d, chip_data);
 	if (!info || BPF_CORE_READ(info, irq) != BPF_CORE_READ(d, irq))
@@ -300,8 +281,7 @@ static __always_inline void fill_evtchn(struct pt_event *e,
 	e->evtchn.evtchn = PT_NONE;
 	e->evtchn.pirq = PT_NONE;
 	e->evtchn.domid = PT_NONE;
-	if (!info || !bpf_core_type_exists(struct irq_info___xen) ||
-	    !bpf_core_field_exists(((struct irq_info___xen *)0)->u.pirq.domid))
+	if (!info || !pt_xen_irq_info_exists())
 		return;
 	e->evtchn.evtchn = BPF_CORE_READ(info, evtchn);
 	e->evtchn.pirq = BPF_CORE_READ(info, u.pirq.pirq);

@@ -30,29 +30,13 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "irqwalk.h"
+#include "xen_irq_info.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u32 walk_tgid = 0;
 __u64 legacy_info_ptrs = 0;	/* address, 0 if unknown */
 static const char legacy_name[] = "legacy_info_ptrs";
-
-/* The events_base.c irq_info; see bpf/collect.bpf.c for the flavor. */
-struct irq_info___xen {
-	short type;
-	unsigned int irq;
-	unsigned int evtchn;
-	unsigned short cpu;
-	union {
-		struct {
-			unsigned short pirq;
-			unsigned short gsi;
-			unsigned char vector;
-			unsigned char flags;
-			unsigned short domid;
-		} pirq;
-	} u;
-} __attribute__((preserve_access_index));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -86,14 +70,8 @@ static __always_inline int walk(struct kobject *kobj)
 
 	if (bpf_get_current_pid_tgid() >> 32 != walk_tgid)
 		return 0;
-	/*
-	 * Checked first on purpose: libbpf keeps, for later relocations of
-	 * a type, only the candidates that matched earlier ones, and only
-	 * the events_base.c irq_info has u.pirq.domid.  Relocating "irq"
-	 * first would also match the 8250 driver's irq_info.
-	 */
-	if (!bpf_core_type_exists(struct irq_info___xen) ||
-	    !bpf_core_field_exists(((struct irq_info___xen *)0)->u.pirq.domid))
+	/* first, before any field of the record (xen_irq_info.bpf.h) */
+	if (!pt_xen_irq_info_exists())
 		return 0;
 	n = bpf_map_lookup_elem(&visited, &zero);
 	if (n)

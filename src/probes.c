@@ -1022,7 +1022,7 @@ void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded)
 }
 
 /* libbpf 1.2 renamed the call and deprecated the old name. */
-static int prog_info(int fd, struct bpf_prog_info *info, __u32 *len)
+int pt_bpf_prog_info(int fd, struct bpf_prog_info *info, __u32 *len)
 {
 #if LIBBPF_MAJOR_VERSION > 1 || \
 	(LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION >= 2)
@@ -1041,7 +1041,7 @@ static void print_prog_stats(FILE *f, const struct pt_probe_plan *p,
 	int fd = prog ? bpf_program__fd(prog) : -1;
 
 	memset(&info, 0, sizeof(info));
-	if (fd < 0 || prog_info(fd, &info, &len))
+	if (fd < 0 || pt_bpf_prog_info(fd, &info, &len))
 		return;
 	fprintf(f, "  %-26s %-9s %-30s %6u %9llu %12llu %8.0f\n",
 		p->def->name, pt_attach_name(p->kind, exit), p->func, info.id,

@@ -177,6 +177,10 @@ __u64 pt_lost_reader_flush(struct pt_lost_reader *lr, __u64 now,
 			   void *arg);
 void pt_lost_reader_free(struct pt_lost_reader *lr);
 
+/* bpf_prog_get_info_by_fd(), under either of libbpf's names for it. */
+struct bpf_prog_info;
+int pt_bpf_prog_info(int fd, struct bpf_prog_info *info, __u32 *len);
+
 /* libbpf messages: quiet unless verbose. */
 void pt_libbpf_verbose(bool on);
 /*

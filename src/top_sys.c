@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 #include <pci/pci.h>
 #include "ptrace_event.h"
+#include "probes.h"
 #include "top.h"
 
 /* ------------------------------------------------------------ PCI names */
@@ -249,17 +250,6 @@ static bool bpf_stats_enabled(void)
 	return on;
 }
 
-/* libbpf 1.2 renamed the call and deprecated the old name. */
-static int prog_info(int fd, struct bpf_prog_info *info, __u32 *len)
-{
-#if LIBBPF_MAJOR_VERSION > 1 || \
-	(LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION >= 2)
-	return bpf_prog_get_info_by_fd(fd, info, len);
-#else
-	return bpf_obj_get_info_by_fd(fd, info, len);
-#endif
-}
-
 bool top_bpf_run_time(const int *fds, size_t n, unsigned long long *ns)
 {
 	*ns = 0;
@@ -270,7 +260,7 @@ bool top_bpf_run_time(const int *fds, size_t n, unsigned long long *ns)
 		__u32 len = sizeof(info);
 
 		memset(&info, 0, sizeof(info));
-		if (prog_info(fds[i], &info, &len) == 0)
+		if (pt_bpf_prog_info(fds[i], &info, &len) == 0)
 			*ns += info.run_time_ns;
 	}
 	return true;
