@@ -346,9 +346,14 @@ static int read_records(struct dump *d, struct walk *w)
 		return -ENOENT;
 	} else {
 		pt_libbpf_verbose(false);
-		err = walk_with(true, true, w, why, sizeof(why));
+		/*
+		 * kprobe first: the walker attaches for a few milliseconds
+		 * and a dump may run often; a kprobe is armed and disarmed
+		 * without building and freeing a BPF trampoline each time.
+		 */
+		err = walk_with(false, true, w, why, sizeof(why));
 		if (err && !w->nrecs)
-			err = walk_with(false, true, w, why2, sizeof(why2));
+			err = walk_with(true, true, w, why2, sizeof(why2));
 	}
 	if (err) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
