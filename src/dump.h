@@ -207,10 +207,15 @@ void dump_note(struct dump *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void *dump_grow(void *arr, size_t *n, size_t size);
 
+#define SYS_IRQ		"/sys/kernel/irq"
+
 /* dump_linux.c: devices, config space, MSI-X tables, Linux irqs */
 int dump_gather_pci(struct dump *d);
 void dump_gather_pirq_irqs(struct dump *d);
 void dump_read_msix_tables(struct dump *d);
+/* A zeroed irq appended to *arr (NULL if out of memory); order by irq. */
+struct dump_irq *dump_irq_add(struct dump_irq **arr, size_t *n);
+int dump_irq_cmp(const void *a, const void *b);
 const char *dump_sysroot(void);
 int dump_open(const char *path, int flags);	/* under dump_sysroot() */
 int dump_read_str(const char *path, char *buf, size_t len);

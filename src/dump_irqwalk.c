@@ -29,8 +29,6 @@
 #include "../bpf/irqwalk.h"
 #include "irqwalk.skel.h"
 
-#define SYS_IRQ		"/sys/kernel/irq"
-
 struct walk {
 	struct pt_irq_rec *recs;
 	size_t nrecs;
@@ -251,13 +249,6 @@ static void fill_irq(const struct dump *d, struct dump_irq *q,
 	q->from_record = true;
 }
 
-static int irq_cmp(const void *a, const void *b)
-{
-	const struct dump_irq *x = a, *y = b;
-
-	return (x->irq > y->irq) - (x->irq < y->irq);
-}
-
 static void fill(struct dump *d, const struct walk *w)
 {
 	size_t i, k, npirq = 0;
@@ -274,12 +265,9 @@ static void fill(struct dump *d, const struct walk *w)
 				q = &d->pirq_irqs[k];
 		if (!q) {
 			/* a pirq record behind a chip not named xen-pirq-* */
-			q = dump_grow(d->pirq_irqs, &d->npirq_irqs, sizeof(*q));
+			q = dump_irq_add(&d->pirq_irqs, &d->npirq_irqs);
 			if (!q)
 				break;
-			d->pirq_irqs = q;
-			q = &q[d->npirq_irqs - 1];
-			memset(q, 0, sizeof(*q));
 			q->irq = r->irq;
 			q->hwirq = -1;
 			q->entry = -1;
@@ -288,7 +276,7 @@ static void fill(struct dump *d, const struct walk *w)
 		}
 		fill_irq(d, q, r);
 	}
-	qsort(d->pirq_irqs, d->npirq_irqs, sizeof(*d->pirq_irqs), irq_cmp);
+	qsort(d->pirq_irqs, d->npirq_irqs, sizeof(*d->pirq_irqs), dump_irq_cmp);
 
 	for (i = 0; i < d->ndevs; i++) {
 		struct dump_dev *dev = &d->devs[i];

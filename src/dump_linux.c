@@ -22,7 +22,6 @@
 #include "dump.h"
 
 #define SYS_PCI		"/sys/bus/pci/devices"
-#define SYS_IRQ		"/sys/kernel/irq"
 #define PCIBACK_DIR	"/sys/bus/pci/drivers/pciback"
 
 /*
@@ -164,14 +163,14 @@ static void irq_fill(struct dump *d, struct dump_irq *q)
 		q->entry = q->hwirq & 0x7ff;
 }
 
-static int irq_cmp(const void *a, const void *b)
+int dump_irq_cmp(const void *a, const void *b)
 {
 	const struct dump_irq *x = a, *y = b;
 
 	return (x->irq > y->irq) - (x->irq < y->irq);
 }
 
-static struct dump_irq *irq_add(struct dump_irq **arr, size_t *n)
+struct dump_irq *dump_irq_add(struct dump_irq **arr, size_t *n)
 {
 	struct dump_irq *q = dump_grow(*arr, n, sizeof(**arr));
 
@@ -200,7 +199,7 @@ static void gather_msi_irqs(struct dump *d, struct dump_dev *dev)
 
 		if (*end || end == de->d_name)
 			continue;
-		q = irq_add(&dev->irqs, &dev->nirqs);
+		q = dump_irq_add(&dev->irqs, &dev->nirqs);
 		if (!q)
 			break;
 		q->irq = (int)irq;
@@ -211,7 +210,7 @@ static void gather_msi_irqs(struct dump *d, struct dump_dev *dev)
 		irq_fill(d, q);
 	}
 	closedir(dir);
-	qsort(dev->irqs, dev->nirqs, sizeof(*dev->irqs), irq_cmp);
+	qsort(dev->irqs, dev->nirqs, sizeof(*dev->irqs), dump_irq_cmp);
 }
 
 /*
@@ -226,7 +225,7 @@ static void gather_intx_irq(struct dump *d, struct dump_dev *dev)
 		return;
 	if (dev->msi_rc == 0 && dev->msi.enabled)
 		return;
-	q = irq_add(&dev->irqs, &dev->nirqs);
+	q = dump_irq_add(&dev->irqs, &dev->nirqs);
 	if (!q)
 		return;
 	q->irq = dev->sysfs_irq;
@@ -253,7 +252,7 @@ void dump_gather_pirq_irqs(struct dump *d)
 		if (dump_read_str(path, tmp.chip, sizeof(tmp.chip)) ||
 		    strncmp(tmp.chip, "xen-pirq", 8))
 			continue;
-		q = irq_add(&d->pirq_irqs, &d->npirq_irqs);
+		q = dump_irq_add(&d->pirq_irqs, &d->npirq_irqs);
 		if (!q)
 			break;
 		q->irq = (int)irq;
@@ -261,7 +260,7 @@ void dump_gather_pirq_irqs(struct dump *d)
 		irq_fill(d, q);
 	}
 	closedir(dir);
-	qsort(d->pirq_irqs, d->npirq_irqs, sizeof(*d->pirq_irqs), irq_cmp);
+	qsort(d->pirq_irqs, d->npirq_irqs, sizeof(*d->pirq_irqs), dump_irq_cmp);
 }
 
 /* ------------------------------------------------------------ MSI-X table */

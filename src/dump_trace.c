@@ -20,14 +20,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <time.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
 #include "dump.h"
+#include "probes.h"
 #include "../bpf/irqwalk.h"
 
 #define SYS_PCI	"/sys/bus/pci/devices"
@@ -109,14 +108,6 @@ out:
 	return n;
 }
 
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 int dump_trace(struct dump *d, double seconds, const char *keep)
 {
 	struct dump_trace *t = &d->trace;
@@ -143,7 +134,7 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 	}
 	snprintf(secs, sizeof(secs), "%g", seconds);
 
-	t->seeded = seed_events(t, &seeds, mono_ns());
+	t->seeded = seed_events(t, &seeds, pt_mono_ns());
 	t->exit = cmd_record(5, argv);
 	if (t->exit != PT_EXIT_OK) {
 		snprintf(t->note, sizeof(t->note),

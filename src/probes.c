@@ -850,8 +850,6 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 				   enum pt_load_mode mode, size_t ringbuf,
 				   int *err, char *msg, size_t msglen)
 {
-	libbpf_set_print(libbpf_print);
-
 	for (size_t attempt = 0; attempt <= pt_probe_count + 1; attempt++) {
 		struct collect_bpf *skel = open_for(env, plans, mode, ringbuf);
 		struct pt_probe_plan *p;
@@ -863,9 +861,7 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 				 strerror(errno));
 			return NULL;
 		}
-		failed_prog[0] = '\0';
-		nunresolved = 0;
-		relo_key[0] = '\0';
+		pt_libbpf_log_begin();
 		e = collect_bpf__load(skel);
 		if (!e) {
 			*err = 0;

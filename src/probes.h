@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include "pt_log.h"
 
 struct btf;
@@ -180,6 +181,15 @@ void pt_lost_reader_free(struct pt_lost_reader *lr);
 /* bpf_prog_get_info_by_fd(), under either of libbpf's names for it. */
 struct bpf_prog_info;
 int pt_bpf_prog_info(int fd, struct bpf_prog_info *info, __u32 *len);
+
+/* CLOCK_MONOTONIC in ns: the clock of the collectors' events (bpf_ktime_get_ns). */
+static inline __u64 pt_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 /* libbpf messages: quiet unless verbose. */
 void pt_libbpf_verbose(bool on);

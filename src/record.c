@@ -35,14 +35,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 struct recorder {
 	struct pt_log_writer *w;
 	__u32 filter[MAX_FILTER];
@@ -107,7 +99,7 @@ static void write_lost(const struct pt_event *ev, void *arg)
 
 static void flush_lost(struct recorder *r)
 {
-	r->lost_total += pt_lost_reader_flush(&r->lost, now_ns(), write_lost, r);
+	r->lost_total += pt_lost_reader_flush(&r->lost, pt_mono_ns(), write_lost, r);
 }
 
 static int parse_devices(const char *arg, __u32 *out, size_t *n)
@@ -360,7 +352,7 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
-	start = now_ns();
+	start = pt_mono_ns();
 	header_fill(&hdr, &env, start);
 	if (pt_probes_to_header(plans, &hdr) || header_add_sampler(&hdr, sample_ms))
 		goto out;
@@ -391,7 +383,7 @@ int cmd_record(int argc, char **argv)
 		duration > 0 ? "" : "; SIGINT or SIGTERM stops");
 
 	while (!stop_requested) {
-		__u64 now = now_ns();
+		__u64 now = pt_mono_ns();
 		long timeout = 100;
 
 		if (sampler && next_sample <= now) {

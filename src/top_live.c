@@ -42,14 +42,6 @@ struct live {
 	__u64 next_lost;
 };
 
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static void enqueue(struct live *l, const struct pt_event *ev)
 {
 	if (l->qn == l->qcap) {
@@ -91,7 +83,7 @@ static int live_next_batch(struct top_source *s, __u64 until,
 			   struct pt_evref *out, size_t max, size_t *n)
 {
 	struct live *l = s->priv;
-	__u64 now = mono_ns();
+	__u64 now = pt_mono_ns();
 	int err;
 
 	*n = 0;
@@ -168,7 +160,7 @@ static void header_fill(struct pt_log_header *hdr, const struct pt_env *env)
 	pt_log_header_init(hdr);
 	snprintf(hdr->kernel, sizeof(hdr->kernel), "%s", env->kernel);
 	gethostname(hdr->host, sizeof(hdr->host) - 1);
-	hdr->start_ns = mono_ns();
+	hdr->start_ns = pt_mono_ns();
 	snprintf(hdr->xen_version, sizeof(hdr->xen_version), "%s",
 		 env->xen_version);
 	snprintf(hdr->dom0_mode, sizeof(hdr->dom0_mode), "%s", env->dom0_mode);
