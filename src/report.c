@@ -3,12 +3,13 @@
  * ptrace report LOG: per-device timeline and findings, human-readable or
  * --json.  perf's record/report split: report never needs root or BPF.
  */
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "pt_cli.h"
 #include "pt_log.h"
 #include "pt_model.h"
 #include "pt_names.h"
@@ -210,27 +211,41 @@ static json_t *header_json(const struct pt_log_header *h)
 	return o;
 }
 
-static void report_usage(FILE *f)
-{
-	fprintf(f, "usage: ptrace report [--json] [--no-timeline] [--device BDF] [--window MS] [--until NS] LOG\n"
-		   "  --json         machine-readable output (docs/report-json.md)\n"
-		   "  --no-timeline  devices and findings only\n"
-		   "  --device BDF   only this device (findings still all listed)\n"
-		   "  --window MS    how long a rule waits for a follow-up event (1000)\n"
-		   "  --until NS     the state as of event time NS (ns, the log's clock)\n");
-}
+enum { OPT_NO_TIMELINE = PT_OPT_LONG };
+
+static const struct pt_opt report_opts[] = {
+	{ "device", 'd', "BDF", PT_OPT_STRING,
+	  "only this device (findings still all listed)" },
+	{ "json", 'j', NULL, PT_OPT_FLAG,
+	  "machine-readable output (docs/report-json.md)" },
+	{ "no-timeline", OPT_NO_TIMELINE, NULL, PT_OPT_FLAG,
+	  "devices and findings only" },
+	{ "until", 'u', "NS", PT_OPT_UINT,
+	  "the state as of event time NS (ns, the log's clock)",
+	  .min = 1, .max = 18446744073709551615.0 },
+	{ "window", 'w', "MS", PT_OPT_DURATION,
+	  "how long a rule waits for a follow-up event (default 1s)",
+	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
+	{ NULL },
+};
+
+const struct pt_cli report_cli = {
+	.name = "report",
+	.args = "[options] LOG",
+	.summary = "per-device timeline and findings of a trace log",
+	.doc = "Per-device owner history, GSI, vectors, resets, timeline and\n"
+	       "findings of a trace log; needs neither root nor BPF.",
+	.opts = report_opts,
+	.examples =
+		"ptrace report trace.jsonl              # devices, timelines, findings\n"
+		"ptrace report --no-timeline trace.jsonl\n"
+		"ptrace report -d 0000:03:00.0 trace.jsonl   # one device\n"
+		"ptrace report -u 5000000000 trace.jsonl     # the state at that event time\n"
+		"ptrace report --json trace.jsonl | jq .findings",
+};
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-timeline", no_argument, NULL, 'n' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct report r = { .want_timeline = true };
 	struct pt_log_header hdr;
 	struct pt_replay res;
@@ -239,49 +254,36 @@ int cmd_report(int argc, char **argv)
 	__u32 only = PT_SBDF_NONE;
 	__u64 window_ns = 0;
 	bool json = false;
+	struct pt_optval v;
 	char err[600];
 	int c, ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jnd:w:u:h", opts, NULL)) != -1) {
+	while ((c = pt_cli_getopt(&report_cli, argc, argv, &v)) != PT_CLI_END) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
-		case 'n':
+		case OPT_NO_TIMELINE:
 			r.want_timeline = false;
 			break;
 		case 'd':
-			if (pt_sbdf_parse(optarg, &only)) {
-				fprintf(stderr, "ptrace report: bad device '%s' (want 0000:03:00.0)\n", optarg);
-				return PT_EXIT_USAGE;
-			}
+			if (pt_sbdf_parse(v.str, &only))
+				return pt_cli_usage_error(&report_cli,
+					"--device: bad device '%s' (want 0000:03:00.0)", v.str);
 			break;
 		case 'w':
-			window_ns = strtoull(optarg, NULL, 10) * 1000000ull;
+			window_ns = v.u;
 			break;
-		case 'u': {
-			char *end;
-
-			until_ns = strtoull(optarg, &end, 10);
-			if (*end || !until_ns) {
-				fprintf(stderr, "ptrace report: bad --until '%s' (event clock, ns)\n", optarg);
-				return PT_EXIT_USAGE;
-			}
+		case 'u':
+			until_ns = v.u;
 			break;
-		}
-		case 'h':
-			report_usage(stdout);
-			return PT_EXIT_OK;
 		default:
-			report_usage(stderr);
-			return PT_EXIT_USAGE;
+			return pt_cli_exit(c);
 		}
 	}
-	if (optind != argc - 1) {
-		report_usage(stderr);
-		return PT_EXIT_USAGE;
-	}
+	if (optind != argc - 1)
+		return pt_cli_usage_error(&report_cli, optind < argc ?
+					  "one LOG at a time" : "no LOG given");
 	m = pt_model_new();
 	if (window_ns)
 		pt_model_set_window(m, window_ns);

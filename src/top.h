@@ -112,6 +112,8 @@ struct top {
 	int interval_ms;
 	long bench_frames;
 	bool allow_no_xen;
+	bool batch;		/* --batch: text frames, no curses */
+	unsigned long long iterations;	/* --batch: frames to print, 0 no end */
 
 	struct top_source *src;
 	int src_status;		/* enum top_src_status of the last batch */
