@@ -432,6 +432,41 @@ static int run(struct top *t)
 	return PT_EXIT_OK;
 }
 
+/*
+ * --batch: text frames on stdout, one per interval, as top -b prints
+ * them.  The replay clock runs as on screen; a replay stops after the
+ * frame that shows the end of the log (or the bad record that stopped
+ * it), since later frames could only repeat it.
+ */
+static int batch(struct top *t)
+{
+	for (unsigned long long i = 0; !top_quit_signal; i++) {
+		if (i) {
+			struct timespec ts = {
+				.tv_sec = t->interval_ms / 1000,
+				.tv_nsec = (t->interval_ms % 1000) * 1000000L,
+			};
+
+			putchar('\n');
+			/* a signal cuts the wait short: no SA_RESTART */
+			if (nanosleep(&ts, NULL) && top_quit_signal)
+				break;
+		}
+		feed(t, 0);
+		sample_rates(t);
+		top_ui_print(t, stdout);
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "ptrace top: writing the frames failed\n");
+			return PT_EXIT_FAIL;
+		}
+		if (t->iterations && i + 1 >= t->iterations)
+			break;
+		if (!t->src->live && t->src_status != TOP_SRC_MORE)
+			break;
+	}
+	return PT_EXIT_OK;
+}
+
 static int open_source(struct top *t)
 {
 	char err[512];
@@ -474,10 +509,12 @@ int cmd_top(int argc, char **argv)
 	if (ret)
 		return ret;
 	t.started = top_now();
-	if (!isatty(STDOUT_FILENO)) {
+	if (!t.batch && !isatty(STDOUT_FILENO)) {
 		fprintf(stderr,
 			"ptrace top: standard output is not a terminal.\n"
-			"For text output use 'ptrace dump LOG'; to save a trace use 'ptrace record'.\n");
+			"For text frames use 'ptrace top --batch' (with --replay LOG too); for a\n"
+			"recorded log 'ptrace report LOG'; for this host now 'ptrace dump'; to\n"
+			"save a trace 'ptrace record -o LOG'.\n");
 		top_source_close(t.src);
 		return PT_EXIT_USAGE;
 	}
@@ -495,7 +532,7 @@ int cmd_top(int argc, char **argv)
 	if (t.bench_frames)
 		t.speed = 0;
 	install_signals();
-	ret = t.bench_frames ? bench(&t) : run(&t);
+	ret = t.bench_frames ? bench(&t) : t.batch ? batch(&t) : run(&t);
 	top_free(&t);
 	return ret;
 }

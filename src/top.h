@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "pt_log.h"
 #include "pt_model.h"
 
@@ -152,5 +153,7 @@ void top_ui_init(struct top *t);
 void top_ui_draw(struct top *t);
 void top_ui_key(struct top *t, int ch);
 void top_ui_free(struct top *t);
+/* --batch: one frame as text, no curses. */
+void top_ui_print(struct top *t, FILE *f);
 
 #endif /* PT_TOP_H */
