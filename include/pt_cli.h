@@ -94,6 +94,9 @@ void pt_cli_help(const struct pt_cli *cli, FILE *f);
 /* The man page's section for the command (usage, options, examples). */
 void pt_cli_man(const struct pt_cli *cli, FILE *f);
 
+/* After every command's section: units and the map of short letters. */
+void pt_cli_man_footer(const struct pt_cli *const *clis, size_t n, FILE *f);
+
 /*
  * Durations: a decimal number with an optional unit ns, us, ms, s, m
  * (or min), h; a bare number is in unit_ns.  Sizes: an integer with an

@@ -18,7 +18,7 @@
 
 /* Every command has these two, after its own. */
 static const struct pt_opt common_opts[] = {
-	{ "help", 'h', NULL, PT_OPT_FLAG, "this text" },
+	{ "help", 'h', NULL, PT_OPT_FLAG, "print this help" },
 	{ "version", 'V', NULL, PT_OPT_FLAG, "print the version" },
 	{ NULL },
 };
@@ -456,5 +456,61 @@ void pt_cli_man(const struct pt_cli *cli, FILE *f)
 		fputs(".PP\nExamples:\n.PP\n.nf\n.RS 4\n", f);
 		man_text(f, cli->examples);
 		fputs("\n.RE\n.fi\n", f);
+	}
+}
+
+/*
+ * After the commands' sections: the units of durations and sizes, and
+ * which long option each short letter stands for.  The letter map is
+ * built from the tables, so a letter given two meanings shows up here
+ * (and fails tests/cli/options) instead of going unnoticed.
+ */
+void pt_cli_man_footer(const struct pt_cli *const *clis, size_t n, FILE *f)
+{
+	fputs(".SS \"Durations and sizes\"\n", f);
+	man_text(f, units_text);
+	fputs("\n.PP\n", f);
+	man_text(f, sizes_text);
+	fputs("\n.SS \"Short options\"\n"
+	      "A letter means the same option in every command that has it.\n", f);
+	for (int c = 1; c < 128; c++) {
+		const char *names[8];
+		size_t nn = 0;
+
+		if (!isalnum(c))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			for (const struct pt_opt *o = clis[i]->opts; o->name; o++) {
+				size_t k;
+
+				if (o->key != c || (o->flags & PT_OPT_HIDDEN))
+					continue;
+				for (k = 0; k < nn; k++)
+					if (!strcmp(names[k], o->name))
+						break;
+				if (k == nn && nn < 8)
+					names[nn++] = o->name;
+			}
+		for (const struct pt_opt *o = common_opts; o->name; o++)
+			if (o->key == c && nn < 8)
+				names[nn++] = o->name;
+		if (!nn)
+			continue;
+		fprintf(f, ".TP\n\\fB\\-%c\\fR\n", c);
+		for (size_t k = 0; k < nn; k++) {
+			bool first = true;
+
+			fprintf(f, "%s\\fB\\-\\-", k ? "; " : "");
+			man_text(f, names[k]);
+			fputs("\\fR (", f);
+			for (size_t i = 0; i < n; i++)
+				for (const struct pt_opt *o = clis[i]->opts; o->name; o++)
+					if (o->key == c && !strcmp(o->name, names[k])) {
+						fprintf(f, "%s%s", first ? "" : ", ", clis[i]->name);
+						first = false;
+					}
+			fprintf(f, "%s)", first ? "every command" : "");
+		}
+		fputc('\n', f);
 	}
 }

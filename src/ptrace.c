@@ -69,9 +69,15 @@ static int help(int argc, char **argv)
 		return PT_EXIT_USAGE;
 	}
 	if (man) {
-		for (size_t i = 0; i < NCOMMANDS; i++)
+		const struct pt_cli *clis[NCOMMANDS];
+
+		for (size_t i = 0; i < NCOMMANDS; i++) {
+			clis[i] = commands[i].cli;
 			if (!c || c == &commands[i])
-				pt_cli_man(commands[i].cli, stdout);
+				pt_cli_man(clis[i], stdout);
+		}
+		if (!c)
+			pt_cli_man_footer(clis, NCOMMANDS, stdout);
 	} else if (c) {
 		pt_cli_help(c->cli, stdout);
 	} else {

@@ -192,7 +192,7 @@ static const struct pt_opt record_opts[] = {
 	{ "strict", OPT_STRICT, NULL, PT_OPT_FLAG,
 	  "fail (exit 5) if a required probe is missing" },
 	{ "sample-msix", OPT_SAMPLE_MSIX, "MS", PT_OPT_DURATION,
-	  "read the MSI-X tables every MS ms (the --device\n"
+	  "read the MSI-X tables every MS (the --device\n"
 	  "devices, else those bound to pciback)",
 	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
 	{ "ringbuf", OPT_RINGBUF, "MB", PT_OPT_SIZE,
