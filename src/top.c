@@ -519,7 +519,12 @@ int cmd_top(int argc, char **argv)
 		return PT_EXIT_USAGE;
 	}
 	t.m = pt_model_new();
-	t.names = top_pci_names_load();
+	/*
+	 * Names come from this host's PCI bus, which is the traced one only
+	 * live: a replayed log may come from another machine, where the same
+	 * BDF is another device, and logs record no vendor/device ids.
+	 */
+	t.names = t.src->live ? top_pci_names_load() : NULL;
 	t.rates = top_irq_rates_new();
 	if (!t.m || !t.rates) {
 		fprintf(stderr, "ptrace top: out of memory\n");

@@ -813,7 +813,9 @@ static void draw_device_head(struct top *t, const struct pt_device *d,
 
 	bar(w, 0, at(t, C_HEAD));
 	put(w, 0, 0, at(t, C_HEAD), " Device %s  %s",
-	    pt_sbdf_format(d->sbdf, bdf, sizeof(bdf)), name ? name : "(not on this host)");
+	    pt_sbdf_format(d->sbdf, bdf, sizeof(bdf)),
+	    name ? name : t->src->live ? "(not on this host)" :
+	    "(the log records no vendor/device id)");
 	owner_history(d, hist, sizeof(hist));
 	put(w, 1, 1, A_NORMAL, "owner %s   history: %s", r->owner,
 	    hist[0] ? hist : "-");
