@@ -39,8 +39,8 @@ struct pt_opt {
 	/* DURATION: ns of a bare number; SIZE: bytes of a bare number */
 	unsigned long long unit;
 	/*
-	 * Accepted range when min < max: the value for UINT and NUMBER,
-	 * ns for DURATION, bytes for SIZE.
+	 * Accepted range, min to max (no upper bound when max is 0): the
+	 * value for UINT and NUMBER, ns for DURATION, bytes for SIZE.
 	 */
 	double min, max;
 	unsigned int flags;

@@ -101,7 +101,7 @@ int pt_parse_size(const char *s, unsigned long long unit,
 	if (!isdigit((unsigned char)*p))
 		return -1;
 	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (~0ull - 9) / 10)
+		if (v > (~0ull - (*p - '0')) / 10)
 			return -1;
 		v = v * 10 + (*p - '0');
 	}
@@ -178,10 +178,10 @@ static int parse_value(const struct pt_opt *o, const char *s,
 	case PT_OPT_STRING:
 		return 0;
 	case PT_OPT_UINT:
-		end = decimal(s, &ld);
-		bad = !end || *end || strchr(s, '.') || ld > 18446744073709551615.0L;
-		if (!bad)
-			v->u = (unsigned long long)ld;
+		/* digits only: no sign, no K/M/G, no fraction */
+		bad = !isdigit((unsigned char)*s) ||
+		      s[strspn(s, "0123456789")] ||
+		      pt_parse_size(s, 1, &v->u);
 		x = v->u;
 		break;
 	case PT_OPT_NUMBER:
@@ -206,13 +206,17 @@ static int parse_value(const struct pt_opt *o, const char *s,
 				   type_hint[o->type]);
 		return -1;
 	}
-	if (o->min < o->max && (x < o->min || x > o->max)) {
+	if (x < o->min || (o->max > 0 && x > o->max)) {
 		char lo[32], hi[32];
 
 		fmt_value(o, o->min, lo, sizeof(lo));
 		fmt_value(o, o->max, hi, sizeof(hi));
-		pt_cli_usage_error(cur, "--%s: '%s' is out of range (%s to %s)",
-				   o->name, s, lo, hi);
+		if (o->max > 0)
+			pt_cli_usage_error(cur, "--%s: '%s' is out of range (%s to %s)",
+					   o->name, s, lo, hi);
+		else
+			pt_cli_usage_error(cur, "--%s: '%s' is below %s",
+					   o->name, s, lo);
 		return -1;
 	}
 	return 0;
@@ -225,6 +229,7 @@ static void build(const struct pt_cli *cli)
 	const struct pt_opt *tables[] = { cli->opts, common_opts };
 	size_t n = 0, k = 0;
 
+	memset(shortopts, 0, sizeof(shortopts));
 	shortopts[k++] = ':';	/* ':' for a missing argument, not '?' */
 	for (size_t t = 0; t < 2; t++)
 		for (const struct pt_opt *o = tables[t]; o->name; o++) {
@@ -236,6 +241,9 @@ static void build(const struct pt_cli *cli)
 			};
 			byindex[n++] = o;
 			if (o->key < PT_OPT_LONG) {
+				/* one letter, one option: a clash is a table bug */
+				if (strchr(shortopts + 1, o->key))
+					abort();
 				shortopts[k++] = o->key;
 				if (o->arg)
 					shortopts[k++] = ':';

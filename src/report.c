@@ -222,7 +222,7 @@ static const struct pt_opt report_opts[] = {
 	  "devices and findings only" },
 	{ "until", 'u', "NS", PT_OPT_UINT,
 	  "the state as of event time NS (ns, the log's clock)",
-	  .min = 1, .max = 18446744073709551615.0 },
+	  .min = 1 },
 	{ "window", 'w', "MS", PT_OPT_DURATION,
 	  "how long a rule waits for a follow-up event (default 1s)",
 	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
