@@ -70,8 +70,8 @@ static void print_header(FILE *out, const struct report *r, const char *path,
 			res->reordered,
 			(unsigned long long)(res->order_window_ns / 1000000));
 	if (res->late)
-		fprintf(out, "  %swarning%s: %llu events arrived more than the window late "
-			"(first at line %lu, %.6f s out of place): order not restored there\n",
+		fprintf(out, "  %swarning%s: %llu events were written after the reorder window "
+			"(first at line %lu, up to %.6f s out of place): their order is not certain\n",
 			sev_color(r, PT_SEV_WARNING, false), OFF(r), res->late,
 			res->first_late_line, res->max_late_ns / 1e9);
 	for (size_t i = 0; i < h->nprobes; i++)
@@ -263,8 +263,8 @@ static void print_finding(FILE *out, const struct report *r,
 		f->rule->name, pt_severity_name(f->rule->severity),
 		inc ? ", incomplete" : "", OFF(r), f->msg);
 	if (l)
-		fprintf(out, "      %swarning%s: order not certain: line %lu came out of the "
-			"reorder window %.6f s late\n",
+		fprintf(out, "      %swarning%s: order not certain: line %lu belongs %.6f s "
+			"before events the rules had already seen (written after the reorder window)\n",
 			sev_color(r, PT_SEV_WARNING, false), OFF(r), l->line,
 			(l->released - l->ts) / 1e9);
 	for (int p = 0; p < f->nproof; p++) {
@@ -400,7 +400,7 @@ static size_t build_items(const struct report *r, const struct timeline *t,
 		x = &it[ni++];
 		x->first = i;
 		x->scan = e->unowned && !r->full;
-		x->n = x->scan ? 1 : nested_reset(t, i);
+		x->n = x->scan || r->full ? 1 : nested_reset(t, i);
 		signature(e, x->sig, sizeof(x->sig));
 		i += x->n;
 	}
