@@ -25,8 +25,12 @@
  * the recorder reads its lost counters every second.  2 s covers both.
  */
 #define PT_ORDER_WINDOW_NS	2000000000ull
-/* At most this many events held at once: memory bounded (about 40 MB). */
-#define PT_ORDER_MAX_EVENTS	(1u << 17)
+/*
+ * At most this many events held at once (about 10 MB): more than the
+ * recorder's 8 MiB ring buffer holds.  A full buffer releases its oldest
+ * early; should an older event follow, it is counted as late.
+ */
+#define PT_ORDER_MAX_EVENTS	(1u << 15)
 
 struct pt_order_stats {
 	unsigned long long events;	/* events pushed */

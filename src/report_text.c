@@ -16,6 +16,7 @@
 #define FOLD_REPEAT	3	/* ... and this many repeats of 2 to 4 of them */
 #define FOLD_PERIOD	4
 #define NESTED_NS	100000000ull	/* one reset: the model's 100 ms too */
+#define SCAN_MAX	16	/* guests whose bus scans are folded; more print as is */
 
 static const char *paint(const struct report *r, const char *sgr)
 {
@@ -375,7 +376,7 @@ static size_t repeats(const struct item *it, size_t ni, size_t i, size_t p)
 static size_t build_items(const struct report *r, const struct timeline *t,
 			  struct item *it)
 {
-	size_t ni = 0;
+	size_t ni = 0, scans[SCAN_MAX], nscans = 0;
 
 	for (size_t i = 0; i < t->n;) {
 		const struct tl_entry *e = &t->v[i];
@@ -388,18 +389,20 @@ static size_t build_items(const struct report *r, const struct timeline *t,
 		if (e->unowned && !r->full) {
 			size_t k;
 
-			for (k = 0; k < ni; k++)
-				if (it[k].scan && t->v[it[k].first].domid == e->domid)
+			for (k = 0; k < nscans; k++)
+				if (t->v[it[scans[k]].first].domid == e->domid)
 					break;
-			if (k < ni) {
-				it[k].n++;
+			if (k < nscans) {
+				it[scans[k]].n++;
 				i++;
 				continue;
 			}
+			if (nscans < SCAN_MAX)
+				scans[nscans++] = ni;
 		}
 		x = &it[ni++];
 		x->first = i;
-		x->scan = e->unowned && !r->full;
+		x->scan = e->unowned && !r->full && nscans && scans[nscans - 1] == ni - 1;
 		x->n = x->scan || r->full ? 1 : nested_reset(t, i);
 		signature(e, x->sig, sizeof(x->sig));
 		i += x->n;

@@ -7,13 +7,25 @@
 #include <stdlib.h>
 #include "pt_order.h"
 
+/*
+ * The heap moves small keys; the events (about 300 bytes each) stay in a
+ * pool of slots until they are released.
+ */
+struct key {
+	__u64 ts;
+	unsigned long line;
+	size_t slot;
+};
+
 struct pt_order {
 	__u64 window;
 	size_t max;
-	struct pt_evref *heap;
-	size_t n, cap;
+	struct key *heap;
+	struct pt_evref *pool;
+	size_t *free;		/* free slots of the pool, a stack */
+	size_t n, cap, nfree;
 	__u64 newest;		/* newest timestamp pushed */
-	__u64 released;		/* timestamp of the last event released */
+	__u64 released;		/* newest timestamp released */
 	bool have_newest, have_released;
 	struct pt_order_stats st;
 };
@@ -26,6 +38,8 @@ struct pt_order *pt_order_new(__u64 window_ns, size_t max_events)
 		return NULL;
 	o->window = window_ns;
 	o->max = max_events ? max_events : PT_ORDER_MAX_EVENTS;
+	if (o->max < 2)
+		o->max = 2;
 	return o;
 }
 
@@ -34,19 +48,21 @@ void pt_order_free(struct pt_order *o)
 	if (!o)
 		return;
 	free(o->heap);
+	free(o->pool);
+	free(o->free);
 	free(o);
 }
 
-static bool before(const struct pt_evref *a, const struct pt_evref *b)
+static bool before(const struct key *a, const struct key *b)
 {
-	if (a->ev.hdr.ts_ns != b->ev.hdr.ts_ns)
-		return a->ev.hdr.ts_ns < b->ev.hdr.ts_ns;
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
 	return a->line < b->line;
 }
 
-static void swap(struct pt_evref *a, struct pt_evref *b)
+static void swap(struct key *a, struct key *b)
 {
-	struct pt_evref t = *a;
+	struct key t = *a;
 
 	*a = *b;
 	*b = t;
@@ -76,24 +92,47 @@ static void sift_down(struct pt_order *o, size_t i)
 	}
 }
 
+/* Room for one more event: grow heap, pool and free list together. */
+static int reserve(struct pt_order *o)
+{
+	size_t cap = o->cap ? 2 * o->cap : 256;
+	struct key *h;
+	struct pt_evref *p;
+	size_t *f;
+
+	if (o->nfree)
+		return 0;
+	if (cap > o->max)
+		cap = o->max;
+	if (cap <= o->cap)
+		return -1;
+	h = realloc(o->heap, cap * sizeof(*h));
+	if (h)
+		o->heap = h;
+	p = realloc(o->pool, cap * sizeof(*p));
+	if (p)
+		o->pool = p;
+	f = realloc(o->free, cap * sizeof(*f));
+	if (f)
+		o->free = f;
+	if (!h || !p || !f)
+		return -1;
+	/* the new slots are free, lowest on top */
+	for (size_t i = cap; i-- > o->cap;)
+		o->free[o->nfree++] = i;
+	o->cap = cap;
+	return 0;
+}
+
 int pt_order_push(struct pt_order *o, const struct pt_evref *e)
 {
 	__u64 ts = e->ev.hdr.ts_ns;
+	size_t slot;
 
 	if (o->n >= o->max)
 		return -1;	/* the caller pops what is due after every push */
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 256;
-		struct pt_evref *h;
-
-		if (cap > o->max)
-			cap = o->max;
-		h = realloc(o->heap, cap * sizeof(*h));
-		if (!h)
-			return -1;
-		o->heap = h;
-		o->cap = cap;
-	}
+	if (reserve(o))
+		return -1;
 	o->st.events++;
 	if (o->have_newest && ts < o->newest) {
 		o->st.reordered++;
@@ -111,7 +150,9 @@ int pt_order_push(struct pt_order *o, const struct pt_evref *e)
 		if (!o->st.first_late_line)
 			o->st.first_late_line = e->line;
 	}
-	o->heap[o->n] = *e;
+	slot = o->free[--o->nfree];
+	o->pool[slot] = *e;
+	o->heap[o->n] = (struct key){ ts, e->line, slot };
 	sift_up(o, o->n++);
 	if (o->n > o->st.peak)
 		o->st.peak = o->n;
@@ -120,23 +161,24 @@ int pt_order_push(struct pt_order *o, const struct pt_evref *e)
 
 bool pt_order_pop(struct pt_order *o, struct pt_evref *out, bool flush)
 {
-	const struct pt_evref *top;
+	struct key top;
 
 	if (!o->n)
 		return false;
-	top = &o->heap[0];
+	top = o->heap[0];
 	/*
 	 * Due: past the window behind the newest, or the buffer is full
 	 * (one slot is kept free so that the next push always has room).
 	 */
-	if (!flush && o->newest - top->ev.hdr.ts_ns <= o->window) {
+	if (!flush && o->newest - top.ts <= o->window) {
 		if (o->n + 1 < o->max)
 			return false;
 		o->st.forced++;
 	}
-	*out = *top;
-	if (!o->have_released || out->ev.hdr.ts_ns > o->released)
-		o->released = out->ev.hdr.ts_ns;
+	*out = o->pool[top.slot];
+	o->free[o->nfree++] = top.slot;
+	if (!o->have_released || top.ts > o->released)
+		o->released = top.ts;
 	o->have_released = true;
 	o->heap[0] = o->heap[--o->n];
 	if (o->n)
