@@ -148,6 +148,10 @@ static const struct name_num domctl_cmds[] = {
 	NN(XEN_DOMCTL_, gdbsx_unpausevcpu),
 	NN(XEN_DOMCTL_, gdbsx_domstatus),
 	NN(XEN_DOMCTL_, gsi_permission),
+	/* after Xen 4.17's headers: numbers from later domctl.h */
+	{ 87, "dt_overlay" },
+	{ 89, "set_llc_colors" },
+	{ 90, "get_domain_state" },
 };
 
 static const struct name_num evtchn_cmds[] = {
