@@ -179,18 +179,25 @@ struct pt_replay {
 	unsigned long long events;
 	bool truncated;		/* last line cut short: a killed recorder */
 	bool complete;		/* "end" trailer seen */
+	/* time order (include/pt_order.h, docs/trace-format.md) */
+	__u64 order_window_ns;	/* the reorder window used */
+	unsigned long long reordered;	/* events put back in time order */
+	unsigned long long late;	/* beyond the window: order not restored */
+	__u64 max_late_ns;	/* how far the worst of those was out */
+	unsigned long first_late_line;	/* the first of them, 0 if none */
 };
 
 /*
  * Called for every event after the model applied it, with the device it
- * was attributed to (may be NULL).  Return non-zero to stop.
+ * was attributed to (may be NULL), in time order.  Return non-zero to stop.
  */
 typedef int (*pt_replay_cb)(void *ctx, const struct pt_event *ev,
 			    unsigned long line, const struct pt_device *dev);
 
 /*
  * Replay a whole log into m (which gets the header's dom0 mode) and
- * finish it.  Returns 0, or a negative pt_log_err with the message in err.
+ * finish it.  Events reach the model in time order, put right within
+ * PT_ORDER_WINDOW_NS (PTRACE_ORDER_WINDOW_MS overrides it).  Returns 0, or a negative pt_log_err with the message in err.
  */
 int pt_replay_file(const char *path, struct pt_model *m, pt_replay_cb cb,
 		   void *ctx, struct pt_replay *res, char *err, size_t errlen);

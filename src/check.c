@@ -424,6 +424,12 @@ int cmd_check(int argc, char **argv)
 		if (rp.truncated)
 			fprintf(stderr, "ptrace check: warning: %s: last line is truncated; "
 				"every whole event before it was used\n", lr->path);
+		if (rp.late)
+			fprintf(stderr, "ptrace check: warning: %s:%lu: %llu events came more "
+				"than the %llu ms reorder window late: their time order is not "
+				"certain (docs/trace-format.md)\n", lr->path,
+				rp.first_late_line, rp.late,
+				(unsigned long long)(rp.order_window_ns / 1000000));
 		lr->out = calloc(p.n + 1, sizeof(*lr->out));
 		lr->nout = evaluate(&p, m, lr->out);
 		lr->findings = pt_model_findings_json(m);
@@ -469,6 +475,10 @@ int cmd_check(int argc, char **argv)
 					    json_incref(res[i].findings) : json_array());
 			json_array_append_new(logs, l);
 		}
+		/* versioned as dump's is (docs/report-json.md) */
+		json_object_set_new(o, "schema", json_integer(1));
+		json_object_set_new(o, "tool", json_string("ptrace check"));
+		json_object_set_new(o, "version", json_string(PT_VERSION));
 		json_object_set_new(o, "pass", json_boolean(!failed && !bad));
 		json_object_set_new(o, "logs", logs);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

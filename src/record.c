@@ -463,6 +463,10 @@ static json_t *probes_json(const struct pt_env *env,
 	char fe[64];
 
 	snprintf(fe, sizeof(fe), "%s", env->fentry ? "" : strerror(env->fentry_err));
+	/* versioned as dump's is (docs/report-json.md) */
+	json_object_set_new(root, "schema", json_integer(1));
+	json_object_set_new(root, "tool", json_string("ptrace probes"));
+	json_object_set_new(root, "version", json_string(PT_VERSION));
 	json_object_set_new(root, "kernel", json_string(env->kernel));
 	json_object_set_new(root, "xen", json_boolean(env->xen));
 	json_object_set_new(root, "xen_dom0", json_boolean(env->xen_dom0));
