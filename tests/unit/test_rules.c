@@ -12,6 +12,7 @@
 #include <time.h>
 #include <cmocka.h>
 #include "pt_model.h"
+#include "pt_xenhc.h"
 
 #define LOGS "tests/logs/"
 
@@ -261,6 +262,55 @@ static void test_waits_fire_in_opening_order(void **state)
 	pt_model_free(m);
 }
 
+/*
+ * The proof of maskall-left-set is the control word write that left
+ * MASKALL, however many events of the device came between: rules read
+ * state the model keeps, not its display ring of recent events.
+ */
+static void test_maskall_proof_beyond_recent(void **state)
+{
+	const __u32 dev = PT_SBDF(0, 0, 0x18);
+	struct pt_model *m = pt_model_new();
+	const struct pt_finding *f;
+	unsigned long line = 2;
+	struct pt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.ts_ns = 1000000000ull;
+	ev.hdr.sbdf = dev;
+	ev.hdr.type = PT_EV_MSIX_CTRL;
+	ev.msix_ctrl = (struct pt_ev_msix_ctrl){ .value = 0x4002, .maskall = 1,
+						 .view = PT_VIEW_LINUX };
+	pt_model_apply(m, &ev, line++);
+	for (int i = 0; i < 2 * PT_RECENT_MAX; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.hdr.ts_ns = 1000001000ull + i;
+		ev.hdr.sbdf = dev;
+		ev.hdr.type = PT_EV_VECTOR_MASK;
+		ev.vmask = (struct pt_ev_vector_mask){ .entry = i % 4, .irq = PT_NONE,
+						       .masked = i & 1 };
+		pt_model_apply(m, &ev, line++);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.ts_ns = 2000000000ull;
+	ev.hdr.type = PT_EV_HYPERCALL;
+	ev.hc.op = pt_hc_op_from_name("domctl");
+	ev.hc.cmd = pt_hc_cmd_from_name(ev.hc.op, "assign_device");
+	pt_hc_args_clear(&ev.hc.args);
+	ev.hc.args.domid = 2;
+	ev.hc.args.sbdf = dev;
+	pt_model_apply(m, &ev, line);
+	pt_model_finish(m);
+	assert_int_equal(pt_model_finding_count(m), 1);
+	f = pt_model_finding(m, 0);
+	assert_string_equal(f->rule->name, "maskall-left-set");
+	assert_int_equal(f->nproof, 2);
+	assert_int_equal(f->proof[0].line, 2);
+	assert_int_equal(f->proof[0].ev.hdr.type, PT_EV_MSIX_CTRL);
+	assert_int_equal(f->proof[1].line, line);
+	pt_model_free(m);
+}
+
 /* Every rule of the table says what to do about its finding. */
 static void test_rule_rows(void **state)
 {
@@ -311,5 +361,6 @@ int main(void)
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_many_overlapping_waits);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_waits_fire_in_opening_order);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_rule_rows);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_maskall_proof_beyond_recent);
 	return _cmocka_run_group_tests("rules", tests, k, NULL, NULL);
 }
