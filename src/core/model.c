@@ -30,7 +30,7 @@
  * itself needs to remember about it.
  */
 struct dev_state {
-	struct pt_device pub;
+	struct pt_device pub;		/* first: a device is its dev_state */
 	struct pt_event last;		/* the last event attributed to it */
 	bool have_last;
 	struct pt_evref msix_ctrl;	/* the last MSI-X control word write */
@@ -404,7 +404,6 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 	r->line = line;
 	r->method = ev->hdr.kind;
 	r->xen_told = false;
-
 	return d;
 }
 

@@ -345,6 +345,8 @@ static void conclude(struct rules *rs, __u64 now, bool all)
 		batch[n].seq = rs->waits[top].seq;
 		batch[n++].idx = top;
 	}
+	if (!n)
+		return;
 	/* waits due at once fire in the order they were opened */
 	qsort(batch, n, sizeof(*batch), by_seq);
 	for (size_t i = 0; i < n; i++) {
