@@ -2,7 +2,8 @@
 /*
  * The state model: from events alone, the picture of every device
  * (owner over time, GSI, irqs, pirqs, event channels, MSI/MSI-X state,
- * per-vector mask state, resets) and the findings of the ordering rules.
+ * per-vector mask state, resets) and the findings of the ordering rules,
+ * which subscribe to the model's events (src/core/rules.h).
  *
  * Feed events in log order with pt_model_apply(); query at any point
  * (the TUI does, after each batch); call pt_model_finish() at the end of
@@ -82,9 +83,9 @@ struct pt_device {
 	unsigned long nevents;
 	unsigned int nfindings;
 	bool incomplete;	/* a lost-event window touched this device */
-	bool rbu_reported;	/* reset-before-unbind reported for these pirqs */
 
-	/* the last PT_RECENT_MAX events attributed to this device */
+	/* the last PT_RECENT_MAX events attributed to this device, for
+	 * display: the model and the rules never read it */
 	struct pt_evref recent[PT_RECENT_MAX];
 	size_t nrecent;		/* total ever added; ring index = n % MAX */
 };
@@ -100,6 +101,7 @@ struct pt_rule {
 	const char *name;	/* stable slug: "reset-before-unbind" */
 	enum pt_severity severity;
 	const char *title;	/* one line */
+	const char *remediation;	/* what to do about it, one line */
 };
 
 enum pt_finding_status {
