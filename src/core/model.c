@@ -392,8 +392,16 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 
 		if (prev->hdr.type == PT_EV_PCI_RESET &&
 		    prev->hdr.kind != PT_RESET_XEN_NOTIFY &&
-		    prev->hdr.pid == ev->hdr.pid && gap < 100000000ull)
+		    prev->hdr.pid == ev->hdr.pid && gap < 100000000ull) {
+			/*
+			 * In time order the outer call comes first: the
+			 * method (pm, flr, bus) is the innermost one.
+			 */
+			if (ev->hdr.kind != PT_RESET_FUNCTION &&
+			    ev->hdr.kind != PT_RESET_FUNCTION_LOCKED)
+				d->resets[d->nresets - 1].method = ev->hdr.kind;
 			return d;
+		}
 	}
 	r = realloc(d->resets, (d->nresets + 1) * sizeof(*r));
 	if (!r)

@@ -255,9 +255,14 @@ static void test_reset_is_new(void **state)
 	assert_int_equal(pt_replay_file("tests/logs/lab/03-domu-msix-destroy.jsonl",
 					m, count_resets, &c, &res, err,
 					sizeof(err)), 0);
+	/*
+	 * Three resets: assignable-add, destroy (pci_reset_function around
+	 * two MSI-X writes, written after them), release.  In time order
+	 * the destroy's outer call comes first and folds its inner calls.
+	 */
 	assert_int_equal(c.events, 8);
-	assert_int_equal(c.added, 4);
-	assert_int_equal(pt_model_device(m, PT_SBDF(0, 0, 0x10))->nresets, 4);
+	assert_int_equal(c.added, 3);
+	assert_int_equal(pt_model_device(m, PT_SBDF(0, 0, 0x10))->nresets, 3);
 	pt_model_free(m);
 }
 

@@ -54,11 +54,16 @@ static const struct expectation cases[] = {
 	{ "lab/03-domu-msix-destroy.jsonl", "deassign-before-unmap", 1, 0, 2 },
 	{ "lab/01-dom0-msix-assignable.jsonl", "reset-before-unbind", 0, 0, 0 },
 	{ "lab/02-pciback-sysfs.jsonl", "reset-before-unbind", 0, 0, 0 },
-	{ "lab/04-intx-gsi.jsonl", "gsi-not-registered", 0, 0, 2 },
+	{ "lab/04-intx-gsi.jsonl", "gsi-not-registered", 0, 0, 1 },
 	/* reset quality: an INTx e1000 without a reset method, in the lab */
-	{ "lab/04-intx-gsi.jsonl", "no-reset-method", 1, 0, 2 },
+	{ "lab/04-intx-gsi.jsonl", "no-reset-method", 1, 0, 1 },
 	{ "lab/03-domu-msix-destroy.jsonl", "no-reset-method", 0, 0, 2 },
-	{ "lab/04-intx-gsi.jsonl", "owner-not-reset", 1, 0, 2 },
+	/*
+	 * In time order the GSI registration of 04 falls inside pciback's
+	 * probe: the trace never shows dom0's driver holding the device, so
+	 * there is no previous owner to have reset it for.
+	 */
+	{ "lab/04-intx-gsi.jsonl", "owner-not-reset", 0, 0, 1 },
 	{ "lab/03-domu-msix-destroy.jsonl", "owner-not-reset", 0, 0, 2 },
 	{ "guest-handover-reset-failed.jsonl", "reset-failed", 1, 0, 2 },
 	{ "guest-handover-reset-failed.jsonl", "owner-not-reset", 1, 0, 2 },
@@ -178,14 +183,7 @@ static void test_no_reset_method_proof(void **state)
 		assert_int_equal(f->proof[i].ev.hdr.type, PT_EV_PCI_RESET);
 		assert_int_equal(f->proof[i].ev.hdr.ret, -25);
 	}
-	/* the guest got it from dom0's driver: its GSI, the reset, the assignment */
-	f = pt_model_finding(m, 1);
-	assert_string_equal(f->rule->name, "owner-not-reset");
-	assert_int_equal(f->domid, 2);
-	assert_int_equal(f->nproof, 3);
-	assert_int_equal(f->proof[1].ev.hdr.type, PT_EV_PCI_RESET);
-	assert_int_equal(f->proof[2].ev.hdr.type, PT_EV_HYPERCALL);
-	assert_non_null(strstr(f->msg, "dom0's driver"));
+	assert_int_equal(pt_model_finding_count(m), 1);
 	pt_model_free(m);
 }
 
