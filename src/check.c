@@ -160,8 +160,8 @@ static void list_findings(const struct policy *p, const struct pt_model *m,
 		if (skipped)
 			continue;
 		pt_finding_format(f, line, sizeof(line));
-		if (used + strlen(line) + 2 < len)
-			used += snprintf(buf + used, len - used, "%s\n", line);
+		if (used + strlen(line) + 4 < len)
+			used += snprintf(buf + used, len - used, "  %s\n", line);
 	}
 }
 
@@ -206,9 +206,21 @@ static size_t evaluate(const struct policy *p, const struct pt_model *m,
 		if (!o->pass) {
 			char list[900];
 
+			/*
+			 * Findings of the rule that did not count (incomplete,
+			 * without --fail-incomplete) are listed too, so that
+			 * "found 0" next to them is not a riddle.
+			 */
 			list_findings(p, m, a->rule, false, NULL, 0, list, sizeof(list));
-			snprintf(o->detail, sizeof(o->detail), "found %zu%s%s", c,
-				 c ? ":\n" : "", list);
+			if (c)
+				snprintf(o->detail, sizeof(o->detail),
+					 "found %zu finding%s:\n%s", c, c == 1 ? "" : "s", list);
+			else if (list[0])
+				snprintf(o->detail, sizeof(o->detail),
+					 "found no finding that counts (incomplete ones count with --fail-incomplete):\n%s",
+					 list);
+			else
+				snprintf(o->detail, sizeof(o->detail), "found no finding\n");
 		}
 		n++;
 	}
@@ -237,9 +249,21 @@ static void xml_escape(FILE *f, const char *s)
 	}
 }
 
+/* A multi-line detail, each line indented under its PASS/FAIL line. */
+static void print_detail(const char *d)
+{
+	while (*d) {
+		size_t n = strcspn(d, "\n");
+
+		printf("    %.*s\n", (int)n, d);
+		d += n + (d[n] == '\n');
+	}
+}
+
 struct log_result {
 	const char *path;
 	bool bad_input;
+	bool incomplete;	/* no "end" trailer */
 	char error[600];
 	struct outcome *out;
 	size_t nout;
@@ -416,6 +440,16 @@ int cmd_check(int argc, char **argv)
 		if (rp.truncated)
 			fprintf(stderr, "ptrace check: warning: %s: last line is truncated; "
 				"every whole event before it was used\n", lr->path);
+		/*
+		 * No trailer: the recorder did not close the log, so events
+		 * may be missing at its end.  Said, not failed: what is there
+		 * is still judged, as report does.
+		 */
+		lr->incomplete = !rp.complete;
+		if (lr->incomplete)
+			fprintf(stderr, "ptrace check: warning: %s: no \"end\" trailer: "
+				"the recording was cut short, the trace is incomplete\n",
+				lr->path);
 		lr->out = calloc(p.n + 1, sizeof(*lr->out));
 		lr->nout = evaluate(&p, m, lr->out);
 		lr->findings = pt_model_findings_json(m);
@@ -435,7 +469,7 @@ int cmd_check(int argc, char **argv)
 				printf("  %s: %s\n", lr->out[k].pass ? "PASS" : "FAIL",
 				       lr->out[k].name);
 				if (!lr->out[k].pass && lr->out[k].detail[0])
-					printf("    %s", lr->out[k].detail);
+					print_detail(lr->out[k].detail);
 			}
 		}
 		pt_model_free(m);
@@ -449,6 +483,9 @@ int cmd_check(int argc, char **argv)
 			json_object_set_new(l, "log", json_string(res[i].path));
 			if (res[i].bad_input)
 				json_object_set_new(l, "error", json_string(res[i].error));
+			else
+				json_object_set_new(l, "complete",
+						    json_boolean(!res[i].incomplete));
 			for (size_t k = 0; k < res[i].nout; k++) {
 				json_t *a = json_object();
 
