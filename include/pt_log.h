@@ -99,12 +99,22 @@ void pt_log_close(struct pt_log_reader *r);
 struct pt_log_writer;
 
 /*
- * Create a log for writing: O_CREAT|O_EXCL-free but O_NOFOLLOW, mode 0600,
- * truncating an existing regular file.  "-" writes stdout.
+ * Create a log for writing through pt_outfile_open() (mode 0600, no
+ * symlink, regular files only), overwriting an existing regular file.
+ * "-" writes stdout.
  */
 struct pt_log_writer *pt_log_create(const char *path,
 				    const struct pt_log_header *hdr,
 				    char *err, size_t errlen);
+/*
+ * The same on fd, opened earlier by pt_outfile_open() (STDOUT_FILENO for
+ * stdout); path only names it in messages.  The file is emptied, then
+ * the header written.  The writer uses its own copy of fd: the caller
+ * still closes fd.
+ */
+struct pt_log_writer *pt_log_create_fd(int fd, const char *path,
+				       const struct pt_log_header *hdr,
+				       char *err, size_t errlen);
 /* Decodes hypercall raw bytes (pt_hc_decode) before writing. */
 int pt_log_write(struct pt_log_writer *w, const struct pt_event *ev);
 /* Writes the "end" trailer (events written, events lost) and closes. */

@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "pt_log.h"
 #include "pt_model.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 
 enum assert_kind { A_EXPECT, A_FORBID, A_ALLOW };
 
@@ -270,13 +272,14 @@ struct log_result {
 	json_t *findings;
 };
 
-static int write_junit(const char *path, struct log_result *res, size_t n)
+static int write_junit(int fd, const char *path, struct log_result *res, size_t n)
 {
-	FILE *f = fopen(path, "we");
+	FILE *f = fdopen(fd, "w");
 	size_t tests = 0, failures = 0, errors = 0;
 
 	if (!f) {
 		perror(path);
+		close(fd);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -370,6 +373,7 @@ int cmd_check(int argc, char **argv)
 	};
 	struct policy p = { .default_errors = true };
 	const char *junit = NULL;
+	int junit_fd = -1;
 	struct log_result *res;
 	bool json = false, failed = false, bad = false;
 	int c, nlogs, ret = PT_EXIT_USAGE;
@@ -420,6 +424,18 @@ int cmd_check(int argc, char **argv)
 	if (nlogs < 1) {
 		check_usage(stderr);
 		goto out;
+	}
+	/* opened before the logs are read: a bad path fails fast */
+	if (junit) {
+		char msg[300];
+		bool created;
+
+		junit_fd = pt_outfile_open(junit, PT_OUTFILE_REPLACE | PT_OUTFILE_TRUNC,
+					   &created, msg, sizeof(msg));
+		if (junit_fd < 0) {
+			fprintf(stderr, "ptrace check: --junit %s\n", msg);
+			goto out;
+		}
 	}
 	res = calloc(nlogs, sizeof(*res));
 	for (int i = 0; i < nlogs; i++) {
@@ -504,7 +520,7 @@ int cmd_check(int argc, char **argv)
 		putchar('\n');
 		json_decref(o);
 	}
-	if (junit && write_junit(junit, res, nlogs))
+	if (junit_fd >= 0 && write_junit(junit_fd, junit, res, nlogs))
 		bad = true;
 	for (int i = 0; i < nlogs; i++) {
 		free(res[i].out);

@@ -22,6 +22,7 @@
 #include "probes.h"
 #include "pt_log.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 #include "../bpf/collect.h"
 #include "collect.skel.h"
 
@@ -176,7 +177,9 @@ static void record_usage(FILE *f)
 "usage: ptrace record -o LOG [--duration S] [--device BDF]... [--strict]\n"
 "                     [--sample-msix MS] [--ringbuf MB] [--allow-no-xen]\n"
 "                     [--no-fentry] [--bpf-stats] [-v]\n"
-"  -o, --output LOG     trace log to write (created 0600, symlinks refused)\n"
+"  -o, --output LOG     trace log to write (created 0600; symlinks, FIFOs and\n"
+"                       devices refused; checked before anything is loaded)\n"
+"  -f, --force          overwrite LOG if it exists\n"
 "  -d, --duration S     stop after S seconds (default: until SIGINT/SIGTERM)\n"
 "  -D, --device BDF     only events of these devices (repeat or comma list);\n"
 "                       events without a device (irq-only) are kept\n"
@@ -197,6 +200,7 @@ int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "strict", no_argument, NULL, 's' },
@@ -221,17 +225,21 @@ int cmd_record(int argc, char **argv)
 	const char *out = NULL;
 	double duration = 0;
 	long sample_ms = 0, ringbuf_mb = 0;
-	bool strict = false, allow_no_xen = false;
+	bool strict = false, allow_no_xen = false, force = false, out_created = false;
+	int out_fd = -1;
 	size_t attached, missing, req_missing;
 	__u64 start, deadline = 0, next_lost, next_sample = 0;
 	char msg[256], *end;
 	int c, err, ret = PT_EXIT_FAIL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:d:D:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:fd:D:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'd':
 			duration = strtod(optarg, &end);
@@ -293,6 +301,22 @@ int cmd_record(int argc, char **argv)
 			"CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)\n");
 		return PT_EXIT_NOPERM;
 	}
+	/*
+	 * The output first: a path that cannot be written is reported
+	 * before anything is loaded or attached (and whatever this machine
+	 * is), not after.  An existing log is kept unless --force.
+	 */
+	if (strcmp(out, "-")) {
+		out_fd = pt_outfile_open(out, force ? PT_OUTFILE_REPLACE : 0,
+					 &out_created, msg, sizeof(msg));
+		if (out_fd < 0) {
+			fprintf(stderr, "ptrace record: %s%s\n", msg,
+				out_fd == -EEXIST ? " (--force overwrites it)" : "");
+			return PT_EXIT_USAGE;
+		}
+	} else {
+		out_fd = STDOUT_FILENO;
+	}
 
 	/*
 	 * From here on SIGINT/SIGTERM stop the recording; one that arrives
@@ -314,8 +338,7 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "ptrace record: this kernel has no BTF "
 			"(/sys/kernel/btf/vmlinux missing: CONFIG_DEBUG_INFO_BTF off), "
 			"the CO-RE collectors cannot be loaded\n");
-		pt_env_free(&env);
-		return PT_EXIT_FAIL;
+		goto out;
 	}
 
 	plans = calloc(pt_probe_count, sizeof(*plans));
@@ -356,7 +379,7 @@ int cmd_record(int argc, char **argv)
 	header_fill(&hdr, &env, start);
 	if (pt_probes_to_header(plans, &hdr) || header_add_sampler(&hdr, sample_ms))
 		goto out;
-	rec.w = pt_log_create(out, &hdr, msg, sizeof(msg));
+	rec.w = pt_log_create_fd(out_fd, out, &hdr, msg, sizeof(msg));
 	if (!rec.w) {
 		fprintf(stderr, "ptrace record: %s\n", msg);
 		goto out;
@@ -437,6 +460,12 @@ out:
 	free(plans);
 	pt_log_header_free(&hdr);
 	pt_env_free(&env);
+	if (out_fd > STDOUT_FILENO) {
+		close(out_fd);
+		/* nothing recorded: leave no empty file behind */
+		if (!rec.w && out_created)
+			unlink(out);
+	}
 	return ret;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "pt_log.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 #include "pt_xenhc.h"
 
 enum field_kind { F_S32, F_U8, F_U16, F_U32, F_U64, F_VIEW };
@@ -298,36 +299,32 @@ static int write_line(FILE *f, json_t *obj)
 	return 0;
 }
 
-struct pt_log_writer *pt_log_create(const char *path,
-				    const struct pt_log_header *hdr,
-				    char *err, size_t errlen)
+struct pt_log_writer *pt_log_create_fd(int fd, const char *path,
+				       const struct pt_log_header *hdr,
+				       char *err, size_t errlen)
 {
 	struct pt_log_writer *w = calloc(1, sizeof(*w));
-	int fd;
+	int dfd;
 
 	if (!w) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (!strcmp(path, "-")) {
+	/*
+	 * An existing file opened with --force is only emptied now, once
+	 * the recording really starts: a record that fails before keeps
+	 * the old log.  A dup so that the caller's fd stays its own.
+	 */
+	dfd = fd == STDOUT_FILENO ? -1 : dup(fd);
+	if (fd == STDOUT_FILENO) {
 		w->f = stdout;
 		w->is_stdout = true;
-	} else {
-		/* never follow a symlink planted where the log goes */
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-			  0600);
-		if (fd < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			free(w);
-			return NULL;
-		}
-		w->f = fdopen(fd, "w");
-		if (!w->f) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			close(fd);
-			free(w);
-			return NULL;
-		}
+	} else if (dfd < 0 || ftruncate(dfd, 0) || !(w->f = fdopen(dfd, "w"))) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		free(w);
+		return NULL;
 	}
 	if (write_line(w->f, header_to_json(hdr))) {
 		snprintf(err, errlen, "%s: cannot write header", path);
@@ -336,6 +333,26 @@ struct pt_log_writer *pt_log_create(const char *path,
 		free(w);
 		return NULL;
 	}
+	return w;
+}
+
+struct pt_log_writer *pt_log_create(const char *path,
+				    const struct pt_log_header *hdr,
+				    char *err, size_t errlen)
+{
+	struct pt_log_writer *w;
+	bool created;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return pt_log_create_fd(STDOUT_FILENO, "-", hdr, err, errlen);
+	fd = pt_outfile_open(path, PT_OUTFILE_REPLACE, &created, err, errlen);
+	if (fd < 0)
+		return NULL;
+	w = pt_log_create_fd(fd, path, hdr, err, errlen);
+	close(fd);
+	if (!w && created)
+		unlink(path);
 	return w;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 #include "pt_log.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 #include "pt_xenhc.h"
 
 #define BAD "tests/data/bad/"
@@ -498,6 +500,134 @@ static void test_no_symlink_follow(void **state)
 	rmdir(dir);
 }
 
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void expect_file(const char *path, const char *text)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	fclose(f);
+	assert_string_equal(buf, text);
+}
+
+/* Every output file: 0600, no symlink, regular files only, no silent
+ * overwrite. */
+static void test_outfile(void **state)
+{
+	char dir[] = "/tmp/pt-out-XXXXXX", p[128], q[128], err[400];
+	mode_t old = umask(0);
+	struct stat st;
+	bool created;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+
+	/* new: 0600 whatever the umask */
+	snprintf(p, sizeof(p), "%s/new", dir);
+	fd = pt_outfile_open(p, 0, &created, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_true(created);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, PT_OUTFILE_MODE);
+	close(fd);
+
+	/* existing: refused unless replacing, and then it becomes 0600 */
+	snprintf(p, sizeof(p), "%s/old", dir);
+	write_file(p, "old log\n", 0644);
+	assert_int_equal(pt_outfile_open(p, 0, &created, err, sizeof(err)), -EEXIST);
+	assert_non_null(strstr(err, "file exists"));
+	expect_file(p, "old log\n");
+	fd = pt_outfile_open(p, PT_OUTFILE_REPLACE, &created, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_false(created);
+	close(fd);
+	expect_file(p, "old log\n");	/* emptied by the writer, not here */
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	fd = pt_outfile_open(p, PT_OUTFILE_REPLACE | PT_OUTFILE_TRUNC, &created,
+			     err, sizeof(err));
+	assert_true(fd >= 0);
+	close(fd);
+	expect_file(p, "");
+
+	/* symlinks, dangling or not, are never followed */
+	snprintf(q, sizeof(q), "%s/link", dir);
+	assert_int_equal(symlink(p, q), 0);
+	write_file(p, "target\n", 0644);
+	assert_int_equal(pt_outfile_open(q, PT_OUTFILE_REPLACE | PT_OUTFILE_TRUNC,
+					 &created, err, sizeof(err)), -ELOOP);
+	assert_non_null(strstr(err, "is a symlink"));
+	expect_file(p, "target\n");
+	unlink(q);
+	snprintf(p, sizeof(p), "%s/nowhere", dir);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(pt_outfile_open(q, 0, &created, err, sizeof(err)), -ELOOP);
+	assert_true(access(p, F_OK) != 0);
+	unlink(q);
+
+	/* a FIFO would block the recorder: refused at once, even replacing */
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(pt_outfile_open(p, PT_OUTFILE_REPLACE, &created, err,
+					 sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is a FIFO"));
+	unlink(p);
+	assert_int_equal(pt_outfile_open("/dev/null", PT_OUTFILE_REPLACE, &created,
+					 err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/dev/null: is a device"));
+	assert_int_equal(pt_outfile_open(dir, PT_OUTFILE_REPLACE, &created, err,
+					 sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is a directory"));
+
+	snprintf(p, sizeof(p), "%s/new", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/old", dir);
+	unlink(p);
+	rmdir(dir);
+	umask(old);
+}
+
+/* A log written on an existing file empties it first, and is 0600. */
+static void test_log_create_fd(void **state)
+{
+	char path[] = "/tmp/pt-logfd-XXXXXX", err[400];
+	struct pt_log_header hdr;
+	struct pt_log_writer *w;
+	struct pt_log_reader *r;
+	struct pt_event ev;
+	unsigned long line;
+	bool created;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, "{\"junk\":1}\n{\"more junk\":2}\n{\"even more\":3}\n", 0644);
+	fd = pt_outfile_open(path, PT_OUTFILE_REPLACE, &created, err, sizeof(err));
+	assert_true(fd >= 0);
+	pt_log_header_init(&hdr);
+	w = pt_log_create_fd(fd, path, &hdr, err, sizeof(err));
+	close(fd);
+	assert_non_null(w);
+	assert_int_equal(pt_log_finish(w, 0), 0);
+	r = pt_log_open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(pt_log_next(r, &ev, &line), PT_LOG_EOF);
+	assert_true(pt_log_complete(r));
+	pt_log_close(r);
+	unlink(path);
+}
+
 static void test_sbdf(void **state)
 {
 	char b[PT_SBDF_STRLEN];
@@ -528,6 +658,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_forward_compatible),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_no_symlink_follow),
+		cmocka_unit_test(test_outfile),
+		cmocka_unit_test(test_log_create_fd),
 		cmocka_unit_test(test_sbdf),
 	};
 
