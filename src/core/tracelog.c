@@ -1283,6 +1283,9 @@ static int next_batched(struct pt_log_reader *r, struct pt_event *ev,
 				r->complete = true;
 				break;
 			case LINE_TRUNC:
+				/* even cut short, nothing may follow the trailer */
+				if (r->complete)
+					return after_end(r, s->line);
 				r->truncated = true;
 				break;
 			case LINE_SKIP:

@@ -5,12 +5,14 @@
  * (pt_replay_file() and the finding accessors), so that it keeps
  * working whatever the model's internals become.
  *
- * The input is the log's bytes, served from a memfd by its /proc path.
- * Odd-sized inputs are read a line at a time (PTRACE_THREADS=0), even
- * ones in batches, so both reader paths are fuzzed.
+ * The input is the log's bytes, served from a memfd by its /proc path,
+ * and replayed twice: a line at a time (PTRACE_THREADS=0) and in
+ * batches parsed by threads.  Both must conclude the same, so the
+ * fuzzer also hunts for inputs whose answer depends on the batch layout.
  */
 #define _GNU_SOURCE
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +36,46 @@ static int on_event(void *ctx, const struct pt_event *ev, unsigned long line,
 	return 0;
 }
 
+/* What one replay concluded: must not depend on how the log was read. */
+struct outcome {
+	int rc;
+	unsigned long long events;
+	bool truncated, complete;
+	size_t findings;
+	char err[600];
+};
+
+static void replay(const char *threads, struct outcome *o)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_replay rp = { 0 };
+	char line[400];
+
+	memset(o, 0, sizeof(*o));
+	if (!m)
+		abort();
+	setenv("PTRACE_THREADS", threads, 1);
+	o->rc = pt_replay_file(path, m, on_event, NULL, &rp, o->err, sizeof(o->err));
+	if (o->rc == 0) {
+		json_t *j = pt_model_findings_json(m);
+
+		o->findings = pt_model_finding_count(m);
+		for (size_t i = 0; i < o->findings; i++)
+			pt_finding_format(pt_model_finding(m, i), line, sizeof(line));
+		o->events = pt_model_stats(m)->events;
+		o->truncated = rp.truncated;
+		o->complete = rp.complete;
+		json_decref(j);
+	} else if (!o->err[0]) {
+		/* a refusal always says why */
+		abort();
+	}
+	pt_model_free(m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pt_model *m;
-	struct pt_replay rp;
-	char err[600], line[400];
+	struct outcome one, batch;
 
 	if (fd < 0) {
 		fd = memfd_create("ptrace-fuzz-log", MFD_CLOEXEC);
@@ -48,22 +85,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
-	setenv("PTRACE_THREADS", size & 1 ? "0" : "1", 1);
 
-	m = pt_model_new();
-	if (!m)
-		return 0;
-	if (pt_replay_file(path, m, on_event, NULL, &rp, err, sizeof(err)) == 0) {
-		json_t *j = pt_model_findings_json(m);
-
-		for (size_t i = 0; i < pt_model_finding_count(m); i++)
-			pt_finding_format(pt_model_finding(m, i), line, sizeof(line));
-		(void)pt_model_stats(m);
-		json_decref(j);
-	} else if (!err[0]) {
-		/* a refusal always says why */
+	/*
+	 * A line at a time, then in batches parsed by two threads: the
+	 * answer (events, findings, truncation, the error and its line)
+	 * must be the same.
+	 */
+	replay("0", &one);
+	replay("2", &batch);
+	if (one.rc != batch.rc || one.events != batch.events ||
+	    one.truncated != batch.truncated || one.complete != batch.complete ||
+	    one.findings != batch.findings || strcmp(one.err, batch.err)) {
+		fprintf(stderr, "line-at-a-time and batched reads differ:\n"
+			" rc %d/%d events %llu/%llu truncated %d/%d complete %d/%d findings %zu/%zu\n"
+			" err '%s'\n     '%s'\n", one.rc, batch.rc, one.events, batch.events,
+			one.truncated, batch.truncated, one.complete, batch.complete,
+			one.findings, batch.findings, one.err, batch.err);
 		abort();
 	}
-	pt_model_free(m);
 	return 0;
 }

@@ -124,6 +124,12 @@ static void test_bad_records(void **state)
 	assert_int_equal(read_all(BAD "two-ends.jsonl", &n, msg, sizeof(msg)),
 			 PT_LOG_ERECORD);
 	assert_non_null(strstr(msg, "two-ends.jsonl:3: record after the \"end\" trailer"));
+	/* a cut line after the trailer too: found by fuzz_replay, where the
+	 * batched reader took it for a plain truncation */
+	assert_int_equal(read_all(BAD "after-end-cut.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(msg, "after-end-cut.jsonl:4: record after the \"end\" trailer"));
 }
 
 /* No trailer: every event read, the log says it is not complete. */
