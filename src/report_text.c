@@ -142,9 +142,12 @@ static void pirq_column(const struct pt_device *d, char *buf, size_t len)
 			      pt_domid_format(doms[k], dom, sizeof(dom)),
 			      live ? "" : " (gone)");
 	}
-	if (d->gsi_pirq != PT_NONE)
-		n += snprintf(buf + n, n < len ? len - n : 0, "%s%d (gsi)",
-			      n ? "; " : "", d->gsi_pirq);
+	/* the GSI's pirqs, one per domain: "20 dom0 (gsi); 20 d2 (gsi)" */
+	for (size_t i = 0; i < d->ngsi_binds; i++)
+		n += snprintf(buf + n, n < len ? len - n : 0, "%s%d %s (gsi%s)",
+			      n ? "; " : "", d->gsi_binds[i].pirq,
+			      pt_domid_format(d->gsi_binds[i].domid, dom, sizeof(dom)),
+			      d->gsi_binds[i].live ? "" : ", gone");
 	if (!buf[0])
 		snprintf(buf, len, "-");
 }
@@ -608,10 +611,19 @@ static void print_device(FILE *out, const struct report *r,
 	if (d->gsi != PT_NONE) {
 		snprintf(irq, sizeof(irq), d->gsi_irq == PT_NONE ? "-" : "%d", d->gsi_irq);
 		snprintf(pirq, sizeof(pirq), d->gsi_pirq == PT_NONE ? "-" : "%d", d->gsi_pirq);
-		fprintf(out, "  gsi %d (%s, active %s) irq %s pirq %s\n", d->gsi,
+		fprintf(out, "  gsi %d (%s, active %s) irq %s pirq %s", d->gsi,
 			d->gsi_trigger == 1 ? "edge" : d->gsi_trigger == 0 ? "level" : "?",
 			d->gsi_polarity == 1 ? "low" : d->gsi_polarity == 0 ? "high" : "?",
 			irq, pirq);
+		/* every domain's pirq of the GSI, as Xen lists them on its irq */
+		for (size_t i = 0; i < d->ngsi_binds; i++) {
+			const struct pt_gsi_bind *g = &d->gsi_binds[i];
+
+			fprintf(out, "%s%s: %d%s", i ? ", " : "; pirqs ",
+				pt_domid_format(g->domid, dom, sizeof(dom)), g->pirq,
+				g->live ? "" : " (gone)");
+		}
+		fprintf(out, "\n");
 	}
 	fprintf(out, "  msi %s, msi-x %s", d->msi_enabled ? "on" : "off",
 		d->msix_enabled ? "on" : "off");
