@@ -62,6 +62,8 @@ struct dump_dev {
 	bool pciback_slot;		/* listed in pciback/slots (seized) */
 	int owner;			/* domid from xenstore, PT_NONE */
 	int xs_state;			/* backend state-N, PT_NONE */
+	int leftover_backend;		/* dead domain whose pci-backend
+					 * entry still lists it, PT_NONE */
 
 	unsigned long long bar_size[6];	/* from sysfs "resource" */
 
@@ -95,6 +97,7 @@ struct dump_dev {
 struct dump_finding {
 	const struct pt_rule *rule;	/* NULL if the model lacks the rule */
 	char name[48];			/* rule name */
+	enum pt_severity severity;	/* the rule's; a dump-only check's own */
 	__u32 sbdf;			/* PT_SBDF_NONE if none */
 	int domid;			/* PT_NONE if none */
 	char msg[256];

@@ -25,6 +25,7 @@ finding(struct dump *d, const char *rule, const struct dump_dev *dev,
 	f = &f[d->nfindings - 1];
 	f->rule = pt_rule_find(rule);
 	snprintf(f->name, sizeof(f->name), "%s", rule);
+	f->severity = f->rule ? f->rule->severity : PT_SEV_ERROR;
 	f->sbdf = dev ? dev->sbdf : PT_SBDF_NONE;
 	f->domid = domid;
 	va_start(ap, fmt);
@@ -152,6 +153,22 @@ static void check_stale_pirqs(struct dump *d)
 	}
 }
 
+/*
+ * A pci-backend entry in xenstore of a domain that no longer exists: the
+ * toolstack did not clean up after the guest (or it rebooted under a new
+ * domid), and tools that read owners from xenstore are misled.
+ */
+static void check_leftover_backend(struct dump *d, const struct dump_dev *dev)
+{
+	if (dev->leftover_backend == PT_NONE)
+		return;
+	finding(d, "leftover-backend", dev, dev->leftover_backend,
+		"leftover backend of dead domain d%d: xenstore's pci-backend still lists %s for d%d, which no longer exists",
+		dev->leftover_backend, dev->bdf, dev->leftover_backend);
+	/* stale bookkeeping: misleading, but the device itself is fine */
+	d->findings[d->nfindings - 1].severity = PT_SEV_WARNING;
+}
+
 void dump_findings(struct dump *d)
 {
 	size_t i;
@@ -162,6 +179,7 @@ void dump_findings(struct dump *d)
 		check_maskall(d, dev);
 		check_msix_no_map(d, dev);
 		check_gsi(d, dev);
+		check_leftover_backend(d, dev);
 	}
 	check_stale_pirqs(d);
 }

@@ -468,6 +468,7 @@ static void fill_dev(struct dump *d, struct dump_dev *dev, struct pci_dev *pd,
 	dev->device = pd->device_id;
 	dev->class = pd->device_class;
 	dev->owner = dev->xs_state = dev->gsi = PT_NONE;
+	dev->leftover_backend = PT_NONE;
 	dev->sysfs_irq = pd->irq > 0 ? pd->irq : PT_NONE;
 	for (i = 0; i < 6; i++)
 		dev->bar_size[i] = pd->size[i];

@@ -427,7 +427,7 @@ static void text_findings(const struct dump *d, FILE *f)
 
 		fprintf(f, "%s %s [%s]: %s\n", x->rule ? x->rule->code : "-",
 			x->name,
-			x->rule ? pt_severity_name(x->rule->severity) : "error",
+			pt_severity_name(x->severity),
 			x->msg);
 	}
 }
@@ -678,6 +678,7 @@ static json_t *jdev(const struct dump *d, const struct dump_dev *dev)
 	json_object_set_new(o, "owner", json_string(owner_text(d, dev, own, sizeof(own))));
 	json_object_set_new(o, "owner_domid", jint_or_null(dev->owner));
 	json_object_set_new(o, "backend_state", jint_or_null(dev->xs_state));
+	json_object_set_new(o, "leftover_backend_domid", jint_or_null(dev->leftover_backend));
 	json_object_set_new(o, "config_bytes", json_integer(dev->cfglen));
 	json_object_set_new(o, "intx", jintx(dev));
 	json_object_set_new(o, "msi", jmsi(dev));
@@ -747,7 +748,7 @@ static json_t *jfindings(const struct dump *d)
 		json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o,s:o,s:s}",
 			"code", f->rule ? json_string(f->rule->code) : json_null(),
 			"rule", f->name,
-			"severity", f->rule ? pt_severity_name(f->rule->severity) : "error",
+			"severity", pt_severity_name(f->severity),
 			"sbdf", f->sbdf == PT_SBDF_NONE ? json_null() :
 				json_string(pt_sbdf_format(f->sbdf, b, sizeof(b))),
 			"domid", jint_or_null(f->domid), "message", f->msg));

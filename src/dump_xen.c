@@ -83,13 +83,130 @@ struct xs {
 	xs_read_fn read;
 };
 
+/*
+ * PTRACE_DUMP_XENSTORE=FILE reads a saved store instead (`xenstore-ls -f`
+ * output: one 'PATH = "VALUE"' a line), so tests can replay a host's
+ * xenstore; the handle is the file's text.
+ */
+static char *xsf_value(const char *text, const char *path, size_t *vlen)
+{
+	size_t plen = strlen(path);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l) {
+		const char *v, *e;
+
+		if (strncmp(l, path, plen) || strncmp(l + plen, " = \"", 4))
+			continue;
+		v = l + plen + 4;
+		e = strchr(v, '\n');
+		e = e ? e : v + strlen(v);
+		while (e > v && e[-1] != '"')
+			e--;
+		if (e > v)
+			e--;
+		*vlen = e - v;
+		return (char *)v;
+	}
+	return NULL;
+}
+
+static void *xsf_read(void *h, uint32_t t, const char *path, unsigned int *len)
+{
+	size_t n;
+	char *v = xsf_value(h, path, &n), *r;
+
+	if (!v)
+		return NULL;
+	r = strndup(v, n);
+	if (r && len)
+		*len = n;
+	return r;
+}
+
+/* Children of path, as libxenstore returns them: one malloc'ed block. */
+static char **xsf_directory(void *h, uint32_t t, const char *path,
+			    unsigned int *num)
+{
+	size_t plen = strlen(path), cap = 0, used = 0, n = 0;
+	char *names = NULL, **out;
+
+	for (const char *l = h; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l) {
+		const char *c = l + plen + 1;
+		size_t clen = strcspn(c, "/ \n");
+		bool dup = false;
+
+		if (strncmp(l, path, plen) || l[plen] != '/' || !clen)
+			continue;
+		for (size_t o = 0; o < used; o += strlen(names + o) + 1)
+			dup |= strlen(names + o) == clen && !strncmp(names + o, c, clen);
+		if (dup)
+			continue;
+		if (used + clen + 1 > cap) {
+			char *p = realloc(names, cap = (used + clen + 1) * 2);
+
+			if (!p)
+				break;
+			names = p;
+		}
+		memcpy(names + used, c, clen);
+		names[used + clen] = '\0';
+		used += clen + 1;
+		n++;
+	}
+	if (!n) {
+		free(names);
+		return NULL;
+	}
+	out = malloc(n * sizeof(*out) + used);
+	if (out) {
+		char *q = (char *)(out + n);
+
+		memcpy(q, names, used);
+		for (size_t i = 0; i < n; i++, q += strlen(q) + 1)
+			out[i] = q;
+		*num = n;
+	}
+	free(names);
+	return out;
+}
+
+static int xsf_load(struct dump *d, struct xs *xs, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char *text = NULL;
+	size_t len = 0;
+
+	if (f) {
+		FILE *m = open_memstream(&text, &len);
+		char buf[4096];
+		size_t n;
+
+		while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		if (m)
+			fclose(m);
+		fclose(f);
+	}
+	if (!text) {
+		dump_note(d, "xenstore: %s: %s: device owners unknown", file,
+			  strerror(errno));
+		return -ENOENT;
+	}
+	*xs = (struct xs){ .h = text, .close = free, .directory = xsf_directory,
+			   .read = xsf_read };
+	return 0;
+}
+
 #define XBT_NULL		0
 #define XS_OPEN_READONLY	(1UL << 0)
 
 static int xs_load(struct dump *d, struct xs *xs)
 {
+	const char *saved = getenv("PTRACE_DUMP_XENSTORE");
 	xs_open_fn open_fn;
 
+	if (saved && *saved)
+		return xsf_load(d, xs, saved);
 	xs->lib = dlopen("libxenstore.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (!xs->lib)
 		xs->lib = dlopen("libxenstore.so", RTLD_NOW | RTLD_LOCAL);
@@ -120,7 +237,8 @@ static int xs_load(struct dump *d, struct xs *xs)
 static void xs_unload(struct xs *xs)
 {
 	xs->close(xs->h);
-	dlclose(xs->lib);
+	if (xs->lib)
+		dlclose(xs->lib);
 }
 
 /* A small xenstore value as an integer, or PT_NONE. */
@@ -164,6 +282,14 @@ static void xs_live_domains(struct xs *xs, struct dump_xen *x)
 	free(ids);
 }
 
+static bool domain_listed(const struct dump_xen *x, int domid)
+{
+	for (size_t i = 0; i < x->ndomains; i++)
+		if (x->domains[i] == domid)
+			return true;
+	return false;
+}
+
 /*
  * /local/domain/0/backend/pci/<domid>/<devid>/: num_devs, dev-N (the
  * SBDF) and state-N (xenbus state of that slot) for each device the
@@ -193,12 +319,22 @@ static void xs_backend(struct dump *d, struct xs *xs, int domid,
 		free(v);
 		if (!dev)
 			continue;
+		dev->matters = true;
+		/*
+		 * The toolstack removes a guest's backend when the guest
+		 * dies; one left behind by a domain that no longer exists
+		 * (a reboot under a new domid, a destroy) says nothing about
+		 * who holds the device now.
+		 */
+		if (d->xen.ndomains && !domain_listed(&d->xen, domid)) {
+			dev->leftover_backend = domid;
+			continue;
+		}
 		dev->owner = domid;
 		snprintf(path, sizeof(path),
 			 "/local/domain/0/backend/pci/%d/%s/state-%d", domid,
 			 devid, i);
 		dev->xs_state = xs_int(xs, path);
-		dev->matters = true;
 	}
 }
 
