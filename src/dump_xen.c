@@ -706,12 +706,28 @@ static void xen_dev_view(const struct dump_xen *x, const struct dump_dev *dev,
 			v->owner = x->pdevs[i].domid;
 }
 
-static size_t table_masked(const struct dump_dev *dev)
+/*
+ * MSI-X table entries in use, and how many of them are masked.  Xen lists
+ * only the entries set up, while the rest of the table sits masked and
+ * unprogrammed after reset: those must not count.  An entry is in use
+ * when a Linux irq names it; without such irqs (a PV dom0's xen-pirq
+ * chips give no entry), when it holds a message address.
+ */
+static size_t table_in_use(const struct dump_dev *dev, size_t *masked)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, named = 0;
 
 	for (i = 0; i < dev->nvec; i++)
-		n += dev->vec[i].e.masked;
+		named += dev->vec[i].irq >= 0;
+	*masked = 0;
+	for (i = 0; i < dev->nvec; i++) {
+		const struct dump_vec *v = &dev->vec[i];
+
+		if (named ? v->irq < 0 : !v->e.address)
+			continue;
+		n++;
+		*masked += v->e.masked;
+	}
 	return n;
 }
 
@@ -728,6 +744,7 @@ static void diff_dev(struct dump *d, const struct dump_dev *dev)
 {
 	char l[96], x[96];
 	struct xen_dev_view v;
+	size_t masked;
 	int lown;
 
 	xen_dev_view(&d->xen, dev, &v);
@@ -761,9 +778,11 @@ static void diff_dev(struct dump *d, const struct dump_dev *dev)
 		diff_add(d, dev->sbdf, "msix-enable", "MSI-X Enable- in config space", x);
 	}
 
-	if (dev->nvec && v.nmsix && table_masked(dev) != v.hw_masked) {
-		snprintf(l, sizeof(l), "%zu of %zu table entries masked",
-			 table_masked(dev), dev->nvec);
+	/* only when both sides count the same entries in use */
+	if (dev->nvec && v.nmsix && table_in_use(dev, &masked) == v.nmsix &&
+	    masked != v.hw_masked) {
+		snprintf(l, sizeof(l), "%zu of %zu table entries in use masked",
+			 masked, v.nmsix);
 		snprintf(x, sizeof(x), "%zu of %zu MSI-X irqs masked in hardware",
 			 v.hw_masked, v.nmsix);
 		diff_add(d, dev->sbdf, "vector-mask", l, x);
