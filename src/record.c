@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "pt_probetally.h"
 #include "commands.h"
 #include "pt_cli.h"
 #include "msix_sampler.h"
@@ -239,6 +240,8 @@ int cmd_record(int argc, char **argv)
 	long sample_ms = 0, ringbuf_mb = 0;
 	bool strict = false, allow_no_xen = false;
 	size_t attached, missing, req_missing;
+	struct pt_probe_tally tally;
+	char tbuf[96];
 	__u64 start, deadline = 0, next_lost, next_sample = 0;
 	struct pt_optval v;
 	char msg[256];
@@ -358,6 +361,10 @@ int cmd_record(int argc, char **argv)
 	header_fill(&hdr, &env, start);
 	if (pt_probes_to_header(plans, &hdr) || header_add_sampler(&hdr, sample_ms))
 		goto out;
+	/* counted from the header, as report counts it later */
+	pt_probe_tally(hdr.probes, hdr.nprobes, &tally);
+	pt_probe_tally_format(&tally, tbuf, sizeof(tbuf));
+	fprintf(stderr, "  %s\n", tbuf);
 	rec.w = pt_log_create(out, &hdr, msg, sizeof(msg));
 	if (!rec.w) {
 		fprintf(stderr, "ptrace record: %s\n", msg);
@@ -381,7 +388,7 @@ int cmd_record(int argc, char **argv)
 		deadline = start + (__u64)(duration * 1e9);
 	next_lost = start + LOST_PERIOD_NS;
 	fprintf(stderr, "ptrace: recording to %s (%zu of %zu probes attached)%s\n",
-		out, attached, pt_probe_count,
+		out, tally.attached, tally.total,
 		duration > 0 ? "" : "; SIGINT or SIGTERM stops");
 
 	while (!stop_requested) {

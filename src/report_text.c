@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pt_probetally.h"
 #include "pt_names.h"
 #include "report.h"
 
@@ -53,7 +54,9 @@ static void print_header(FILE *out, const struct report *r, const char *path,
 			 const struct pt_model_stats *s,
 			 const struct pt_replay *res)
 {
-	size_t attached = 0, missing = 0, shown = 0;
+	struct pt_probe_tally tally;
+	char tbuf[96];
+	size_t shown = 0;
 
 	fprintf(out, "ptrace report: %s\n", path);
 	fprintf(out, "  %s, kernel %s, host %s, started %s; xen %s, dom0 %s\n",
@@ -75,9 +78,10 @@ static void print_header(FILE *out, const struct report *r, const char *path,
 			"(first at line %lu, up to %.6f s out of place): their order is not certain\n",
 			sev_color(r, PT_SEV_WARNING, false), OFF(r), res->late,
 			res->first_late_line, res->max_late_ns / 1e9);
-	for (size_t i = 0; i < h->nprobes; i++)
-		h->probes[i].state == PT_PROBE_ATTACHED ? attached++ : missing++;
-	fprintf(out, "  probes: %zu attached, %zu not attached", attached, missing);
+	/* the same count record printed when it started */
+	pt_probe_tally(h->probes, h->nprobes, &tally);
+	pt_probe_tally_format(&tally, tbuf, sizeof(tbuf));
+	fprintf(out, "  probes: %s", tbuf);
 	if (r->full) {
 		fprintf(out, "\n");
 		for (size_t i = 0; i < h->nprobes; i++)
