@@ -64,6 +64,11 @@ struct dump_dev {
 	int xs_state;			/* backend state-N, PT_NONE */
 	int leftover_backend;		/* dead domain whose pci-backend
 					 * entry still lists it, PT_NONE */
+	int reset;			/* sysfs "reset" present: 1; absent
+					 * (no reset method): 0; -1 unknown */
+	char reset_method[64];		/* sysfs reset_method, "" if none */
+	bool permissive;		/* in pciback's permissive list */
+	bool irq_control;		/* in pciback's allow_interrupt_control */
 
 	unsigned long long bar_size[6];	/* from sysfs "resource" */
 
@@ -203,6 +208,9 @@ struct dump {
 	bool irq_records_read;		/* the walk (or a saved list) worked */
 
 	struct dump_trace trace;
+
+	/* xen_pciback module parameter "permissive": 'Y', 'N', 0 unread */
+	char pciback_permissive;
 };
 
 /* dump.c */
