@@ -360,6 +360,44 @@ static void test_gsi_binds(void **state)
 	pt_model_free(m);
 }
 
+/*
+ * The toolstack maps the GSI for the guest before dom0 registers it for
+ * the device (lab 03: map_pirq at +4 s, the registration at +23 s): the
+ * guest's binding joins the device once the GSI names it, and goes with
+ * the guest's destruction.
+ */
+static void test_gsi_binds_late_device(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_event ev = { 0 };
+	const struct pt_device *d;
+
+	apply_map_gsi(m, PHYSDEVOP_map_pirq, 3, 1);
+	assert_null(pt_model_device(m, DEV));
+	apply_gsi_reg(m, DEV, 2);
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	assert_non_null(gsi_bind(d, 3));
+	assert_int_equal(gsi_bind(d, 3)->pirq, 23);
+	assert_true(gsi_bind(d, 3)->live);
+	/* registered again (a driver re-probed): still one binding */
+	apply_gsi_reg(m, DEV, 3);
+	assert_int_equal(d->ngsi_binds, 1);
+
+	ev.hdr.type = PT_EV_HYPERCALL;
+	ev.hdr.flags = PT_EVF_HAS_RET;
+	ev.hdr.ts_ns = 4;
+	ev.hdr.sbdf = PT_SBDF_NONE;
+	ev.hc.op = __HYPERVISOR_domctl;
+	ev.hc.cmd = XEN_DOMCTL_destroydomain;
+	memset(&ev.hc.args, 0xff, sizeof(ev.hc.args));
+	ev.hc.args.sbdf = PT_SBDF_NONE;
+	ev.hc.args.domid = 3;
+	pt_model_apply(m, &ev, 4);
+	assert_false(gsi_bind(d, 3)->live);
+	pt_model_free(m);
+}
+
 /* The lab's INTx guest: Xen showed "d0: 20, d2: 20" on GSI 20's irq. */
 static void test_gsi_binds_lab(void **state)
 {
@@ -392,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_rule_queries),
 		cmocka_unit_test(test_reset_is_new),
 		cmocka_unit_test(test_gsi_binds),
+		cmocka_unit_test(test_gsi_binds_late_device),
 		cmocka_unit_test(test_gsi_binds_lab),
 	};
 
