@@ -172,6 +172,24 @@ static int header_add_sampler(struct pt_log_header *hdr, int period_ms)
 	return 0;
 }
 
+/*
+ * The probe count, from the header just written: the list report counts
+ * (the plan and the collectors such as the MSI-X table sampler).
+ */
+static void print_probe_tally(const struct pt_log_header *hdr,
+			      const char *out, bool timed)
+{
+	struct pt_probe_tally t;
+	char buf[96];
+
+	pt_probe_tally(hdr->probes, hdr->nprobes, &t);
+	pt_probe_tally_format(&t, buf, sizeof(buf));
+	fprintf(stderr, "  %s\n", buf);
+	fprintf(stderr, "ptrace: recording to %s (%zu of %zu probes attached)%s\n",
+		out, t.attached, t.total,
+		timed ? "" : "; SIGINT or SIGTERM stops");
+}
+
 enum {
 	OPT_STRICT = PT_OPT_LONG, OPT_SAMPLE_MSIX, OPT_RINGBUF, OPT_ALLOW_NO_XEN,
 	OPT_NO_FENTRY, OPT_BPF_STATS,
@@ -240,8 +258,6 @@ int cmd_record(int argc, char **argv)
 	long sample_ms = 0, ringbuf_mb = 0;
 	bool strict = false, allow_no_xen = false;
 	size_t attached, missing, req_missing;
-	struct pt_probe_tally tally;
-	char tbuf[96];
 	__u64 start, deadline = 0, next_lost, next_sample = 0;
 	struct pt_optval v;
 	char msg[256];
@@ -361,10 +377,6 @@ int cmd_record(int argc, char **argv)
 	header_fill(&hdr, &env, start);
 	if (pt_probes_to_header(plans, &hdr) || header_add_sampler(&hdr, sample_ms))
 		goto out;
-	/* counted from the header, as report counts it later */
-	pt_probe_tally(hdr.probes, hdr.nprobes, &tally);
-	pt_probe_tally_format(&tally, tbuf, sizeof(tbuf));
-	fprintf(stderr, "  %s\n", tbuf);
 	rec.w = pt_log_create(out, &hdr, msg, sizeof(msg));
 	if (!rec.w) {
 		fprintf(stderr, "ptrace record: %s\n", msg);
@@ -387,9 +399,7 @@ int cmd_record(int argc, char **argv)
 	if (duration > 0)
 		deadline = start + (__u64)(duration * 1e9);
 	next_lost = start + LOST_PERIOD_NS;
-	fprintf(stderr, "ptrace: recording to %s (%zu of %zu probes attached)%s\n",
-		out, tally.attached, tally.total,
-		duration > 0 ? "" : "; SIGINT or SIGTERM stops");
+	print_probe_tally(&hdr, out, duration > 0);
 
 	while (!stop_requested) {
 		__u64 now = pt_mono_ns();
