@@ -47,6 +47,20 @@ struct pt_vector {
 	bool live;		/* pirq still mapped */
 };
 
+/*
+ * A pirq bound to the device's GSI (INTx) in one domain: dom0's own
+ * binding (bind_gsi, or an event channel bound to the GSI's irq) and each
+ * guest's, which the toolstack maps with map_pirq(GSI).  Xen lists them
+ * all on the GSI's irq ("d0: 20, d2: 20").
+ */
+struct pt_gsi_bind {
+	int domid;
+	int pirq;
+	int irq;		/* dom0 Linux irq: PT_NONE for a guest's */
+	int evtchn;		/* dom0's event channel, PT_NONE if unbound */
+	bool live;		/* pirq still mapped */
+};
+
 struct pt_reset {
 	__u64 ts;
 	unsigned long line;
@@ -67,7 +81,9 @@ struct pt_device {
 	int gsi_trigger;
 	int gsi_polarity;
 	int gsi_irq;		/* Linux irq of the GSI */
-	int gsi_pirq;
+	int gsi_pirq;		/* dom0's pirq of the GSI */
+	struct pt_gsi_bind *gsi_binds;	/* every domain's, in bind order */
+	size_t ngsi_binds;
 
 	bool msi_enabled;
 	bool msix_enabled;

@@ -62,6 +62,13 @@ struct dump_dev {
 	bool pciback_slot;		/* listed in pciback/slots (seized) */
 	int owner;			/* domid from xenstore, PT_NONE */
 	int xs_state;			/* backend state-N, PT_NONE */
+	int leftover_backend;		/* dead domain whose pci-backend
+					 * entry still lists it, PT_NONE */
+	int reset;			/* sysfs "reset" present: 1; absent
+					 * (no reset method): 0; -1 unknown */
+	char reset_method[64];		/* sysfs reset_method, "" if none */
+	bool permissive;		/* in pciback's permissive list */
+	bool irq_control;		/* in pciback's allow_interrupt_control */
 
 	unsigned long long bar_size[6];	/* from sysfs "resource" */
 
@@ -95,6 +102,7 @@ struct dump_dev {
 struct dump_finding {
 	const struct pt_rule *rule;	/* NULL if the model lacks the rule */
 	char name[48];			/* rule name */
+	enum pt_severity severity;	/* the rule's; a dump-only check's own */
 	__u32 sbdf;			/* PT_SBDF_NONE if none */
 	int domid;			/* PT_NONE if none */
 	char msg[256];
@@ -200,6 +208,9 @@ struct dump {
 	bool irq_records_read;		/* the walk (or a saved list) worked */
 
 	struct dump_trace trace;
+
+	/* xen_pciback module parameter "permissive": 'Y', 'N', 0 unread */
+	char pciback_permissive;
 };
 
 /* dump.c */

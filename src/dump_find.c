@@ -25,6 +25,7 @@ finding(struct dump *d, const char *rule, const struct dump_dev *dev,
 	f = &f[d->nfindings - 1];
 	f->rule = pt_rule_find(rule);
 	snprintf(f->name, sizeof(f->name), "%s", rule);
+	f->severity = f->rule ? f->rule->severity : PT_SEV_ERROR;
 	f->sbdf = dev ? dev->sbdf : PT_SBDF_NONE;
 	f->domid = domid;
 	va_start(ap, fmt);
@@ -152,6 +153,104 @@ static void check_stale_pirqs(struct dump *d)
 	}
 }
 
+/*
+ * A pci-backend entry in xenstore of a domain that no longer exists: the
+ * toolstack did not clean up after the guest (or it rebooted under a new
+ * domid), and tools that read owners from xenstore are misled.
+ */
+static void check_leftover_backend(struct dump *d, const struct dump_dev *dev)
+{
+	if (dev->leftover_backend == PT_NONE)
+		return;
+	finding(d, "leftover-backend", dev, dev->leftover_backend,
+		"leftover backend of dead domain d%d: xenstore's pci-backend still lists %s for d%d, which no longer exists",
+		dev->leftover_backend, dev->bdf, dev->leftover_backend);
+	/* stale bookkeeping: misleading, but the device itself is fine */
+	d->findings[d->nfindings - 1].severity = PT_SEV_WARNING;
+}
+
+/* The last finding's severity, for checks no model rule covers. */
+static void last_severity(struct dump *d, enum pt_severity sev)
+{
+	if (d->nfindings)
+		d->findings[d->nfindings - 1].severity = sev;
+}
+
+static bool passed_through(const struct dump_dev *dev)
+{
+	return dev->pciback || dev->pciback_slot || dev->owner != PT_NONE;
+}
+
+/*
+ * No reset method (sysfs shows "reset" only when the kernel has one):
+ * pciback's resets return ENOTTY, and whatever one guest leaves in the
+ * device reaches the next owner.
+ */
+static void check_reset(struct dump *d, const struct dump_dev *dev)
+{
+	if (dev->reset != 0 || !passed_through(dev))
+		return;
+	finding(d, "no-reset-method", dev, dev->owner,
+		"%s has no reset method (no sysfs reset%s): a reset returns ENOTTY, so what one owner leaves in the device reaches the next",
+		dev->bdf, dev->reset_method[0] ? "" : ", reset_method empty");
+}
+
+/* pciback lets guests write config space it would otherwise filter. */
+static void check_permissive(struct dump *d)
+{
+	size_t i;
+
+	if (d->pciback_permissive == 'Y') {
+		finding(d, "pciback-permissive", NULL, PT_NONE,
+			"xen-pciback runs with permissive=Y: guests may write any config space register of every device it holds");
+		last_severity(d, PT_SEV_WARNING);
+	}
+	for (i = 0; i < d->ndevs; i++) {
+		const struct dump_dev *dev = &d->devs[i];
+
+		if (!dev->permissive || d->pciback_permissive == 'Y')
+			continue;
+		finding(d, "pciback-permissive", dev, dev->owner,
+			"%s is in xen-pciback's permissive list: its guest may write any of its config space registers",
+			dev->bdf);
+		last_severity(d, PT_SEV_WARNING);
+	}
+}
+
+/*
+ * Xen holds the device (quarantined or assigned) while dom0 has no
+ * driver on it, not even pciback: dom0 cannot use it and the toolstack
+ * cannot assign it.  Or the reverse: a guest has it while a dom0 driver
+ * other than pciback still drives it.
+ */
+static void check_owner(struct dump *d, const struct dump_dev *dev)
+{
+	const struct dump_xen_pdev *p = NULL;
+	char dom[16];
+	size_t i;
+
+	if (!d->xen.view_ok)
+		return;
+	for (i = 0; i < d->xen.npdevs && !p; i++)
+		if (!strcmp(d->xen.pdevs[i].sbdf, dev->bdf))
+			p = &d->xen.pdevs[i];
+	if (!p)
+		return;
+	if (!dev->driver[0] && (p->quarantined || p->domid != 0)) {
+		finding(d, "device-without-owner", dev, p->domid,
+			"%s is %s in Xen but has no driver in dom0, not even pciback: dom0 cannot use it and the toolstack cannot assign it",
+			dev->bdf, p->quarantined || p->domid == PT_NONE ? "quarantined" :
+			pt_domid_format(p->domid, dom, sizeof(dom)));
+		last_severity(d, PT_SEV_ERROR);
+	} else if (dev->driver[0] && !dev->pciback && !p->quarantined &&
+		   p->domid != PT_NONE && p->domid != 0) {
+		finding(d, "device-without-owner", dev, p->domid,
+			"%s is assigned to d%d in Xen while dom0's driver %s still holds it",
+			dev->bdf, p->domid, dev->driver);
+		last_severity(d, PT_SEV_ERROR);
+	}
+}
+
 void dump_findings(struct dump *d)
 {
 	size_t i;
@@ -162,6 +261,10 @@ void dump_findings(struct dump *d)
 		check_maskall(d, dev);
 		check_msix_no_map(d, dev);
 		check_gsi(d, dev);
+		check_leftover_backend(d, dev);
+		check_reset(d, dev);
+		check_owner(d, dev);
 	}
 	check_stale_pirqs(d);
+	check_permissive(d);
 }

@@ -237,13 +237,20 @@ static const char *pirq_mode(const struct dump *d, const struct pt_irq_rec *r)
 static void fill_irq(const struct dump *d, struct dump_irq *q,
 		     const struct pt_irq_rec *r)
 {
+	const char *mode;
+
 	if (!r || r->type != PT_IRQT_PIRQ)
 		return;
 	q->pirq = r->pirq;
 	q->evtchn = r->evtchn ? (int)r->evtchn : PT_NONE;
 	q->domid = pt_domid_norm(r->domid);
-	if (strcmp(q->mode, "intx"))
-		snprintf(q->mode, sizeof(q->mode), "%s", pirq_mode(d, r));
+	/*
+	 * A device's own irq row is where pirq_mode() finds its mode: copying
+	 * it onto itself (overlapping snprintf) would blank it.
+	 */
+	mode = pirq_mode(d, r);
+	if (strcmp(q->mode, "intx") && mode != q->mode)
+		snprintf(q->mode, sizeof(q->mode), "%s", mode);
 	q->gsi = strcmp(q->mode, "msi") && strcmp(q->mode, "msix") ?
 		 (int)r->gsi : PT_NONE;
 	q->from_record = true;

@@ -7,6 +7,7 @@
  * libpci (sysfs "config"), the MSI-X table through resource<BIR> opened
  * O_RDONLY and, where the kernel offers only mmap, mapped PROT_READ.
  */
+#define _GNU_SOURCE	/* O_PATH */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -440,20 +441,60 @@ static void read_config(struct dump *d, struct dump_dev *dev,
 	dump_note(d, "%s: config space not readable", dev->bdf);
 }
 
-static void pciback_state(struct dump_dev *dev)
+/* Is dev listed in one of pciback's per-device lists (one BDF a line)? */
+static bool pciback_lists(const struct dump_dev *dev, const char *file)
 {
-	char buf[8192], *line, *save;
+	char path[128], buf[8192], *line, *save;
 
-	dev->pciback = !strcmp(dev->driver, "pciback");
-	if (dump_read_str(PCIBACK_DIR "/slots", buf, sizeof(buf)))
-		return;
+	snprintf(path, sizeof(path), PCIBACK_DIR "/%s", file);
+	if (dump_read_str(path, buf, sizeof(buf)))
+		return false;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		__u32 sbdf;
 
 		if (!pt_sbdf_parse(line, &sbdf) && sbdf == dev->sbdf)
-			dev->pciback_slot = true;
+			return true;
 	}
+	return false;
+}
+
+static void pciback_state(struct dump_dev *dev)
+{
+	dev->pciback = !strcmp(dev->driver, "pciback");
+	dev->pciback_slot = pciback_lists(dev, "slots");
+	/* relaxations: the guest may write config space pciback filters */
+	dev->permissive = pciback_lists(dev, "permissive");
+	dev->irq_control = pciback_lists(dev, "allow_interrupt_control");
+}
+
+/*
+ * The kernel shows "reset" only for a device with a reset method
+ * (pci_reset_supported()); reset_method (5.15+) names them.  Read only
+ * where the device directory itself is there, so a missing tree is not
+ * taken for a missing method.
+ */
+static void reset_state(struct dump_dev *dev)
+{
+	char path[128];
+	int fd;
+
+	dev->reset = -1;
+	dev->reset_method[0] = '\0';
+	snprintf(path, sizeof(path), SYS_PCI "/%s/config", dev->bdf);
+	fd = dump_open(path, O_RDONLY | O_PATH);
+	if (fd < 0)
+		return;
+	close(fd);
+	snprintf(path, sizeof(path), SYS_PCI "/%s/reset_method", dev->bdf);
+	if (dump_read_str(path, dev->reset_method, sizeof(dev->reset_method)))
+		dev->reset_method[0] = '\0';
+	/* O_PATH: whether it is there, never opened for a write */
+	snprintf(path, sizeof(path), SYS_PCI "/%s/reset", dev->bdf);
+	fd = dump_open(path, O_RDONLY | O_PATH);
+	dev->reset = fd >= 0 || errno != ENOENT;
+	if (fd >= 0)
+		close(fd);
 }
 
 static void fill_dev(struct dump *d, struct dump_dev *dev, struct pci_dev *pd,
@@ -468,6 +509,7 @@ static void fill_dev(struct dump *d, struct dump_dev *dev, struct pci_dev *pd,
 	dev->device = pd->device_id;
 	dev->class = pd->device_class;
 	dev->owner = dev->xs_state = dev->gsi = PT_NONE;
+	dev->leftover_backend = PT_NONE;
 	dev->sysfs_irq = pd->irq > 0 ? pd->irq : PT_NONE;
 	for (i = 0; i < 6; i++)
 		dev->bar_size[i] = pd->size[i];
@@ -483,6 +525,7 @@ static void fill_dev(struct dump *d, struct dump_dev *dev, struct pci_dev *pd,
 	drv = pci_get_string_property(pd, PCI_FILL_DRIVER);
 	snprintf(dev->driver, sizeof(dev->driver), "%s", drv ? drv : "");
 	pciback_state(dev);
+	reset_state(dev);
 
 	read_config(d, dev, pd);
 	dev->has_intx = pt_pcicfg_intx(dev->cfg, dev->cfglen, &dev->intx) == 0;
@@ -527,6 +570,12 @@ int dump_gather_pci(struct dump *d)
 	struct pci_access *pacc;
 	struct pci_dev *pd;
 	int err = 0;
+	char perm[8];
+
+	/* xen-pciback's global relaxation: every held device permissive */
+	if (!dump_read_str("/sys/module/xen_pciback/parameters/permissive",
+			   perm, sizeof(perm)))
+		d->pciback_permissive = perm[0] == 'Y' || perm[0] == '1' ? 'Y' : 'N';
 
 	pacc = pci_alloc();
 	if (!pacc)

@@ -427,7 +427,7 @@ static void text_findings(const struct dump *d, FILE *f)
 
 		fprintf(f, "%s %s [%s]: %s\n", x->rule ? x->rule->code : "-",
 			x->name,
-			x->rule ? pt_severity_name(x->rule->severity) : "error",
+			pt_severity_name(x->severity),
 			x->msg);
 	}
 }
@@ -673,11 +673,17 @@ static json_t *jdev(const struct dump *d, const struct dump_dev *dev)
 		      "vendor", jstr_or_null(dev->vendor_name),
 		      "device", jstr_or_null(dev->device_name),
 		      "driver", jstr_or_null(dev->driver));
-	json_object_set_new(o, "pciback", json_pack("{s:b,s:b}",
-			    "bound", dev->pciback, "seized", dev->pciback_slot));
+	json_object_set_new(o, "pciback", json_pack("{s:b,s:b,s:b,s:b}",
+			    "bound", dev->pciback, "seized", dev->pciback_slot,
+			    "permissive", dev->permissive,
+			    "interrupt_control", dev->irq_control));
+	json_object_set_new(o, "reset", dev->reset < 0 ? json_null() :
+			    json_pack("{s:b,s:o}", "present", dev->reset == 1,
+				      "methods", jstr_or_null(dev->reset_method)));
 	json_object_set_new(o, "owner", json_string(owner_text(d, dev, own, sizeof(own))));
 	json_object_set_new(o, "owner_domid", jint_or_null(dev->owner));
 	json_object_set_new(o, "backend_state", jint_or_null(dev->xs_state));
+	json_object_set_new(o, "leftover_backend_domid", jint_or_null(dev->leftover_backend));
 	json_object_set_new(o, "config_bytes", json_integer(dev->cfglen));
 	json_object_set_new(o, "intx", jintx(dev));
 	json_object_set_new(o, "msi", jmsi(dev));
@@ -747,7 +753,7 @@ static json_t *jfindings(const struct dump *d)
 		json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o,s:o,s:s}",
 			"code", f->rule ? json_string(f->rule->code) : json_null(),
 			"rule", f->name,
-			"severity", f->rule ? pt_severity_name(f->rule->severity) : "error",
+			"severity", pt_severity_name(f->severity),
 			"sbdf", f->sbdf == PT_SBDF_NONE ? json_null() :
 				json_string(pt_sbdf_format(f->sbdf, b, sizeof(b))),
 			"domid", jint_or_null(f->domid), "message", f->msg));
@@ -786,6 +792,8 @@ json_t *dump_to_json(const struct dump *d)
 		      "kernel", d->kernel, "root", d->root, "all", d->all,
 		      "elapsed_ms", d->elapsed_ms);
 	json_object_set_new(o, "xen", jxen(d));
+	json_object_set_new(o, "pciback_permissive", d->pciback_permissive ?
+			    json_boolean(d->pciback_permissive == 'Y') : json_null());
 	json_object_set_new(o, "devices", devs);
 	json_object_set_new(o, "xen_irq_records", json_pack("{s:s,s:b,s:o}",
 			    "status", d->bpf_walk,

@@ -83,13 +83,130 @@ struct xs {
 	xs_read_fn read;
 };
 
+/*
+ * PTRACE_DUMP_XENSTORE=FILE reads a saved store instead (`xenstore-ls -f`
+ * output: one 'PATH = "VALUE"' a line), so tests can replay a host's
+ * xenstore; the handle is the file's text.
+ */
+static char *xsf_value(const char *text, const char *path, size_t *vlen)
+{
+	size_t plen = strlen(path);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l) {
+		const char *v, *e;
+
+		if (strncmp(l, path, plen) || strncmp(l + plen, " = \"", 4))
+			continue;
+		v = l + plen + 4;
+		e = strchr(v, '\n');
+		e = e ? e : v + strlen(v);
+		while (e > v && e[-1] != '"')
+			e--;
+		if (e > v)
+			e--;
+		*vlen = e - v;
+		return (char *)v;
+	}
+	return NULL;
+}
+
+static void *xsf_read(void *h, uint32_t t, const char *path, unsigned int *len)
+{
+	size_t n;
+	char *v = xsf_value(h, path, &n), *r;
+
+	if (!v)
+		return NULL;
+	r = strndup(v, n);
+	if (r && len)
+		*len = n;
+	return r;
+}
+
+/* Children of path, as libxenstore returns them: one malloc'ed block. */
+static char **xsf_directory(void *h, uint32_t t, const char *path,
+			    unsigned int *num)
+{
+	size_t plen = strlen(path), cap = 0, used = 0, n = 0;
+	char *names = NULL, **out;
+
+	for (const char *l = h; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l) {
+		const char *c = l + plen + 1;
+		size_t clen = strcspn(c, "/ \n");
+		bool dup = false;
+
+		if (strncmp(l, path, plen) || l[plen] != '/' || !clen)
+			continue;
+		for (size_t o = 0; o < used; o += strlen(names + o) + 1)
+			dup |= strlen(names + o) == clen && !strncmp(names + o, c, clen);
+		if (dup)
+			continue;
+		if (used + clen + 1 > cap) {
+			char *p = realloc(names, cap = (used + clen + 1) * 2);
+
+			if (!p)
+				break;
+			names = p;
+		}
+		memcpy(names + used, c, clen);
+		names[used + clen] = '\0';
+		used += clen + 1;
+		n++;
+	}
+	if (!n) {
+		free(names);
+		return NULL;
+	}
+	out = malloc(n * sizeof(*out) + used);
+	if (out) {
+		char *q = (char *)(out + n);
+
+		memcpy(q, names, used);
+		for (size_t i = 0; i < n; i++, q += strlen(q) + 1)
+			out[i] = q;
+		*num = n;
+	}
+	free(names);
+	return out;
+}
+
+static int xsf_load(struct dump *d, struct xs *xs, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	char *text = NULL;
+	size_t len = 0;
+
+	if (f) {
+		FILE *m = open_memstream(&text, &len);
+		char buf[4096];
+		size_t n;
+
+		while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		if (m)
+			fclose(m);
+		fclose(f);
+	}
+	if (!text) {
+		dump_note(d, "xenstore: %s: %s: device owners unknown", file,
+			  strerror(errno));
+		return -ENOENT;
+	}
+	*xs = (struct xs){ .h = text, .close = free, .directory = xsf_directory,
+			   .read = xsf_read };
+	return 0;
+}
+
 #define XBT_NULL		0
 #define XS_OPEN_READONLY	(1UL << 0)
 
 static int xs_load(struct dump *d, struct xs *xs)
 {
+	const char *saved = getenv("PTRACE_DUMP_XENSTORE");
 	xs_open_fn open_fn;
 
+	if (saved && *saved)
+		return xsf_load(d, xs, saved);
 	xs->lib = dlopen("libxenstore.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (!xs->lib)
 		xs->lib = dlopen("libxenstore.so", RTLD_NOW | RTLD_LOCAL);
@@ -120,7 +237,8 @@ static int xs_load(struct dump *d, struct xs *xs)
 static void xs_unload(struct xs *xs)
 {
 	xs->close(xs->h);
-	dlclose(xs->lib);
+	if (xs->lib)
+		dlclose(xs->lib);
 }
 
 /* A small xenstore value as an integer, or PT_NONE. */
@@ -164,6 +282,14 @@ static void xs_live_domains(struct xs *xs, struct dump_xen *x)
 	free(ids);
 }
 
+static bool domain_listed(const struct dump_xen *x, int domid)
+{
+	for (size_t i = 0; i < x->ndomains; i++)
+		if (x->domains[i] == domid)
+			return true;
+	return false;
+}
+
 /*
  * /local/domain/0/backend/pci/<domid>/<devid>/: num_devs, dev-N (the
  * SBDF) and state-N (xenbus state of that slot) for each device the
@@ -193,12 +319,22 @@ static void xs_backend(struct dump *d, struct xs *xs, int domid,
 		free(v);
 		if (!dev)
 			continue;
+		dev->matters = true;
+		/*
+		 * The toolstack removes a guest's backend when the guest
+		 * dies; one left behind by a domain that no longer exists
+		 * (a reboot under a new domid, a destroy) says nothing about
+		 * who holds the device now.
+		 */
+		if (d->xen.ndomains && !domain_listed(&d->xen, domid)) {
+			dev->leftover_backend = domid;
+			continue;
+		}
 		dev->owner = domid;
 		snprintf(path, sizeof(path),
 			 "/local/domain/0/backend/pci/%d/%s/state-%d", domid,
 			 devid, i);
 		dev->xs_state = xs_int(xs, path);
-		dev->matters = true;
 	}
 }
 
@@ -570,12 +706,28 @@ static void xen_dev_view(const struct dump_xen *x, const struct dump_dev *dev,
 			v->owner = x->pdevs[i].domid;
 }
 
-static size_t table_masked(const struct dump_dev *dev)
+/*
+ * MSI-X table entries in use, and how many of them are masked.  Xen lists
+ * only the entries set up, while the rest of the table sits masked and
+ * unprogrammed after reset: those must not count.  An entry is in use
+ * when a Linux irq names it; without such irqs (a PV dom0's xen-pirq
+ * chips give no entry), when it holds a message address.
+ */
+static size_t table_in_use(const struct dump_dev *dev, size_t *masked)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, named = 0;
 
 	for (i = 0; i < dev->nvec; i++)
-		n += dev->vec[i].e.masked;
+		named += dev->vec[i].irq >= 0;
+	*masked = 0;
+	for (i = 0; i < dev->nvec; i++) {
+		const struct dump_vec *v = &dev->vec[i];
+
+		if (named ? v->irq < 0 : !v->e.address)
+			continue;
+		n++;
+		*masked += v->e.masked;
+	}
 	return n;
 }
 
@@ -592,6 +744,7 @@ static void diff_dev(struct dump *d, const struct dump_dev *dev)
 {
 	char l[96], x[96];
 	struct xen_dev_view v;
+	size_t masked;
 	int lown;
 
 	xen_dev_view(&d->xen, dev, &v);
@@ -625,9 +778,11 @@ static void diff_dev(struct dump *d, const struct dump_dev *dev)
 		diff_add(d, dev->sbdf, "msix-enable", "MSI-X Enable- in config space", x);
 	}
 
-	if (dev->nvec && v.nmsix && table_masked(dev) != v.hw_masked) {
-		snprintf(l, sizeof(l), "%zu of %zu table entries masked",
-			 table_masked(dev), dev->nvec);
+	/* only when both sides count the same entries in use */
+	if (dev->nvec && v.nmsix && table_in_use(dev, &masked) == v.nmsix &&
+	    masked != v.hw_masked) {
+		snprintf(l, sizeof(l), "%zu of %zu table entries in use masked",
+			 masked, v.nmsix);
 		snprintf(x, sizeof(x), "%zu of %zu MSI-X irqs masked in hardware",
 			 v.hw_masked, v.nmsix);
 		diff_add(d, dev->sbdf, "vector-mask", l, x);

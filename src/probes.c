@@ -1012,9 +1012,12 @@ void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded)
 				pt_probe_state_name(p->state), p->reason,
 				p->def->required ? " [required]" : "");
 	}
+	/* record prints the count of the log header's list once it is built */
+	if (loaded)
+		return;
 	pt_probes_count(plans, &a, &m, &r);
-	fprintf(f, "  %zu of %zu probes %s, %zu missing (%zu required)\n",
-		a, pt_probe_count, loaded ? "attached" : "usable", m, r);
+	fprintf(f, "  %zu of %zu probes usable, %zu missing (%zu required)\n",
+		a, pt_probe_count, m, r);
 }
 
 /* libbpf 1.2 renamed the call and deprecated the old name. */

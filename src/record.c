@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "pt_probetally.h"
 #include "commands.h"
 #include "pt_cli.h"
 #include "msix_sampler.h"
@@ -170,6 +171,24 @@ static int header_add_sampler(struct pt_log_header *hdr, int period_ms)
 	if (period_ms <= 0)
 		snprintf(p->reason, sizeof(p->reason), "off (--sample-msix MS)");
 	return 0;
+}
+
+/*
+ * The probe count, from the header just written: the list report counts
+ * (the plan and the collectors such as the MSI-X table sampler).
+ */
+static void print_probe_tally(const struct pt_log_header *hdr,
+			      const char *out, bool timed)
+{
+	struct pt_probe_tally t;
+	char buf[96];
+
+	pt_probe_tally(hdr->probes, hdr->nprobes, &t);
+	pt_probe_tally_format(&t, buf, sizeof(buf));
+	fprintf(stderr, "  %s\n", buf);
+	fprintf(stderr, "ptrace: recording to %s (%zu of %zu probes attached)%s\n",
+		out, t.attached, t.total,
+		timed ? "" : "; SIGINT or SIGTERM stops");
 }
 
 enum {
@@ -403,9 +422,7 @@ int cmd_record(int argc, char **argv)
 	if (duration > 0)
 		deadline = start + (__u64)(duration * 1e9);
 	next_lost = start + LOST_PERIOD_NS;
-	fprintf(stderr, "ptrace: recording to %s (%zu of %zu probes attached)%s\n",
-		out, attached, pt_probe_count,
-		duration > 0 ? "" : "; SIGINT or SIGTERM stops");
+	print_probe_tally(&hdr, out, duration > 0);
 
 	while (!stop_requested) {
 		__u64 now = pt_mono_ns();

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pt_probetally.h"
 #include "pt_names.h"
 #include "report.h"
 
@@ -53,7 +54,9 @@ static void print_header(FILE *out, const struct report *r, const char *path,
 			 const struct pt_model_stats *s,
 			 const struct pt_replay *res)
 {
-	size_t attached = 0, missing = 0, shown = 0;
+	struct pt_probe_tally tally;
+	char tbuf[96];
+	size_t shown = 0;
 
 	fprintf(out, "ptrace report: %s\n", path);
 	fprintf(out, "  %s, kernel %s, host %s, started %s; xen %s, dom0 %s\n",
@@ -75,9 +78,10 @@ static void print_header(FILE *out, const struct report *r, const char *path,
 			"(first at line %lu, up to %.6f s out of place): their order is not certain\n",
 			sev_color(r, PT_SEV_WARNING, false), OFF(r), res->late,
 			res->first_late_line, res->max_late_ns / 1e9);
-	for (size_t i = 0; i < h->nprobes; i++)
-		h->probes[i].state == PT_PROBE_ATTACHED ? attached++ : missing++;
-	fprintf(out, "  probes: %zu attached, %zu not attached", attached, missing);
+	/* the same count record printed when it started */
+	pt_probe_tally(h->probes, h->nprobes, &tally);
+	pt_probe_tally_format(&tally, tbuf, sizeof(tbuf));
+	fprintf(out, "  probes: %s", tbuf);
 	if (r->full) {
 		fprintf(out, "\n");
 		for (size_t i = 0; i < h->nprobes; i++)
@@ -142,9 +146,12 @@ static void pirq_column(const struct pt_device *d, char *buf, size_t len)
 			      pt_domid_format(doms[k], dom, sizeof(dom)),
 			      live ? "" : " (gone)");
 	}
-	if (d->gsi_pirq != PT_NONE)
-		n += snprintf(buf + n, n < len ? len - n : 0, "%s%d (gsi)",
-			      n ? "; " : "", d->gsi_pirq);
+	/* the GSI's pirqs, one per domain: "20 dom0 (gsi); 20 d2 (gsi)" */
+	for (size_t i = 0; i < d->ngsi_binds; i++)
+		n += snprintf(buf + n, n < len ? len - n : 0, "%s%d %s (gsi%s)",
+			      n ? "; " : "", d->gsi_binds[i].pirq,
+			      pt_domid_format(d->gsi_binds[i].domid, dom, sizeof(dom)),
+			      d->gsi_binds[i].live ? "" : ", gone");
 	if (!buf[0])
 		snprintf(buf, len, "-");
 }
@@ -608,10 +615,19 @@ static void print_device(FILE *out, const struct report *r,
 	if (d->gsi != PT_NONE) {
 		snprintf(irq, sizeof(irq), d->gsi_irq == PT_NONE ? "-" : "%d", d->gsi_irq);
 		snprintf(pirq, sizeof(pirq), d->gsi_pirq == PT_NONE ? "-" : "%d", d->gsi_pirq);
-		fprintf(out, "  gsi %d (%s, active %s) irq %s pirq %s\n", d->gsi,
+		fprintf(out, "  gsi %d (%s, active %s) irq %s pirq %s", d->gsi,
 			d->gsi_trigger == 1 ? "edge" : d->gsi_trigger == 0 ? "level" : "?",
 			d->gsi_polarity == 1 ? "low" : d->gsi_polarity == 0 ? "high" : "?",
 			irq, pirq);
+		/* every domain's pirq of the GSI, as Xen lists them on its irq */
+		for (size_t i = 0; i < d->ngsi_binds; i++) {
+			const struct pt_gsi_bind *g = &d->gsi_binds[i];
+
+			fprintf(out, "%s%s: %d%s", i ? ", " : "; pirqs ",
+				pt_domid_format(g->domid, dom, sizeof(dom)), g->pirq,
+				g->live ? "" : " (gone)");
+		}
+		fprintf(out, "\n");
 	}
 	fprintf(out, "  msi %s, msi-x %s", d->msi_enabled ? "on" : "off",
 		d->msix_enabled ? "on" : "off");

@@ -75,6 +75,12 @@ struct pt_model {
 
 	/* toolstack map_pirq(GSI) results: domid << 32 | pirq -> gsi */
 	struct idmap ts_gsi_by_pirq;
+	/* the same in order, for GSIs whose device is not known yet */
+	struct ts_gsi_map {
+		int domid, pirq, gsi;
+		bool live;
+	} *ts_maps;
+	size_t nts_maps, capts_maps;
 
 	struct lost_window *lost;
 	size_t nlost, caplost;
@@ -110,6 +116,7 @@ void pt_model_free(struct pt_model *m)
 		free(m->devs[i]->history);
 		free(m->devs[i]->vectors);
 		free(m->devs[i]->resets);
+		free(m->devs[i]->gsi_binds);
 		free(m->devs[i]);
 	}
 	free(m->devs);
@@ -126,6 +133,7 @@ void pt_model_free(struct pt_model *m)
 	idmap_free(&m->port_by_num);
 	idmap_free(&m->dom_by_id);
 	idmap_free(&m->ts_gsi_by_pirq);
+	free(m->ts_maps);
 	free(m);
 }
 
@@ -310,6 +318,46 @@ static void vector_mask(struct pt_vector *v, int masked)
 	v->masked = masked;
 }
 
+/*
+ * The GSI binding of domid on d: found by domain and pirq, else a new one.
+ * A GSI has one pirq per domain, so a new pirq of a domain replaces its
+ * old binding.
+ */
+static struct pt_gsi_bind *gsi_bind_get(struct pt_device *d, int domid,
+					int pirq)
+{
+	struct pt_gsi_bind *b;
+
+	for (size_t i = 0; i < d->ngsi_binds; i++) {
+		b = &d->gsi_binds[i];
+		if (b->domid == domid && (b->pirq == pirq || !b->live))
+			goto init;
+	}
+	b = realloc(d->gsi_binds, (d->ngsi_binds + 1) * sizeof(*b));
+	if (!b)
+		abort();
+	d->gsi_binds = b;
+	b = &d->gsi_binds[d->ngsi_binds++];
+	b->pirq = pirq;
+	b->irq = b->evtchn = PT_NONE;
+init:
+	if (b->pirq != pirq)
+		b->irq = b->evtchn = PT_NONE;
+	b->domid = domid;
+	b->pirq = pirq;
+	b->live = true;
+	return b;
+}
+
+static struct pt_gsi_bind *gsi_bind_find(struct pt_device *d, int domid,
+					 int pirq)
+{
+	for (size_t i = 0; d && i < d->ngsi_binds; i++)
+		if (d->gsi_binds[i].domid == domid && d->gsi_binds[i].pirq == pirq)
+			return &d->gsi_binds[i];
+	return NULL;
+}
+
 static void recent_add(struct pt_device *d, const struct pt_event *ev,
 		       unsigned long line)
 {
@@ -415,6 +463,46 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 	return d;
 }
 
+/*
+ * bind_gsi can come before the registration that names the device (an
+ * exit-time event, or a GSI set up by the toolstack first): once the GSI's
+ * device is known, the pirqs bound to it so far are that device's.
+ */
+static void gsi_adopt(struct pt_model *m, int gsi, __u32 sbdf)
+{
+	struct pt_device *d = NULL;
+
+	for (size_t i = 0; i < m->npirqs; i++) {
+		struct pt_pirq_state *p = &m->pirqs[i];
+		struct pt_gsi_bind *b;
+
+		if (p->gsi != gsi || p->sbdf != PT_SBDF_NONE || !p->mapped)
+			continue;
+		if (!d)
+			d = dev_get(m, sbdf, true);
+		p->sbdf = sbdf;
+		b = gsi_bind_get(d, p->domid, p->pirq);
+		b->irq = p->irq;
+		b->evtchn = p->evtchn;
+		if (p->domid == 0) {
+			d->gsi_pirq = p->pirq;
+			if (p->irq != PT_NONE)
+				d->gsi_irq = p->irq;
+		}
+	}
+	/* and the guests' pirqs the toolstack mapped for it */
+	for (size_t i = 0; i < m->nts_maps; i++) {
+		struct ts_gsi_map *t = &m->ts_maps[i];
+
+		if (t->gsi != gsi || !t->live)
+			continue;
+		if (!d)
+			d = dev_get(m, sbdf, true);
+		if (!gsi_bind_find(d, t->domid, t->pirq))
+			gsi_bind_get(d, t->domid, t->pirq);
+	}
+}
+
 static void register_gsi(struct pt_model *m, int gsi, int irq, __u32 sbdf,
 			 const struct pt_event *ev, unsigned long line)
 {
@@ -433,8 +521,10 @@ static void register_gsi(struct pt_model *m, int gsi, int irq, __u32 sbdf,
 		g->irq = irq;
 		*idmap_slot(&m->gsi_by_irq, (uint32_t)irq, true) = g - m->gsis;
 	}
-	if (sbdf != PT_SBDF_NONE)
+	if (sbdf != PT_SBDF_NONE && g->sbdf != sbdf) {
 		g->sbdf = sbdf;
+		gsi_adopt(m, gsi, sbdf);
+	}
 	if (!g->have_ev || sbdf != PT_SBDF_NONE) {
 		evref(&g->reg, ev, line);
 		g->have_ev = true;
@@ -534,8 +624,12 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 			v->irq = irq;
 			p->entry = entry;
 		} else {
+			struct pt_gsi_bind *b = gsi_bind_get(d, domid, e->pirq);
+
+			b->irq = irq;
 			d->gsi = e->gsi;
-			d->gsi_pirq = e->pirq;
+			if (domid == 0)
+				d->gsi_pirq = e->pirq;
 			if (irq != PT_NONE)
 				d->gsi_irq = irq;
 		}
@@ -561,8 +655,14 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 				if (d->vectors[i].pirq == p->pirq &&
 				    d->vectors[i].domid == p->domid)
 					d->vectors[i].live = false;
-			if (d->gsi_pirq == p->pirq && p->gsi != PT_NONE)
-				d->gsi_pirq = PT_NONE;
+			if (p->gsi != PT_NONE) {
+				struct pt_gsi_bind *b = gsi_bind_find(d, p->domid, p->pirq);
+
+				if (b)
+					b->live = false;
+				if (d->gsi_pirq == p->pirq && p->domid == 0)
+					d->gsi_pirq = PT_NONE;
+			}
 		}
 		return d;
 	default:
@@ -578,8 +678,30 @@ static struct pt_device *on_evtchn(struct pt_model *m, const struct pt_event *ev
 	struct pt_device *d = p ? dev_get(m, p->sbdf, false) :
 				  dev_get(m, ev->hdr.sbdf, false);
 	struct pt_vector *v = d ? vector_by_irq(d, e->irq) : NULL;
+	struct pt_gsi_bind *gb = NULL;
 	size_t *slot;
 	struct pt_port_state *pr = NULL;
+
+	/*
+	 * dom0's pirq of a GSI bound before the recording started shows only
+	 * as an event channel bound to the GSI's irq: that is the binding.
+	 */
+	if (!v && e->irq != PT_NONE) {
+		struct pt_gsi_state *g = gsi_by_linux_irq(m, e->irq);
+		int pirq = p ? p->pirq : e->pirq;
+
+		if (g && g->irq == e->irq && g->sbdf != PT_SBDF_NONE &&
+		    pirq != PT_NONE && (!p || p->gsi != PT_NONE)) {
+			if (!d)
+				d = dev_get(m, g->sbdf, true);
+			gb = gsi_bind_find(d, 0, pirq);
+			if (!gb && ev->hdr.kind == PT_EVTCHN_BIND) {
+				gb = gsi_bind_get(d, 0, pirq);
+				gb->irq = e->irq;
+				d->gsi_pirq = pirq;
+			}
+		}
+	}
 
 	if (e->evtchn > 0) {
 		slot = idmap_slot(&m->port_by_num, (uint32_t)e->evtchn, false);
@@ -603,6 +725,8 @@ static struct pt_device *on_evtchn(struct pt_model *m, const struct pt_event *ev
 			p->evtchn = e->evtchn;
 		if (v)
 			v->evtchn = e->evtchn;
+		if (gb)
+			gb->evtchn = e->evtchn;
 		break;
 	case PT_EVTCHN_CLOSE:
 		if (pr && pr->bound && e->irq != PT_NONE && pr->irq != PT_NONE &&
@@ -620,6 +744,8 @@ static struct pt_device *on_evtchn(struct pt_model *m, const struct pt_event *ev
 			p->evtchn = PT_NONE;
 		if (v)
 			v->evtchn = PT_NONE;
+		if (gb)
+			gb->evtchn = PT_NONE;
 		break;
 	case PT_EVTCHN_ENABLE:
 		if (v)
@@ -727,11 +853,40 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 			if (a->map_type == MAP_PIRQ_TYPE_GSI) {
 				if (ok && a->domid != PT_NONE) {
 					int pirq = a->pirq >= 0 ? a->pirq : a->index;
+					int domid = pt_domid_norm(a->domid);
+					struct pt_gsi_state *g = gsi_find(m, a->index);
 
 					*idmap_slot(&m->ts_gsi_by_pirq,
-						    pirq_key(pt_domid_norm(a->domid), pirq),
+						    pirq_key(domid, pirq),
 						    true) = a->index;
+					GROW(m->ts_maps, m->nts_maps, m->capts_maps);
+					m->ts_maps[m->nts_maps++] = (struct ts_gsi_map){
+						domid, pirq, a->index, true };
+					/* the guest's binding of the device's GSI */
+					if (g && g->sbdf != PT_SBDF_NONE && domid != 0) {
+						d = dev_get(m, g->sbdf, true);
+						gsi_bind_get(d, domid, pirq);
+					}
 				}
+			}
+			break;
+		case PHYSDEVOP_unmap_pirq:
+			if (ok && a->domid != PT_NONE && a->pirq != PT_NONE) {
+				int domid = pt_domid_norm(a->domid);
+				struct pt_gsi_state *g;
+				struct pt_gsi_bind *b;
+
+				for (size_t i = 0; i < m->nts_maps; i++)
+					if (m->ts_maps[i].domid == domid &&
+					    m->ts_maps[i].pirq == a->pirq)
+						m->ts_maps[i].live = false;
+				g = gsi_find(m, pt_model_toolstack_gsi(m, domid, a->pirq));
+				if (!g || g->sbdf == PT_SBDF_NONE)
+					break;
+				d = dev_get(m, g->sbdf, true);
+				b = gsi_bind_find(d, domid, a->pirq);
+				if (b)
+					b->live = false;
 			}
 			break;
 		case PHYSDEVOP_setup_gsi:
@@ -772,6 +927,15 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 					dr->destroyed = true;
 					evref(&dr->destroy, ev, line);
 				}
+				/* Xen unmaps a dead domain's pirqs */
+				for (size_t i = 0; i < m->nts_maps; i++)
+					if (m->ts_maps[i].domid == pt_domid_norm(a->domid))
+						m->ts_maps[i].live = false;
+				for (size_t i = 0; i < m->ndevs; i++)
+					for (size_t j = 0; j < m->devs[i]->ngsi_binds; j++)
+						if (m->devs[i]->gsi_binds[j].domid ==
+						    pt_domid_norm(a->domid))
+							m->devs[i]->gsi_binds[j].live = false;
 			}
 			break;
 		case XEN_DOMCTL_createdomain:

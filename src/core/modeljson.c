@@ -45,6 +45,19 @@ json_t *pt_device_to_json(const struct pt_device *d)
 	json_object_set_new(o, "gsi_polarity", int_or_null(d->gsi_polarity));
 	json_object_set_new(o, "gsi_irq", int_or_null(d->gsi_irq));
 	json_object_set_new(o, "gsi_pirq", int_or_null(d->gsi_pirq));
+	a = json_array();
+	for (size_t i = 0; i < d->ngsi_binds; i++) {
+		const struct pt_gsi_bind *g = &d->gsi_binds[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "domid", json_integer(g->domid));
+		json_object_set_new(j, "pirq", int_or_null(g->pirq));
+		json_object_set_new(j, "irq", int_or_null(g->irq));
+		json_object_set_new(j, "evtchn", int_or_null(g->evtchn));
+		json_object_set_new(j, "live", json_boolean(g->live));
+		json_array_append_new(a, j);
+	}
+	json_object_set_new(o, "gsi_binds", a);
 	json_object_set_new(o, "msi_enabled", json_boolean(d->msi_enabled));
 	json_object_set_new(o, "msix_enabled", json_boolean(d->msix_enabled));
 	json_object_set_new(o, "msix_ctrl", d->msix_ctrl < 0 ? json_null() :

@@ -11,6 +11,7 @@
 #                 (120, chip xen-pirq-msi); Xen lists two MSI irqs for it
 #   0000:06:00.0  held by pciback for a PV guest (d7 in Xen's view): MSI-X
 #                 with one vector dom0 mapped for it (irq 121, xen-pirq-msi-x)
+#                 in entry 0 of 4; entries 1-3 unused, masked
 #   0000:00:1f.0  INTx only, with a driver: not of interest (hidden
 #                 without --all)
 set -euo pipefail
@@ -99,10 +100,14 @@ newdev 0000:06:00.0 8086 10d3 020000 0 pciback
 put "$d/config" 04 06 04 10 00
 put "$d/config" 10 0c 00 00 f1 00 00 00 00	# BAR0 64-bit mem 0xf1000000
 put "$d/config" 34 a0
-put "$d/config" a0 11 00 00 80 00 30 00 00 00 38 00 00	# MSI-X 1, BAR0+0x3000
+put "$d/config" a0 11 00 03 80 00 30 00 00 00 38 00 00	# MSI-X 4, BAR0+0x3000
 sed -i '1s/.*/0x00000000f1000000 0x00000000f1003fff 0x0000000000140204/' "$d/resource"
 head -c $((0x3808)) /dev/zero > "$d/resource0"
 put "$d/resource0" 3000 00 00 e0 fe 00 00 00 00 51 00 00 00 00 00 00 00
+# entries 1-3 unused: masked and never programmed, as after a reset
+put "$d/resource0" 301c 01
+put "$d/resource0" 302c 01
+put "$d/resource0" 303c 01
 mkdir -p "$d/msi_irqs"
 echo msix > "$d/msi_irqs/121"
 q=$root/sys/kernel/irq/121
@@ -115,3 +120,14 @@ echo 0,0 > "$q/per_cpu_count"
 # --- 0000:00:1f.0: nothing to see
 newdev 0000:00:1f.0 8086 2918 060100 19 lpc_ich
 put "$pci/devices/0000:00:1f.0/config" 3d 01
+
+# Reset methods: the kernel shows "reset" only for a device that has one;
+# 06:00.0 has none (a PT012 no-reset-method finding).
+for b in 0000:03:00.0 0000:05:00.0 0000:00:1f.0; do
+	: > "$pci/devices/$b/reset"
+	echo flr > "$pci/devices/$b/reset_method"
+done
+# pciback's relaxations: the module parameter off, 06:00.0 permissive
+mkdir -p "$root/sys/module/xen_pciback/parameters"
+echo N > "$root/sys/module/xen_pciback/parameters/permissive"
+echo 0000:06:00.0 > "$pci/drivers/pciback/permissive"

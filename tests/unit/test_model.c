@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "pt_model.h"
 #include "../../src/core/rules.h"	/* the queries rules read the model with */
+#include "../../src/core/xen_public.h"
 
 #define DEV PT_SBDF(0, 0, 0x18)		/* 0000:00:03.0 */
 
@@ -266,6 +267,160 @@ static void test_reset_is_new(void **state)
 	pt_model_free(m);
 }
 
+static const struct pt_gsi_bind *gsi_bind(const struct pt_device *d, int domid)
+{
+	for (size_t i = 0; i < d->ngsi_binds; i++)
+		if (d->gsi_binds[i].domid == domid)
+			return &d->gsi_binds[i];
+	return NULL;
+}
+
+static void apply_gsi_reg(struct pt_model *m, __u32 sbdf, unsigned long line)
+{
+	struct pt_event ev = { 0 };
+
+	ev.hdr.type = PT_EV_GSI;
+	ev.hdr.kind = PT_GSI_ACPI;
+	ev.hdr.ts_ns = line;
+	ev.hdr.sbdf = sbdf;
+	ev.gsi = (struct pt_ev_gsi){ 23, 0, 1, 23 };
+	pt_model_apply(m, &ev, line);
+}
+
+static void apply_map_gsi(struct pt_model *m, int cmd, int domid,
+			  unsigned long line)
+{
+	struct pt_event ev = { 0 };
+
+	ev.hdr.type = PT_EV_HYPERCALL;
+	ev.hdr.flags = PT_EVF_HAS_RET;
+	ev.hdr.ts_ns = line;
+	ev.hdr.sbdf = PT_SBDF_NONE;
+	ev.hc.op = __HYPERVISOR_physdev_op;
+	ev.hc.cmd = cmd;
+	memset(&ev.hc.args, 0xff, sizeof(ev.hc.args));	/* PT_NONE */
+	ev.hc.args.sbdf = PT_SBDF_NONE;
+	ev.hc.args.domid = domid;
+	ev.hc.args.pirq = 23;
+	ev.hc.args.index = 23;
+	ev.hc.args.map_type = MAP_PIRQ_TYPE_GSI;
+	pt_model_apply(m, &ev, line);
+}
+
+/*
+ * An INTx device's GSI bindings: dom0's bind_gsi (which names no device
+ * and may come before the registration that does) and the toolstack's
+ * map_pirq of the GSI for a guest are the device's, one per domain, until
+ * unmapped.
+ */
+static void test_gsi_binds(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_event ev = { 0 };
+	const struct pt_device *d;
+	const struct pt_gsi_bind *b;
+
+	/* dom0 binds pirq 23 to irq 23 before the device is named */
+	ev.hdr.type = PT_EV_PIRQ;
+	ev.hdr.kind = PT_PIRQ_BIND_GSI;
+	ev.hdr.ts_ns = 1;
+	ev.hdr.sbdf = PT_SBDF_NONE;
+	ev.pirq = (struct pt_ev_pirq){ 23, 23, 23, PT_DOMID_SELF, PT_NONE, 1 };
+	assert_null(pt_model_apply(m, &ev, 1));
+	apply_gsi_reg(m, DEV, 2);
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	assert_int_equal(d->gsi_pirq, 23);
+	b = gsi_bind(d, 0);
+	assert_non_null(b);
+	assert_int_equal(b->pirq, 23);
+	assert_int_equal(b->irq, 23);
+	assert_true(b->live);
+
+	/* the guest's pirq of the GSI, mapped by the toolstack */
+	apply_map_gsi(m, PHYSDEVOP_map_pirq, 3, 3);
+	assert_int_equal(d->ngsi_binds, 2);
+	b = gsi_bind(d, 3);
+	assert_non_null(b);
+	assert_int_equal(b->pirq, 23);
+	assert_true(b->live);
+	/* dom0's event channel on the GSI's irq */
+	ev.hdr.type = PT_EV_EVTCHN;
+	ev.hdr.kind = PT_EVTCHN_BIND;
+	ev.hdr.ts_ns = 4;
+	ev.evtchn = (struct pt_ev_evtchn){ 28, 23, 23, PT_DOMID_SELF };
+	assert_ptr_equal(pt_model_apply(m, &ev, 4), d);
+	assert_int_equal(gsi_bind(d, 0)->evtchn, 28);
+
+	/* unmapped for the guest: gone; dom0's stays */
+	apply_map_gsi(m, PHYSDEVOP_unmap_pirq, 3, 5);
+	assert_false(gsi_bind(d, 3)->live);
+	assert_true(gsi_bind(d, 0)->live);
+	assert_int_equal(d->ngsi_binds, 2);
+	pt_model_free(m);
+}
+
+/*
+ * The toolstack maps the GSI for the guest before dom0 registers it for
+ * the device (lab 03: map_pirq at +4 s, the registration at +23 s): the
+ * guest's binding joins the device once the GSI names it, and goes with
+ * the guest's destruction.
+ */
+static void test_gsi_binds_late_device(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_event ev = { 0 };
+	const struct pt_device *d;
+
+	apply_map_gsi(m, PHYSDEVOP_map_pirq, 3, 1);
+	assert_null(pt_model_device(m, DEV));
+	apply_gsi_reg(m, DEV, 2);
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	assert_non_null(gsi_bind(d, 3));
+	assert_int_equal(gsi_bind(d, 3)->pirq, 23);
+	assert_true(gsi_bind(d, 3)->live);
+	/* registered again (a driver re-probed): still one binding */
+	apply_gsi_reg(m, DEV, 3);
+	assert_int_equal(d->ngsi_binds, 1);
+
+	ev.hdr.type = PT_EV_HYPERCALL;
+	ev.hdr.flags = PT_EVF_HAS_RET;
+	ev.hdr.ts_ns = 4;
+	ev.hdr.sbdf = PT_SBDF_NONE;
+	ev.hc.op = __HYPERVISOR_domctl;
+	ev.hc.cmd = XEN_DOMCTL_destroydomain;
+	memset(&ev.hc.args, 0xff, sizeof(ev.hc.args));
+	ev.hc.args.sbdf = PT_SBDF_NONE;
+	ev.hc.args.domid = 3;
+	pt_model_apply(m, &ev, 4);
+	assert_false(gsi_bind(d, 3)->live);
+	pt_model_free(m);
+}
+
+/* The lab's INTx guest: Xen showed "d0: 20, d2: 20" on GSI 20's irq. */
+static void test_gsi_binds_lab(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_replay res;
+	const struct pt_device *d;
+	char err[600];
+
+	assert_int_equal(pt_replay_file_until("tests/logs/lab/04-intx-gsi.jsonl",
+					      m, 225000000000ull, NULL, NULL,
+					      &res, err, sizeof(err)), 0);
+	d = pt_model_device(m, PT_SBDF(0, 0, 0x20));
+	assert_non_null(d);
+	assert_non_null(gsi_bind(d, 0));
+	assert_int_equal(gsi_bind(d, 0)->pirq, 20);
+	assert_int_equal(gsi_bind(d, 0)->irq, 20);
+	assert_true(gsi_bind(d, 0)->live);
+	assert_non_null(gsi_bind(d, 2));
+	assert_int_equal(gsi_bind(d, 2)->pirq, 20);
+	assert_true(gsi_bind(d, 2)->live);
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +429,9 @@ int main(void)
 		cmocka_unit_test(test_rebind_same_pirq),
 		cmocka_unit_test(test_rule_queries),
 		cmocka_unit_test(test_reset_is_new),
+		cmocka_unit_test(test_gsi_binds),
+		cmocka_unit_test(test_gsi_binds_late_device),
+		cmocka_unit_test(test_gsi_binds_lab),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
