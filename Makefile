@@ -160,9 +160,10 @@ demo: all
 		bin/ptrace check --expect reset-before-unbind=1 $$log || exit; \
 	fi; \
 	echo; \
-	echo "next: bin/ptrace report --full $$log   every event"; \
-	echo "      bin/ptrace top --replay $$log   the same trace, live view"; \
-	echo "      docs/rules.md   what each finding means and why"
+	echo "where to look next:"; \
+	echo "  every event, unfolded:    bin/ptrace report --full $$log"; \
+	echo "  the same trace, live:     bin/ptrace top --replay $$log"; \
+	echo "  what each finding means:  docs/rules.md"
 
 # ---------------------------------------------------------------- bench
 .PHONY: bench
