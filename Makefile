@@ -3,11 +3,13 @@
 # ptrace: one Makefile, no autotools.
 #
 #   make            build bin/ptrace (BPF objects, skeletons, userspace)
-#   make check      all tests: unit, CLI, BPF load/verify, TUI, lab
+#   make check      all tests: unit, CLI, BPF, TUI, dump, build, lab, and
+#                   the README on a fresh Debian root (tests/fresh)
 #   make check-host the tests that need no Xen lab (quick)
 #   make bench      benchmarks, figures printed side by side with peers
 #   make deps       install Debian 12 build and test dependencies (root)
-#   make install PREFIX=/usr/local DESTDIR=   (uninstall: the same)
+#   make install PREFIX=/usr/local DESTDIR=   (uninstall: the same;
+#                   sbindir, man8dir, docdir, bashcompdir: GNU names)
 #   make CPPFLAGS=.. CFLAGS=.. LDFLAGS=..     added after the project's flags
 #   make WERROR=1   warnings are errors (the default when CI is set)
 #   make lab        build the Xen lab image if needed, run all scenarios
