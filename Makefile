@@ -58,7 +58,7 @@ CFLAGS		?= -O2 -g
 WERROR		?= $(if $(CI),1,0)
 # Build paths stay out of the objects (__FILE__, DWARF, BTF line info),
 # so two checkouts in different directories build identical files.
-PT_PREFIX_MAP	:= -ffile-prefix-map=$(CURDIR)=. -fdebug-prefix-map=$(CURDIR)=.
+PT_PREFIX_MAP	:= -ffile-prefix-map=$(CURDIR)=.
 PT_CPPFLAGS	:= -Iinclude -I$(OUT) -DPT_VERSION='"$(VERSION)"'
 PT_CFLAGS	:= -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 		   -Wno-missing-field-initializers $(PT_PREFIX_MAP) \
