@@ -2,7 +2,8 @@
 /*
  * The state model: from events alone, the picture of every device
  * (owner over time, GSI, irqs, pirqs, event channels, MSI/MSI-X state,
- * per-vector mask state, resets) and the findings of the ordering rules.
+ * per-vector mask state, resets) and the findings of the ordering rules,
+ * which subscribe to the model's events (src/core/rules.h).
  *
  * Feed events in log order with pt_model_apply(); query at any point
  * (the TUI does, after each batch); call pt_model_finish() at the end of
@@ -82,9 +83,9 @@ struct pt_device {
 	unsigned long nevents;
 	unsigned int nfindings;
 	bool incomplete;	/* a lost-event window touched this device */
-	bool rbu_reported;	/* reset-before-unbind reported for these pirqs */
 
-	/* the last PT_RECENT_MAX events attributed to this device */
+	/* the last PT_RECENT_MAX events attributed to this device, for
+	 * display: the model and the rules never read it */
 	struct pt_evref recent[PT_RECENT_MAX];
 	size_t nrecent;		/* total ever added; ring index = n % MAX */
 };
@@ -100,6 +101,7 @@ struct pt_rule {
 	const char *name;	/* stable slug: "reset-before-unbind" */
 	enum pt_severity severity;
 	const char *title;	/* one line */
+	const char *remediation;	/* what to do about it, one line */
 };
 
 enum pt_finding_status {
@@ -179,18 +181,25 @@ struct pt_replay {
 	unsigned long long events;
 	bool truncated;		/* last line cut short: a killed recorder */
 	bool complete;		/* "end" trailer seen */
+	/* time order (include/pt_order.h, docs/trace-format.md) */
+	__u64 order_window_ns;	/* the reorder window used */
+	unsigned long long reordered;	/* events put back in time order */
+	unsigned long long late;	/* beyond the window: order not restored */
+	__u64 max_late_ns;	/* how far the worst of those was out */
+	unsigned long first_late_line;	/* the first of them, 0 if none */
 };
 
 /*
  * Called for every event after the model applied it, with the device it
- * was attributed to (may be NULL).  Return non-zero to stop.
+ * was attributed to (may be NULL), in time order.  Return non-zero to stop.
  */
 typedef int (*pt_replay_cb)(void *ctx, const struct pt_event *ev,
 			    unsigned long line, const struct pt_device *dev);
 
 /*
  * Replay a whole log into m (which gets the header's dom0 mode) and
- * finish it.  Returns 0, or a negative pt_log_err with the message in err.
+ * finish it.  Events reach the model in time order, put right within
+ * PT_ORDER_WINDOW_NS (PTRACE_ORDER_WINDOW_MS overrides it).  Returns 0, or a negative pt_log_err with the message in err.
  */
 int pt_replay_file(const char *path, struct pt_model *m, pt_replay_cb cb,
 		   void *ctx, struct pt_replay *res, char *err, size_t errlen);

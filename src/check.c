@@ -11,12 +11,13 @@
  * Exit: 0 all assertions hold, 1 one failed, 2 bad input or usage.
  */
 #include <ctype.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "pt_cli.h"
 #include "pt_log.h"
 #include "pt_model.h"
 #include "pt_names.h"
@@ -300,23 +301,47 @@ static int write_junit(const char *path, struct log_result *res, size_t n)
 	return fclose(f) ? -1 : 0;
 }
 
-static void check_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: ptrace check [options] LOG...\n"
-		"  --expect RULE[=N]   RULE must be found (exactly N times)\n"
-		"  --forbid RULE       RULE must not be found, whatever its severity\n"
-		"  --allow RULE        do not fail on RULE\n"
-		"  --rules FILE        lines of 'expect|forbid|allow RULE[=N]'\n"
-		"  --no-default        do not fail on unexpected error findings\n"
-		"  --fail-incomplete   findings made incomplete by lost events count too\n"
-		"  --window MS         how long a rule waits for a follow-up event (1000)\n"
-		"  --json              machine-readable result on stdout\n"
-		"  --junit FILE        JUnit XML for CI systems\n"
-		"  --list-rules        print the rules and exit\n"
-		"RULE is a name (reset-before-unbind) or a code (PT001).\n"
-		"exit: 0 pass, 1 an assertion failed, 2 bad input or usage\n");
-}
+enum {
+	OPT_FORBID = PT_OPT_LONG, OPT_ALLOW, OPT_RULES, OPT_NO_DEFAULT,
+	OPT_FAIL_INCOMPLETE, OPT_JUNIT, OPT_LIST_RULES,
+};
+
+static const struct pt_opt check_opts[] = {
+	{ "expect", 'e', "RULE[=N]", PT_OPT_STRING,
+	  "RULE must be found (exactly N times)" },
+	{ "forbid", OPT_FORBID, "RULE", PT_OPT_STRING,
+	  "RULE must not be found, whatever its severity" },
+	{ "allow", OPT_ALLOW, "RULE", PT_OPT_STRING, "do not fail on RULE" },
+	{ "rules", OPT_RULES, "FILE", PT_OPT_STRING,
+	  "lines of 'expect|forbid|allow RULE[=N]'" },
+	{ "no-default", OPT_NO_DEFAULT, NULL, PT_OPT_FLAG,
+	  "do not fail on unexpected error findings" },
+	{ "fail-incomplete", OPT_FAIL_INCOMPLETE, NULL, PT_OPT_FLAG,
+	  "findings made incomplete by lost events count too" },
+	{ "window", 'w', "MS", PT_OPT_DURATION,
+	  "how long a rule waits for a follow-up event (default 1s)",
+	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
+	{ "json", 'j', NULL, PT_OPT_FLAG, "machine-readable result on stdout" },
+	{ "junit", OPT_JUNIT, "FILE", PT_OPT_STRING, "JUnit XML for CI systems" },
+	{ "list-rules", OPT_LIST_RULES, NULL, PT_OPT_FLAG,
+	  "print the rules and exit" },
+	{ NULL },
+};
+
+const struct pt_cli check_cli = {
+	.name = "check",
+	.args = "[options] LOG...",
+	.summary = "assert on the findings of trace logs (for CI)",
+	.doc = "Assertions over trace logs for CI. By default any error-severity\n"
+	       "finding fails; RULE is a name (reset-before-unbind) or a code (PT001).",
+	.opts = check_opts,
+	.examples =
+		"ptrace check trace.jsonl                # fail on any error finding\n"
+		"ptrace check -e reset-before-unbind=1 trace.jsonl\n"
+		"ptrace check --forbid PT003 --junit junit.xml a.jsonl b.jsonl\n"
+		"ptrace check --list-rules",
+	.more = "exit: 0 pass, 1 an assertion failed, 2 bad input or usage",
+};
 
 static void list_rules(void)
 {
@@ -330,71 +355,54 @@ static void list_rules(void)
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "expect", required_argument, NULL, 'e' },
-		{ "forbid", required_argument, NULL, 'f' },
-		{ "allow", required_argument, NULL, 'a' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "no-default", no_argument, NULL, 'N' },
-		{ "fail-incomplete", no_argument, NULL, 'I' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "junit", required_argument, NULL, 'J' },
-		{ "list-rules", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct policy p = { .default_errors = true };
 	const char *junit = NULL;
 	struct log_result *res;
 	bool json = false, failed = false, bad = false;
+	struct pt_optval v;
 	int c, nlogs, ret = PT_EXIT_USAGE;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "e:f:a:r:NIw:jJ:Lh", opts, NULL)) != -1) {
+	while ((c = pt_cli_getopt(&check_cli, argc, argv, &v)) != PT_CLI_END) {
 		switch (c) {
 		case 'e':
-		case 'f':
-		case 'a':
-			if (add_assertion(&p, c == 'e' ? A_EXPECT : c == 'f' ? A_FORBID : A_ALLOW,
-					  optarg, ""))
+		case OPT_FORBID:
+		case OPT_ALLOW:
+			if (add_assertion(&p, c == 'e' ? A_EXPECT :
+					  c == OPT_FORBID ? A_FORBID : A_ALLOW,
+					  v.str, ""))
 				goto out;
 			break;
-		case 'r':
-			if (load_rules_file(&p, optarg))
+		case OPT_RULES:
+			if (load_rules_file(&p, v.str))
 				goto out;
 			break;
-		case 'N':
+		case OPT_NO_DEFAULT:
 			p.default_errors = false;
 			break;
-		case 'I':
+		case OPT_FAIL_INCOMPLETE:
 			p.fail_incomplete = true;
 			break;
 		case 'w':
-			p.window_ns = strtoull(optarg, NULL, 10) * 1000000ull;
+			p.window_ns = v.u;
 			break;
 		case 'j':
 			json = true;
 			break;
-		case 'J':
-			junit = optarg;
+		case OPT_JUNIT:
+			junit = v.str;
 			break;
-		case 'L':
+		case OPT_LIST_RULES:
 			list_rules();
 			ret = PT_EXIT_OK;
 			goto out;
-		case 'h':
-			check_usage(stdout);
-			ret = PT_EXIT_OK;
-			goto out;
 		default:
-			check_usage(stderr);
+			ret = pt_cli_exit(c);
 			goto out;
 		}
 	}
 	nlogs = argc - optind;
 	if (nlogs < 1) {
-		check_usage(stderr);
+		pt_cli_usage_error(&check_cli, "no LOG given");
 		goto out;
 	}
 	res = calloc(nlogs, sizeof(*res));
@@ -416,6 +424,12 @@ int cmd_check(int argc, char **argv)
 		if (rp.truncated)
 			fprintf(stderr, "ptrace check: warning: %s: last line is truncated; "
 				"every whole event before it was used\n", lr->path);
+		if (rp.late)
+			fprintf(stderr, "ptrace check: warning: %s:%lu: %llu events came more "
+				"than the %llu ms reorder window late: their time order is not "
+				"certain (docs/trace-format.md)\n", lr->path,
+				rp.first_late_line, rp.late,
+				(unsigned long long)(rp.order_window_ns / 1000000));
 		lr->out = calloc(p.n + 1, sizeof(*lr->out));
 		lr->nout = evaluate(&p, m, lr->out);
 		lr->findings = pt_model_findings_json(m);
@@ -461,6 +475,10 @@ int cmd_check(int argc, char **argv)
 					    json_incref(res[i].findings) : json_array());
 			json_array_append_new(logs, l);
 		}
+		/* versioned as dump's is (docs/report-json.md) */
+		json_object_set_new(o, "schema", json_integer(1));
+		json_object_set_new(o, "tool", json_string("ptrace check"));
+		json_object_set_new(o, "version", json_string(PT_VERSION));
 		json_object_set_new(o, "pass", json_boolean(!failed && !bad));
 		json_object_set_new(o, "logs", logs);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -15,6 +15,14 @@
 #define PT_EXIT_PROBES		5	/* --strict and a required probe missing */
 #define PT_EXIT_FAIL		6	/* internal or system failure */
 
+/*
+ * Each command's option table (include/pt_cli.h), next to its parser in
+ * the command's own file; ptrace.c uses them for 'ptrace help'.
+ */
+struct pt_cli;
+extern const struct pt_cli check_cli, report_cli, record_cli, probes_cli,
+	top_cli, dump_cli;
+
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_record(int argc, char **argv);

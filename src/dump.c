@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE	/* vasprintf */
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "commands.h"
+#include "pt_cli.h"
 #include "dump.h"
 #include "dump_xenparse.h"
 
@@ -58,75 +59,76 @@ void dump_note(struct dump *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: ptrace dump [OPTIONS]\n"
-		"One-shot snapshot of PCI passthrough interrupt state.\n"
-		"\n"
-		"  -a, --all               every PCI device, not only those with\n"
-		"                          MSI/MSI-X in use or held by pciback\n"
-		"  -d, --device BDF        only this device (repeatable)\n"
-		"  -j, --json              JSON (schema in docs/dump.md)\n"
-		"  -o, --output FILE       write to FILE instead of stdout\n"
-		"      --xen               add Xen's view (debug keys i, M, Q) and\n"
-		"                          list where Linux and Xen disagree\n"
-		"      --xen-text FILE     Xen's view from saved `xl dmesg` text\n"
-		"      --fail-on-findings  exit 1 if a finding is reported\n"
-		"      --trace SECONDS     first record SECONDS (<= 60) with the\n"
-		"                          collectors, then add the events, losses\n"
-		"                          and findings to the dump (Xen dom0, root)\n"
-		"      --trace-log FILE    keep that recording in FILE\n"
-		"      --verify-walker     only load the irq-record walker (BPF\n"
-		"                          verifier), attach nothing, print its\n"
-		"                          unresolved CO-RE relocations\n"
-		"      --btf FILE          with --verify-walker: relocate for the\n"
-		"                          kernel whose BTF this is\n"
-		"  -h, --help              this text\n"
-		"\n"
-		"Exit: 0 ok, 1 findings (with --fail-on-findings), 2 usage,\n"
+enum {
+	OPT_XEN = PT_OPT_LONG, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE, OPT_VERIFY,
+	OPT_BTF, OPT_TRACE_LOG,
+};
+
+static const struct pt_opt dump_cli_opts[] = {
+	{ "all", 'a', NULL, PT_OPT_FLAG,
+	  "every PCI device, not only those with\n"
+	  "MSI/MSI-X in use or held by pciback" },
+	{ "device", 'd', "BDF", PT_OPT_STRING, "only this device (repeatable)" },
+	{ "json", 'j', NULL, PT_OPT_FLAG, "JSON (schema in docs/dump.md)" },
+	{ "output", 'o', "FILE", PT_OPT_STRING, "write to FILE instead of stdout" },
+	{ "xen", OPT_XEN, NULL, PT_OPT_FLAG,
+	  "add Xen's view (debug keys i, M, Q) and\n"
+	  "list where Linux and Xen disagree" },
+	{ "xen-text", OPT_XEN_TEXT, "FILE", PT_OPT_STRING,
+	  "Xen's view from saved `xl dmesg` text" },
+	{ "fail-on-findings", OPT_FAIL, NULL, PT_OPT_FLAG,
+	  "exit 1 if a finding is reported" },
+	{ "trace", OPT_TRACE, "S", PT_OPT_DURATION,
+	  "first record S seconds (at most 60) with the\n"
+	  "collectors, then add the events, losses\n"
+	  "and findings to the dump (Xen dom0, root)",
+	  .unit = 1000000000, .min = 1e6, .max = 60e9 },
+	{ "trace-log", OPT_TRACE_LOG, "FILE", PT_OPT_STRING,
+	  "keep that recording in FILE" },
+	{ "verify-walker", OPT_VERIFY, NULL, PT_OPT_FLAG,
+	  "only load the irq-record walker (BPF\n"
+	  "verifier), attach nothing, print its\n"
+	  "unresolved CO-RE relocations" },
+	{ "btf", OPT_BTF, "FILE", PT_OPT_STRING,
+	  "with --verify-walker: relocate for the\n"
+	  "kernel whose BTF this is" },
+	{ NULL },
+};
+
+const struct pt_cli dump_cli = {
+	.name = "dump",
+	.args = "[options]",
+	.summary = "one-shot snapshot of passthrough interrupt state",
+	.doc = "One-shot snapshot of PCI passthrough interrupt state on this host\n"
+	       "(docs/dump.md). Read-only; --xen only makes Xen print its tables.",
+	.opts = dump_cli_opts,
+	.examples =
+		"ptrace dump                          # devices that matter, as text\n"
+		"ptrace dump -a -d 0000:03:00.0       # that device, even if idle\n"
+		"ptrace dump --json -o dump.json --xen   # for a bug report\n"
+		"ptrace dump --trace 10 --trace-log t.jsonl",
+	.more = "exit: 0 ok, 1 findings (with --fail-on-findings), 2 usage,\n"
 		"3 --xen/--trace without root, 4 --xen/--trace asked but no Xen\n"
 		"dom0, 5/6 the --trace recording's own exit (dump still printed),\n"
-		"6 failure.\n");
-}
+		"6 failure.",
+};
 
 static int parse_args(int argc, char **argv, struct dump *d,
 		      struct dump_opts *o)
 {
-	enum { OPT_XEN = 256, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE, OPT_VERIFY,
-	       OPT_BTF, OPT_TRACE_LOG };
-	static const struct option lopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "xen", no_argument, NULL, OPT_XEN },
-		{ "xen-text", required_argument, NULL, OPT_XEN_TEXT },
-		{ "fail-on-findings", no_argument, NULL, OPT_FAIL },
-		{ "trace", required_argument, NULL, OPT_TRACE },
-		{ "trace-log", required_argument, NULL, OPT_TRACE_LOG },
-		{ "verify-walker", no_argument, NULL, OPT_VERIFY },
-		{ "btf", required_argument, NULL, OPT_BTF },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	char *end;
+	struct pt_optval v;
 	__u32 sbdf, *p;
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ad:jo:h", lopts, NULL)) != -1) {
+	while ((c = pt_cli_getopt(&dump_cli, argc, argv, &v)) != PT_CLI_END) {
 		switch (c) {
 		case 'a':
 			d->all = true;
 			break;
 		case 'd':
-			if (pt_sbdf_parse(optarg, &sbdf)) {
-				fprintf(stderr, "ptrace dump: bad device '%s' (want SSSS:BB:DD.F)\n",
-					optarg);
-				return PT_EXIT_USAGE;
-			}
+			if (pt_sbdf_parse(v.str, &sbdf))
+				return pt_cli_usage_error(&dump_cli,
+					"--device: bad device '%s' (want SSSS:BB:DD.F)", v.str);
 			p = dump_grow(o->only, &o->nonly, sizeof(*p));
 			if (!p)
 				return PT_EXIT_FAIL;
@@ -137,61 +139,45 @@ static int parse_args(int argc, char **argv, struct dump *d,
 			o->json = true;
 			break;
 		case 'o':
-			o->out = optarg;
+			o->out = v.str;
 			break;
 		case OPT_XEN:
 			o->xen = true;
 			break;
 		case OPT_XEN_TEXT:
-			o->xen_text = optarg;
+			o->xen_text = v.str;
 			break;
 		case OPT_FAIL:
 			o->fail_on_findings = true;
 			break;
 		case OPT_TRACE:
-			o->trace_s = strtod(optarg, &end);
-			if (*end || end == optarg || o->trace_s <= 0 ||
-			    o->trace_s > 60) {
-				fprintf(stderr, "ptrace dump: --trace wants seconds, 0 < S <= 60\n");
-				return PT_EXIT_USAGE;
-			}
+			o->trace_s = v.num;
 			break;
 		case OPT_TRACE_LOG:
-			o->trace_log = optarg;
+			o->trace_log = v.str;
 			break;
 		case OPT_VERIFY:
 			o->verify_walker = true;
 			break;
 		case OPT_BTF:
-			o->btf = optarg;
+			o->btf = v.str;
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
 		default:
-			fprintf(stderr, "ptrace dump: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			usage(stderr);
-			return PT_EXIT_USAGE;
+			/* --help and --version end here too, with exit 0 */
+			return c == PT_CLI_DONE ? -1 : pt_cli_exit(c);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "ptrace dump: unexpected argument '%s'\n",
-			argv[optind]);
-		usage(stderr);
-		return PT_EXIT_USAGE;
-	}
+	if (optind < argc)
+		return pt_cli_usage_error(&dump_cli, "unexpected argument '%s'",
+					  argv[optind]);
 	if (o->trace_log && o->trace_s <= 0) {
-		fprintf(stderr, "ptrace dump: --trace-log goes with --trace\n");
-		return PT_EXIT_USAGE;
+		return pt_cli_usage_error(&dump_cli, "--trace-log goes with --trace");
 	}
 	if (o->btf && !o->verify_walker) {
-		fprintf(stderr, "ptrace dump: --btf goes with --verify-walker\n");
-		return PT_EXIT_USAGE;
+		return pt_cli_usage_error(&dump_cli, "--btf goes with --verify-walker");
 	}
 	if (o->xen && o->xen_text) {
-		fprintf(stderr, "ptrace dump: --xen and --xen-text exclude each other\n");
-		return PT_EXIT_USAGE;
+		return pt_cli_usage_error(&dump_cli, "--xen and --xen-text exclude each other");
 	}
 	return 0;
 }

@@ -6,7 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "pt_cli.h"
 #include "msix_sampler.h"
 #include "probes.h"
 #include "pt_log.h"
@@ -170,45 +171,60 @@ static int header_add_sampler(struct pt_log_header *hdr, int period_ms)
 	return 0;
 }
 
-static void record_usage(FILE *f)
-{
-	fprintf(f,
-"usage: ptrace record -o LOG [--duration S] [--device BDF]... [--strict]\n"
-"                     [--sample-msix MS] [--ringbuf MB] [--allow-no-xen]\n"
-"                     [--no-fentry] [--bpf-stats] [-v]\n"
-"  -o, --output LOG     trace log to write (created 0600, symlinks refused)\n"
-"  -d, --duration S     stop after S seconds (default: until SIGINT/SIGTERM)\n"
-"  -D, --device BDF     only events of these devices (repeat or comma list);\n"
-"                       events without a device (irq-only) are kept\n"
-"      --strict         fail (exit %d) if a required probe is missing\n"
-"      --sample-msix MS read the MSI-X tables every MS ms (the --device\n"
-"                       devices, else those bound to pciback)\n"
-"      --ringbuf MB     ring buffer size (power of two, default %u)\n"
-"      --allow-no-xen   record even when this is not a Xen dom0\n"
-"      --no-fentry      attach with kprobes only\n"
-"      --bpf-stats      at exit, print each program's run count and run time\n"
-"                       (BPF_STATS_RUN_TIME: counted only while sysctl\n"
-"                       kernel.bpf_stats_enabled is 1) with its program id\n"
-"  -v, --verbose        libbpf messages\n",
-		PT_EXIT_PROBES, PT_RINGBUF_BYTES >> 20);
-}
+enum {
+	OPT_STRICT = PT_OPT_LONG, OPT_SAMPLE_MSIX, OPT_RINGBUF, OPT_ALLOW_NO_XEN,
+	OPT_NO_FENTRY, OPT_BPF_STATS,
+};
+
+/* the help below names both */
+_Static_assert(PT_RINGBUF_BYTES == 8u << 20, "--ringbuf help says default 8M");
+_Static_assert(PT_EXIT_PROBES == 5, "--strict help says exit 5");
+
+static const struct pt_opt record_opts[] = {
+	{ "output", 'o', "LOG", PT_OPT_STRING,
+	  "trace log to write (created 0600, symlinks refused)" },
+	{ "duration", 't', "S", PT_OPT_DURATION,
+	  "stop after S seconds (default: until SIGINT/SIGTERM)",
+	  .unit = 1000000000, .min = 1e6, .max = 30 * 86400e9 },
+	{ "device", 'd', "BDF", PT_OPT_STRING,
+	  "only events of these devices (repeat or comma list);\n"
+	  "events without a device (irq-only) are kept" },
+	{ "strict", OPT_STRICT, NULL, PT_OPT_FLAG,
+	  "fail (exit 5) if a required probe is missing" },
+	{ "sample-msix", OPT_SAMPLE_MSIX, "MS", PT_OPT_DURATION,
+	  "read the MSI-X tables every MS (the --device\n"
+	  "devices, else those bound to pciback)",
+	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
+	{ "ringbuf", OPT_RINGBUF, "MB", PT_OPT_SIZE,
+	  "ring buffer size (a power of two, default 8M)",
+	  .unit = 1 << 20, .min = 1 << 20, .max = 1 << 30 },
+	{ "allow-no-xen", OPT_ALLOW_NO_XEN, NULL, PT_OPT_FLAG,
+	  "record even when this is not a Xen dom0" },
+	{ "no-fentry", OPT_NO_FENTRY, NULL, PT_OPT_FLAG, "attach with kprobes only" },
+	{ "bpf-stats", OPT_BPF_STATS, NULL, PT_OPT_FLAG,
+	  "at exit, print each program's run count and run time\n"
+	  "(BPF_STATS_RUN_TIME: counted only while sysctl\n"
+	  "kernel.bpf_stats_enabled is 1) with its program id" },
+	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages" },
+	{ NULL },
+};
+
+const struct pt_cli record_cli = {
+	.name = "record",
+	.args = "-o LOG [options]",
+	.summary = "trace a Xen dom0 into a trace log (BPF)",
+	.doc = "Attach the BPF probes and write every event into a trace log until\n"
+	       "the duration ends or SIGINT/SIGTERM. Needs root on a Xen dom0.",
+	.opts = record_opts,
+	.examples =
+		"ptrace record -o trace.jsonl              # until Ctrl-C\n"
+		"ptrace record -o trace.jsonl -t 30s       # thirty seconds\n"
+		"ptrace record -o trace.jsonl -d 0000:03:00.0 --sample-msix 500\n"
+		"ptrace record -o trace.jsonl --strict --bpf-stats",
+};
 
 int cmd_record(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "device", required_argument, NULL, 'D' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "sample-msix", required_argument, NULL, 'm' },
-		{ "ringbuf", required_argument, NULL, 'r' },
-		{ "allow-no-xen", no_argument, NULL, 'x' },
-		{ "no-fentry", no_argument, NULL, 'k' },
-		{ "bpf-stats", no_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool no_fentry = false, bpf_stats = false;
 	struct recorder rec = { .lost = { .fd = -1 } };
 	struct pt_probe_plan *plans = NULL;
@@ -224,70 +240,56 @@ int cmd_record(int argc, char **argv)
 	bool strict = false, allow_no_xen = false;
 	size_t attached, missing, req_missing;
 	__u64 start, deadline = 0, next_lost, next_sample = 0;
-	char msg[256], *end;
+	struct pt_optval v;
+	char msg[256];
 	int c, err, ret = PT_EXIT_FAIL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:d:D:vh", opts, NULL)) != -1) {
+	while ((c = pt_cli_getopt(&record_cli, argc, argv, &v)) != PT_CLI_END) {
 		switch (c) {
 		case 'o':
-			out = optarg;
+			out = v.str;
+			break;
+		case 't':
+			duration = v.num;
 			break;
 		case 'd':
-			duration = strtod(optarg, &end);
-			if (*end || duration <= 0) {
-				fprintf(stderr, "ptrace record: bad --duration '%s'\n", optarg);
-				return PT_EXIT_USAGE;
-			}
+			if (parse_devices(v.str, rec.filter, &rec.nfilter))
+				return pt_cli_usage_error(&record_cli,
+					"--device: bad device '%s' (want SSSS:BB:DD.F)", v.str);
 			break;
-		case 'D':
-			if (parse_devices(optarg, rec.filter, &rec.nfilter)) {
-				fprintf(stderr, "ptrace record: bad --device '%s' (want SSSS:BB:DD.F)\n",
-					optarg);
-				return PT_EXIT_USAGE;
-			}
-			break;
-		case 's':
+		case OPT_STRICT:
 			strict = true;
 			break;
-		case 'm':
-			sample_ms = strtol(optarg, &end, 10);
-			if (*end || sample_ms <= 0) {
-				fprintf(stderr, "ptrace record: bad --sample-msix '%s'\n", optarg);
-				return PT_EXIT_USAGE;
-			}
+		case OPT_SAMPLE_MSIX:
+			sample_ms = v.u / 1000000;
 			break;
-		case 'r':
-			ringbuf_mb = strtol(optarg, &end, 10);
-			if (*end || ringbuf_mb <= 0 || (ringbuf_mb & (ringbuf_mb - 1))) {
-				fprintf(stderr, "ptrace record: --ringbuf wants a power of two (MB)\n");
-				return PT_EXIT_USAGE;
-			}
+		case OPT_RINGBUF:
+			ringbuf_mb = v.u >> 20;
+			if (v.u & ((1 << 20) - 1) || (ringbuf_mb & (ringbuf_mb - 1)))
+				return pt_cli_usage_error(&record_cli,
+					"--ringbuf: '%s' is not a power of two MB", v.str);
 			break;
-		case 'x':
+		case OPT_ALLOW_NO_XEN:
 			allow_no_xen = true;
 			break;
-		case 'k':
+		case OPT_NO_FENTRY:
 			no_fentry = true;
 			break;
-		case 'S':
+		case OPT_BPF_STATS:
 			bpf_stats = true;
 			break;
 		case 'v':
 			pt_libbpf_verbose(true);
 			break;
-		case 'h':
-			record_usage(stdout);
-			return PT_EXIT_OK;
 		default:
-			record_usage(stderr);
-			return PT_EXIT_USAGE;
+			return pt_cli_exit(c);
 		}
 	}
-	if (!out || optind != argc) {
-		record_usage(stderr);
-		return PT_EXIT_USAGE;
-	}
+	if (!out)
+		return pt_cli_usage_error(&record_cli, "no -o LOG given");
+	if (optind != argc)
+		return pt_cli_usage_error(&record_cli, "unexpected argument '%s'",
+					  argv[optind]);
 	if (geteuid() != 0) {
 		fprintf(stderr, "ptrace record: needs root (loading BPF programs needs "
 			"CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)\n");
@@ -461,6 +463,10 @@ static json_t *probes_json(const struct pt_env *env,
 	char fe[64];
 
 	snprintf(fe, sizeof(fe), "%s", env->fentry ? "" : strerror(env->fentry_err));
+	/* versioned as dump's is (docs/report-json.md) */
+	json_object_set_new(root, "schema", json_integer(1));
+	json_object_set_new(root, "tool", json_string("ptrace probes"));
+	json_object_set_new(root, "version", json_string(PT_VERSION));
 	json_object_set_new(root, "kernel", json_string(env->kernel));
 	json_object_set_new(root, "xen", json_boolean(env->xen));
 	json_object_set_new(root, "xen_dom0", json_boolean(env->xen_dom0));
@@ -526,80 +532,77 @@ static json_t *probes_json(const struct pt_env *env,
 	return root;
 }
 
-static void probes_usage(FILE *f)
-{
-	fprintf(f,
-"usage: ptrace probes [--json] [--load | --verify-all [--btf FILE]] [--no-fentry] [-v]\n"
-"  the probe table for the running kernel: what would attach, with which\n"
-"  kind, and why the rest cannot; nothing is traced\n"
-"      --json         machine-readable output\n"
-"      --load         also load the BPF programs the plan selects (the\n"
-"                     verifier runs; needs root)\n"
-"      --verify-all   load every kprobe program, attachable here or not\n"
-"                     (verifier coverage on any kernel; needs root)\n"
-"      --btf FILE     with --verify-all: relocate against this BTF (another\n"
-"                     kernel's vmlinux or raw .BTF) instead of the running one\n"
-"      --no-fentry    plan with kprobes only\n"
-"  -v, --verbose      libbpf messages\n");
-}
+enum { OPT_LOAD = PT_OPT_LONG, OPT_VERIFY_ALL, OPT_BTF };
+
+static const struct pt_opt probes_opts[] = {
+	{ "json", 'j', NULL, PT_OPT_FLAG, "machine-readable output" },
+	{ "load", OPT_LOAD, NULL, PT_OPT_FLAG,
+	  "also load the BPF programs the plan selects (the\n"
+	  "verifier runs; needs root)" },
+	{ "verify-all", OPT_VERIFY_ALL, NULL, PT_OPT_FLAG,
+	  "load every kprobe program, attachable here or not\n"
+	  "(verifier coverage on any kernel; needs root)" },
+	{ "btf", OPT_BTF, "FILE", PT_OPT_STRING,
+	  "with --verify-all: relocate against this BTF (another\n"
+	  "kernel's vmlinux or raw .BTF) instead of the running one" },
+	{ "no-fentry", OPT_NO_FENTRY, NULL, PT_OPT_FLAG, "plan with kprobes only" },
+	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages" },
+	{ NULL },
+};
+
+const struct pt_cli probes_cli = {
+	.name = "probes",
+	.args = "[options]",
+	.summary = "what the tracer can attach on this kernel",
+	.doc = "The probe table for the running kernel: what would attach, with\n"
+	       "which kind, and why the rest cannot; nothing is traced.",
+	.opts = probes_opts,
+	.examples =
+		"ptrace probes                     # the plan for this kernel\n"
+		"ptrace probes --load              # and load it through the verifier\n"
+		"ptrace probes --verify-all --btf /boot/vmlinux-6.1.0-xen",
+};
 
 int cmd_probes(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "load", no_argument, NULL, 'l' },
-		{ "verify-all", no_argument, NULL, 'a' },
-		{ "no-fentry", no_argument, NULL, 'k' },
-		{ "btf", required_argument, NULL, 'b' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *btf_path = NULL;
 	struct pt_probe_plan *plans;
 	struct collect_bpf *skel = NULL;
 	struct pt_env env;
 	bool json = false, load = false, all = false, no_fentry = false;
+	struct pt_optval v;
 	char msg[256];
 	int c, err, ret = PT_EXIT_OK;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	while ((c = pt_cli_getopt(&probes_cli, argc, argv, &v)) != PT_CLI_END) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
-		case 'l':
+		case OPT_LOAD:
 			load = true;
 			break;
-		case 'a':
+		case OPT_VERIFY_ALL:
 			all = true;
 			break;
-		case 'k':
+		case OPT_NO_FENTRY:
 			no_fentry = true;
 			break;
-		case 'b':
-			btf_path = optarg;
+		case OPT_BTF:
+			btf_path = v.str;
 			break;
 		case 'v':
 			pt_libbpf_verbose(true);
 			break;
-		case 'h':
-			probes_usage(stdout);
-			return PT_EXIT_OK;
 		default:
-			probes_usage(stderr);
-			return PT_EXIT_USAGE;
+			return pt_cli_exit(c);
 		}
 	}
-	if (optind != argc) {
-		probes_usage(stderr);
-		return PT_EXIT_USAGE;
-	}
-	if (btf_path && !all) {
-		fprintf(stderr, "ptrace probes: --btf goes with --verify-all\n");
-		return PT_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return pt_cli_usage_error(&probes_cli, "unexpected argument '%s'",
+					  argv[optind]);
+	if (btf_path && !all)
+		return pt_cli_usage_error(&probes_cli, "--btf goes with --verify-all");
 	if ((load || all) && geteuid() != 0) {
 		fprintf(stderr, "ptrace probes: --load and --verify-all need root "
 			"(loading BPF programs needs CAP_BPF and CAP_PERFMON)\n");

@@ -10,7 +10,7 @@
 #define _GNU_SOURCE
 #include <curses.h>
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <locale.h>
 #include <math.h>	/* isfinite: a macro, no libm */
 #include <signal.h>
@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
+#include "pt_cli.h"
 #include "top.h"
 
 static volatile sig_atomic_t top_quit_signal;
@@ -39,119 +40,103 @@ static void restore_terminal(void)
 	curses_up = false;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-"Usage: ptrace top [--replay LOG [--speed X]] [--interval MS]\n"
-"       ptrace-top [same options]\n"
-"\n"
-"A live view of PCI passthrough devices and their interrupts: owner,\n"
-"GSI, irqs, pirqs, event channels, MSI/MSI-X state, resets, findings.\n"
-"\n"
-"  --replay LOG    play a recorded trace log instead of tracing live\n"
-"  --speed X       replay speed: 1 real time (default), 10 ten times\n"
-"                  faster, 0 as fast as possible then stay on the end\n"
-"  --interval MS   screen refresh interval (default 1000)\n"
-"  -h, --help      this text\n"
-"\n"
-"Keys: q quit, arrows/j/k move, Enter details, Esc back, / filter,\n"
-"s sort, p pause, Tab devices/findings, ? help.  See docs/top.md.\n");
-}
+enum {
+	OPT_SPEED = PT_OPT_LONG, OPT_DELAY, OPT_BENCH, OPT_NO_XEN,
+};
 
-static int parse_double(const char *s, double *out)
-{
-	char *end;
+static const struct pt_opt top_opts[] = {
+	{ "replay", 'r', "LOG", PT_OPT_STRING,
+	  "play a recorded trace log instead of tracing live\n"
+	  "('-' reads it from stdin)" },
+	{ "speed", OPT_SPEED, "X", PT_OPT_NUMBER,
+	  "replay speed: 1 real time (default), 10 ten times\n"
+	  "faster, 0 as fast as possible then stay on the end",
+	  .min = 0, .max = 1e6 },
+	{ "interval", 'i', "MS", PT_OPT_DURATION,
+	  "screen refresh interval (default 1s)",
+	  .unit = 1000000, .min = 10e6, .max = 600e9 },
+	{ "batch", 'b', NULL, PT_OPT_FLAG,
+	  "print text frames to stdout, no terminal needed\n"
+	  "(as top -b); a replay ends with the end of the log" },
+	{ "iterations", 'n', "N", PT_OPT_UINT,
+	  "with --batch: stop after N frames",
+	  .min = 1, .max = 1e9 },
+	{ "delay", OPT_DELAY, "S", PT_OPT_DURATION,
+	  "--interval in seconds (as top -d)",
+	  .unit = 1000000000, .min = 10e6, .max = 600e9 },
+	/* the redraw-cost benchmark (tests/bench/tui) */
+	{ "bench-frames", OPT_BENCH, "N", PT_OPT_UINT, "",
+	  .min = 1, .max = 1e9, .flags = PT_OPT_HIDDEN },
+	/* live view off Xen, as 'ptrace record --allow-no-xen' */
+	{ "allow-no-xen", OPT_NO_XEN, NULL, PT_OPT_FLAG, "",
+	  .flags = PT_OPT_HIDDEN },
+	{ NULL },
+};
 
-	errno = 0;
-	*out = strtod(s, &end);
-	return errno || end == s || *end || !isfinite(*out) ? -1 : 0;
-}
-
-static int parse_long(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || end == s || *end ? -1 : 0;
-}
-
-enum { OPT_BENCH = 0x100, OPT_NO_XEN };
+const struct pt_cli top_cli = {
+	.name = "top",
+	.args = "[options]",
+	.summary = "live view of devices, vectors and findings",
+	.doc = "A live view of PCI passthrough devices and their interrupts: owner,\n"
+	       "GSI, irqs, pirqs, event channels, MSI/MSI-X state, resets, findings.\n"
+	       "Installed as ptrace-top too.",
+	.opts = top_opts,
+	.examples =
+		"ptrace top                              # live, on a Xen dom0, as root\n"
+		"ptrace top -r trace.jsonl --speed 10    # replay ten times faster\n"
+		"ptrace top -r trace.jsonl --speed 0 -b -n 1   # the final state as text\n"
+		"ptrace top -b -n 5 --delay 2            # five text frames, 2 s apart",
+	.more = "Keys: q quit, arrows/j/k move, Enter details, Esc back, / filter,\n"
+		"s sort, p pause, Tab devices/findings, ? help.  See docs/top.md.",
+};
 
 static int parse_args(struct top *t, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "replay", required_argument, NULL, 'r' },
-		{ "speed", required_argument, NULL, 'S' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		/* hidden: the redraw-cost benchmark (tests/bench/tui) */
-		{ "bench-frames", required_argument, NULL, OPT_BENCH },
-		/* hidden: live view off Xen, as 'ptrace record --allow-no-xen' */
-		{ "allow-no-xen", no_argument, NULL, OPT_NO_XEN },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pt_optval v;
 	bool speed_given = false;
-	long v;
 	int c;
 
 	t->speed = 1.0;
 	t->interval_ms = 1000;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hr:i:", opts, NULL)) != -1) {
+	while ((c = pt_cli_getopt(&top_cli, argc, argv, &v)) != PT_CLI_END) {
 		switch (c) {
 		case 'r':
-			t->replay = optarg;
+			t->replay = v.str;
 			break;
-		case 'S':
-			if (parse_double(optarg, &t->speed) || t->speed < 0) {
-				fprintf(stderr, "ptrace top: --speed wants a number >= 0, not '%s'\n",
-					optarg);
-				return PT_EXIT_USAGE;
-			}
+		case OPT_SPEED:
+			t->speed = v.num;
 			speed_given = true;
 			break;
 		case 'i':
-			if (parse_long(optarg, &v) || v < 10 || v > 600000) {
-				fprintf(stderr, "ptrace top: --interval wants milliseconds (10..600000), not '%s'\n",
-					optarg);
-				return PT_EXIT_USAGE;
-			}
-			t->interval_ms = v;
+		case OPT_DELAY:
+			t->interval_ms = v.u / 1000000;
+			break;
+		case 'b':
+			t->batch = true;
+			break;
+		case 'n':
+			t->iterations = v.u;
 			break;
 		case OPT_BENCH:
-			if (parse_long(optarg, &v) || v < 1) {
-				fprintf(stderr, "ptrace top: --bench-frames wants a count\n");
-				return PT_EXIT_USAGE;
-			}
-			t->bench_frames = v;
+			t->bench_frames = v.u;
 			break;
 		case OPT_NO_XEN:
 			t->allow_no_xen = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
 		default:
-			fprintf(stderr, "ptrace top: unknown or incomplete option '%s'\n",
-				argv[optind - 1]);
-			usage(stderr);
-			return PT_EXIT_USAGE;
+			/* --help and --version end here too, with exit 0 */
+			return c == PT_CLI_DONE ? -1 : pt_cli_exit(c);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "ptrace top: unexpected argument '%s'\n", argv[optind]);
-		return PT_EXIT_USAGE;
-	}
-	if (speed_given && !t->replay) {
-		fprintf(stderr, "ptrace top: --speed only applies to --replay\n");
-		return PT_EXIT_USAGE;
-	}
-	if (t->bench_frames && !t->replay) {
-		fprintf(stderr, "ptrace top: --bench-frames needs --replay\n");
-		return PT_EXIT_USAGE;
-	}
+	if (optind < argc)
+		return pt_cli_usage_error(&top_cli, "unexpected argument '%s'",
+					  argv[optind]);
+	if (speed_given && !t->replay)
+		return pt_cli_usage_error(&top_cli, "--speed only applies to --replay");
+	if (t->bench_frames && !t->replay)
+		return pt_cli_usage_error(&top_cli, "--bench-frames needs --replay");
+	if (t->iterations && !t->batch)
+		return pt_cli_usage_error(&top_cli, "--iterations goes with --batch");
 	return 0;
 }
 
@@ -447,6 +432,41 @@ static int run(struct top *t)
 	return PT_EXIT_OK;
 }
 
+/*
+ * --batch: text frames on stdout, one per interval, as top -b prints
+ * them.  The replay clock runs as on screen; a replay stops after the
+ * frame that shows the end of the log (or the bad record that stopped
+ * it), since later frames could only repeat it.
+ */
+static int batch(struct top *t)
+{
+	for (unsigned long long i = 0; !top_quit_signal; i++) {
+		if (i) {
+			struct timespec ts = {
+				.tv_sec = t->interval_ms / 1000,
+				.tv_nsec = (t->interval_ms % 1000) * 1000000L,
+			};
+
+			putchar('\n');
+			/* a signal cuts the wait short: no SA_RESTART */
+			if (nanosleep(&ts, NULL) && top_quit_signal)
+				break;
+		}
+		feed(t, 0);
+		sample_rates(t);
+		top_ui_print(t, stdout);
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "ptrace top: writing the frames failed\n");
+			return PT_EXIT_FAIL;
+		}
+		if (t->iterations && i + 1 >= t->iterations)
+			break;
+		if (!t->src->live && t->src_status != TOP_SRC_MORE)
+			break;
+	}
+	return PT_EXIT_OK;
+}
+
 static int open_source(struct top *t)
 {
 	char err[512];
@@ -489,15 +509,22 @@ int cmd_top(int argc, char **argv)
 	if (ret)
 		return ret;
 	t.started = top_now();
-	if (!isatty(STDOUT_FILENO)) {
+	if (!t.batch && !isatty(STDOUT_FILENO)) {
 		fprintf(stderr,
 			"ptrace top: standard output is not a terminal.\n"
-			"For text output use 'ptrace dump LOG'; to save a trace use 'ptrace record'.\n");
+			"For text frames use 'ptrace top --batch' (with --replay LOG too); for a\n"
+			"recorded log 'ptrace report LOG'; for this host now 'ptrace dump'; to\n"
+			"save a trace 'ptrace record -o LOG'.\n");
 		top_source_close(t.src);
 		return PT_EXIT_USAGE;
 	}
 	t.m = pt_model_new();
-	t.names = top_pci_names_load();
+	/*
+	 * Names come from this host's PCI bus, which is the traced one only
+	 * live: a replayed log may come from another machine, where the same
+	 * BDF is another device, and logs record no vendor/device ids.
+	 */
+	t.names = t.src->live ? top_pci_names_load() : NULL;
 	t.rates = top_irq_rates_new();
 	if (!t.m || !t.rates) {
 		fprintf(stderr, "ptrace top: out of memory\n");
@@ -510,7 +537,7 @@ int cmd_top(int argc, char **argv)
 	if (t.bench_frames)
 		t.speed = 0;
 	install_signals();
-	ret = t.bench_frames ? bench(&t) : run(&t);
+	ret = t.bench_frames ? bench(&t) : t.batch ? batch(&t) : run(&t);
 	top_free(&t);
 	return ret;
 }

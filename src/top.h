@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "pt_log.h"
 #include "pt_model.h"
 
@@ -112,6 +113,8 @@ struct top {
 	int interval_ms;
 	long bench_frames;
 	bool allow_no_xen;
+	bool batch;		/* --batch: text frames, no curses */
+	unsigned long long iterations;	/* --batch: frames to print, 0 no end */
 
 	struct top_source *src;
 	int src_status;		/* enum top_src_status of the last batch */
@@ -150,5 +153,7 @@ void top_ui_init(struct top *t);
 void top_ui_draw(struct top *t);
 void top_ui_key(struct top *t, int ch);
 void top_ui_free(struct top *t);
+/* --batch: one frame as text, no curses. */
+void top_ui_print(struct top *t, FILE *f);
 
 #endif /* PT_TOP_H */

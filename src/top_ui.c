@@ -460,7 +460,8 @@ void top_ui_free(struct top *t)
 
 /* ------------------------------------------------------------ main view */
 
-static void draw_title(struct top *t)
+/* The title bar's text, for the screen and for --batch frames. */
+static void title_text(struct top *t, char *buf, size_t len)
 {
 	struct top_ui *ui = t->ui;
 	const struct pt_model_stats *st = pt_model_stats(t->m);
@@ -482,14 +483,23 @@ static void draw_title(struct top *t)
 		state = " [end of log]";
 	else if (t->src_status == TOP_SRC_ERROR)
 		state = " [STOPPED: bad record]";
+	snprintf(buf, len,
+		 " ptrace-top | %s%s%s | t=%s | %zu device%s | %zu finding%s | sort %s%s%s%s | %s",
+		 t->src->live ? "live" : "replay", speed, state, ts,
+		 ndev, ndev == 1 ? "" : "s", nfind, nfind == 1 ? "" : "s",
+		 sort_names[ui->sort], ui->filter[0] ? " | filter '" : "",
+		 ui->filter, ui->filter[0] ? "'" : "", t->src->label);
+}
+
+static void draw_title(struct top *t)
+{
+	struct top_ui *ui = t->ui;
+	char title[1024];
+
+	title_text(t, title, sizeof(title));
 	werase(ui->title);
 	bar(ui->title, 0, at(t, C_TITLE));
-	put(ui->title, 0, 0, at(t, C_TITLE),
-	    " ptrace-top | %s%s%s | t=%s | %zu device%s | %zu finding%s | sort %s%s%s%s | %s",
-	    t->src->live ? "live" : "replay", speed, state, ts,
-	    ndev, ndev == 1 ? "" : "s", nfind, nfind == 1 ? "" : "s",
-	    sort_names[ui->sort], ui->filter[0] ? " | filter '" : "",
-	    ui->filter, ui->filter[0] ? "'" : "", t->src->label);
+	put(ui->title, 0, 0, at(t, C_TITLE), "%s", title);
 	if (t->paused)
 		put(ui->title, 0, getmaxx(ui->title) - 9, at(t, C_TITLE) | A_BOLD,
 		    "[PAUSED]");
@@ -513,13 +523,13 @@ static void clamp_scroll(size_t *top, size_t sel, size_t n, int h)
 #define DEV_HDR	"BDF           OWNER    GSI IRQS        PIRQS       " \
 		"EVTCHNS     MSI/MSI-X        RATE/s RST FIND NAME"
 
-static void draw_dev_row(struct top *t, int y, const struct row *r, bool sel)
+static void dev_row_text(struct top *t, const struct row *r, char *buf,
+			 size_t len)
 {
 	struct top_ui *ui = t->ui;
 	const struct pt_device *d = r->d;
 	char bdf[PT_SBDF_STRLEN + 2], irqs[12], pirqs[12], evs[12], msi[24];
 	char rate[16], g[12];
-	attr_t a = A_NORMAL;
 
 	pt_sbdf_format(d->sbdf, bdf, sizeof(bdf));
 	/* '*': lost events touched this device, its picture may be partial */
@@ -533,17 +543,26 @@ static void draw_dev_row(struct top *t, int y, const struct row *r, bool sel)
 		snprintf(rate, sizeof(rate), "%.0f", r->rate);
 	else
 		snprintf(rate, sizeof(rate), "-");
-	if (d->nfindings)
+	snprintf(buf, len, "%-13s %-8s %3s %-11s %-11s %-11s %-16s %6s %3zu %4u %s",
+		 bdf, r->owner, num(d->gsi, g, sizeof(g)), irqs, pirqs, evs, msi,
+		 rate, d->nresets, d->nfindings, r->name ? r->name : "-");
+}
+
+static void draw_dev_row(struct top *t, int y, const struct row *r, bool sel)
+{
+	struct top_ui *ui = t->ui;
+	char line[1024];
+	attr_t a = A_NORMAL;
+
+	dev_row_text(t, r, line, sizeof(line));
+	if (r->d->nfindings)
 		a = at(t, C_ERR);
 	if (sel)
 		a = ui->focus == F_DEV && ui->view == V_MAIN ? A_REVERSE :
 			A_UNDERLINE;
 	if (sel)
 		bar(ui->dev, y, a);
-	put(ui->dev, y, 0, a,
-	    "%-13s %-8s %3s %-11s %-11s %-11s %-16s %6s %3zu %4u %s",
-	    bdf, r->owner, num(d->gsi, g, sizeof(g)), irqs, pirqs, evs, msi,
-	    rate, d->nresets, d->nfindings, r->name ? r->name : "-");
+	put(ui->dev, y, 0, a, "%s", line);
 }
 
 static void draw_devices(struct top *t)
@@ -573,6 +592,21 @@ static attr_t sev_attr(const struct top *t, const struct pt_finding *f)
 	       f->rule->severity == PT_SEV_WARNING ? at(t, C_WARN) : A_NORMAL;
 }
 
+#define FIND_HDR "SEVERITY   RULE   DEVICE        DOMAIN  WHEN          MESSAGE"
+
+static void finding_row_text(struct top *t, const struct pt_finding *f,
+			     char *buf, size_t len)
+{
+	char sev[24], bdf[PT_SBDF_STRLEN], dom[16], when[32];
+
+	snprintf(sev, sizeof(sev), "%s%s", pt_severity_name(f->rule->severity),
+		 f->status == PT_FINDING_INCOMPLETE ? "?" : "");
+	snprintf(buf, len, "%-10s %-6s %-13s %-7s %-13s %s",
+		 sev, f->rule->code, pt_sbdf_format(f->sbdf, bdf, sizeof(bdf)),
+		 domain(f->domid, dom, sizeof(dom)),
+		 rel_ts(t, f->ts, when, sizeof(when)), f->msg);
+}
+
 static void draw_findings(struct top *t)
 {
 	struct top_ui *ui = t->ui;
@@ -582,8 +616,7 @@ static void draw_findings(struct top *t)
 
 	werase(ui->find);
 	bar(ui->find, 0, ha);
-	put(ui->find, 0, 0, ha,
-	    "SEVERITY   RULE   DEVICE        DOMAIN  WHEN          MESSAGE");
+	put(ui->find, 0, 0, ha, FIND_HDR);
 	put(ui->find, 0, getmaxx(ui->find) - 14, ha, "%4zu finding%s", n,
 	    n == 1 ? " " : "s");
 	if (ui->find_sel >= n)
@@ -594,20 +627,17 @@ static void draw_findings(struct top *t)
 	for (int i = 0; i < h && ui->find_top + i < n; i++) {
 		size_t k = ui->find_top + i;
 		const struct pt_finding *f = pt_model_finding(t->m, k);
-		char sev[24], bdf[PT_SBDF_STRLEN], dom[16], when[32];
 		bool sel = k == ui->find_sel;
 		attr_t a = sev_attr(t, f);
 
-		snprintf(sev, sizeof(sev), "%s%s", pt_severity_name(f->rule->severity),
-			 f->status == PT_FINDING_INCOMPLETE ? "?" : "");
+		char line[1024];
+
+		finding_row_text(t, f, line, sizeof(line));
 		if (sel) {
 			a = ui->focus == F_FIND ? A_REVERSE : A_UNDERLINE;
 			bar(ui->find, 1 + i, a);
 		}
-		put(ui->find, 1 + i, 0, a, "%-10s %-6s %-13s %-7s %-13s %s",
-		    sev, f->rule->code, pt_sbdf_format(f->sbdf, bdf, sizeof(bdf)),
-		    domain(f->domid, dom, sizeof(dom)),
-		    rel_ts(t, f->ts, when, sizeof(when)), f->msg);
+		put(ui->find, 1 + i, 0, a, "%s", line);
 	}
 }
 
@@ -632,11 +662,27 @@ static void probe_summary(const struct pt_log_header *h, char *buf, size_t len)
 	}
 }
 
+/* The status line after its "lost N" part. */
+static void status_text(struct top *t, char *buf, size_t len)
+{
+	const struct pt_model_stats *st = pt_model_stats(t->m);
+	char probes[512], bpf[48];
+
+	if (t->bpf_known)
+		snprintf(bpf, sizeof(bpf), "%.2f ms/s (%.2f%% CPU)",
+			 t->bpf_ns_per_s / 1e6, t->bpf_ns_per_s / 1e7);
+	else
+		snprintf(bpf, sizeof(bpf), "-");
+	probe_summary(t->src->hdr, probes, sizeof(probes));
+	snprintf(buf, len, " | %.0f ev/s | events %llu | bpf %s | %s",
+		 t->ev_rate, st->events, bpf, probes);
+}
+
 static void draw_status(struct top *t)
 {
 	struct top_ui *ui = t->ui;
 	const struct pt_model_stats *st = pt_model_stats(t->m);
-	char probes[512], bpf[48];
+	char rest[1024];
 	int x;
 
 	werase(ui->status);
@@ -645,14 +691,8 @@ static void draw_status(struct top *t)
 	put(ui->status, 0, 0, st->lost ? at(t, C_ERR) | A_REVERSE : at(t, C_HEAD),
 	    " lost %llu%s", st->lost, st->lost ? " (counts are partial)" : "");
 	x = getcurx(ui->status);
-	if (t->bpf_known)
-		snprintf(bpf, sizeof(bpf), "%.2f ms/s (%.2f%% CPU)",
-			 t->bpf_ns_per_s / 1e6, t->bpf_ns_per_s / 1e7);
-	else
-		snprintf(bpf, sizeof(bpf), "-");
-	probe_summary(t->src->hdr, probes, sizeof(probes));
-	put(ui->status, 0, x, at(t, C_HEAD), " | %.0f ev/s | events %llu | bpf %s | %s",
-	    t->ev_rate, st->events, bpf, probes);
+	status_text(t, rest, sizeof(rest));
+	put(ui->status, 0, x, at(t, C_HEAD), "%s", rest);
 }
 
 static void draw_msg(struct top *t)
@@ -674,6 +714,49 @@ static void draw_msg(struct top *t)
 		put(ui->msg, 0, 0, A_NORMAL,
 		    "q quit  ? help  / filter  s sort  p pause  Tab pane  Enter details  Esc back");
 	}
+}
+
+/*
+ * --batch: one frame as plain text, as top -b prints it: the title, every
+ * device (sorted by BDF, no filter), every finding, the end-of-log or
+ * stop message, the status line.  No curses: stdout may be a file.
+ */
+void top_ui_print(struct top *t, FILE *f)
+{
+	const struct pt_model_stats *st = pt_model_stats(t->m);
+	size_t n = pt_model_finding_count(t->m);
+	char line[1024];
+
+	if (!t->ui) {
+		t->ui = calloc(1, sizeof(*t->ui));
+		if (!t->ui)
+			return;
+	}
+	build_rows(t);
+	title_text(t, line, sizeof(line));
+	fprintf(f, "%s%s\n\n%s\n", line, t->paused ? " [PAUSED]" : "", DEV_HDR);
+	if (!t->ui->nrows)
+		fprintf(f, "  no devices seen yet\n");
+	for (size_t i = 0; i < t->ui->nrows; i++) {
+		dev_row_text(t, &t->ui->rows[i], line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	fprintf(f, "\n%s  (%zu finding%s)\n", FIND_HDR, n, n == 1 ? "" : "s");
+	if (!n)
+		fprintf(f, "  no findings\n");
+	for (size_t i = 0; i < n; i++) {
+		finding_row_text(t, pt_model_finding(t->m, i), line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	fputc('\n', f);
+	if (t->src_status == TOP_SRC_ERROR)
+		fprintf(f, "replay stopped: %s (state so far kept)\n", t->src->err);
+	else if (t->src_status == TOP_SRC_END)
+		fprintf(f, "end of log: %llu events%s%s\n", st->events,
+			t->src->err[0] ? "; " : "", t->src->err);
+	status_text(t, line, sizeof(line));
+	fprintf(f, " lost %llu%s%s\n", st->lost,
+		st->lost ? " (counts are partial)" : "", line);
 }
 
 /* ------------------------------------------------------------ details */
@@ -730,7 +813,9 @@ static void draw_device_head(struct top *t, const struct pt_device *d,
 
 	bar(w, 0, at(t, C_HEAD));
 	put(w, 0, 0, at(t, C_HEAD), " Device %s  %s",
-	    pt_sbdf_format(d->sbdf, bdf, sizeof(bdf)), name ? name : "(not on this host)");
+	    pt_sbdf_format(d->sbdf, bdf, sizeof(bdf)),
+	    name ? name : t->src->live ? "(not on this host)" :
+	    "(the log records no vendor/device id)");
 	owner_history(d, hist, sizeof(hist));
 	put(w, 1, 1, A_NORMAL, "owner %s   history: %s", r->owner,
 	    hist[0] ? hist : "-");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "pt_model.h"
+#include "../../src/core/rules.h"	/* the queries rules read the model with */
 
 #define DEV PT_SBDF(0, 0, 0x18)		/* 0000:00:03.0 */
 
@@ -181,12 +182,98 @@ static void test_rebind_same_pirq(void **state)
 	pt_model_free(m);
 }
 
+/* guest d1's MSI-X pirqs as the rules see them, in mapping order */
+static void guest_pirqs_queried(const struct pt_model *m)
+{
+	const struct pt_pirq_state *p;
+	const struct pt_gsi_state *g;
+	size_t pos = 0;
+	int n = 0;
+
+	while ((p = pt_model_next_mapped(m, 1, DEV, &pos))) {
+		assert_int_equal(p->pirq, 55 - n);
+		assert_int_equal(p->irq, 47 + n);
+		assert_int_equal(p->bind.ev.hdr.type, PT_EV_PIRQ);
+		n++;
+	}
+	assert_int_equal(n, 3);
+	/* any guest: the same three; dom0's are not a guest's */
+	pos = 0;
+	assert_int_equal(pt_model_next_mapped(m, PT_NONE, DEV, &pos)->pirq, 55);
+	pos = 0;
+	assert_null(pt_model_next_mapped(m, 2, DEV, &pos));
+	assert_int_equal(pt_model_pirq_by_irq(m, 48)->pirq, 54);
+	assert_non_null(pt_model_pirq(m, 1, 53));
+	g = pt_model_gsi(m, 22);
+	assert_non_null(g);
+	assert_int_equal(g->sbdf, DEV);
+	assert_null(pt_model_gsi(m, 23));
+	assert_false(pt_model_dom0_pvh(m));
+}
+
+static void test_rule_queries(void **state)
+{
+	struct checkpoint cp[] = { { 27, guest_pirqs_queried } };
+	struct ctx c = { pt_model_new(), cp, 1 };
+	struct pt_replay res;
+	char err[600];
+
+	assert_int_equal(pt_replay_file("tests/logs/pv-guest-destroy.jsonl", c.m,
+					on_event, &c, &res, err, sizeof(err)), 0);
+	assert_true(cp[0].seen);
+	pt_model_free(c.m);
+}
+
+struct reset_count {
+	int events;
+	int added;
+};
+
+static int count_resets(void *p, const struct pt_event *ev,
+			unsigned long line, const struct pt_device *d)
+{
+	struct reset_count *c = p;
+
+	if (ev->hdr.type != PT_EV_PCI_RESET)
+		return 0;
+	c->events++;
+	c->added += pt_model_reset_is_new(d, ev, line);
+	return 0;
+}
+
+/*
+ * One reset shows as nested calls (pci_reset_function, the locked one,
+ * pm): rules are told which event added a reset, once per reset.
+ */
+static void test_reset_is_new(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct reset_count c = { 0 };
+	struct pt_replay res;
+	char err[600];
+
+	assert_int_equal(pt_replay_file("tests/logs/lab/03-domu-msix-destroy.jsonl",
+					m, count_resets, &c, &res, err,
+					sizeof(err)), 0);
+	/*
+	 * Three resets: assignable-add, destroy (pci_reset_function around
+	 * two MSI-X writes, written after them), release.  In time order
+	 * the destroy's outer call comes first and folds its inner calls.
+	 */
+	assert_int_equal(c.events, 8);
+	assert_int_equal(c.added, 3);
+	assert_int_equal(pt_model_device(m, PT_SBDF(0, 0, 0x10))->nresets, 3);
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pv_guest_timeline),
 		cmocka_unit_test(test_mask_transitions),
 		cmocka_unit_test(test_rebind_same_pirq),
+		cmocka_unit_test(test_rule_queries),
+		cmocka_unit_test(test_reset_is_new),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Calls that failed: PT009 hypercall-failed, PT011 kernel-call-failed. */
+#include <errno.h>
+#include <string.h>
+#include "pt_names.h"
+#include "rules.h"
+#include "xen_public.h"
+
+static bool failed(const struct pt_event *ev)
+{
+	return (ev->hdr.flags & PT_EVF_HAS_RET) && ev->hdr.ret < 0;
+}
+
+/* ---------------------------------------------------- PT009 hypercall-failed */
+
+/* The passthrough hypercalls this rule watches; NULL for any other. */
+static const char *passthrough_call(const struct pt_ev_hypercall *hc)
+{
+	if (hc->op == __HYPERVISOR_physdev_op) {
+		switch (hc->cmd) {
+		case PHYSDEVOP_map_pirq: return "map_pirq";
+		case PHYSDEVOP_unmap_pirq: return "unmap_pirq";
+		case PHYSDEVOP_pci_device_reset: return "pci_device_reset";
+		}
+	} else if (hc->op == __HYPERVISOR_domctl) {
+		switch (hc->cmd) {
+		case XEN_DOMCTL_irq_permission: return "irq_permission";
+		case XEN_DOMCTL_gsi_permission: return "gsi_permission";
+		case XEN_DOMCTL_bind_pt_irq: return "bind_pt_irq";
+		case XEN_DOMCTL_unbind_pt_irq: return "unbind_pt_irq";
+		case XEN_DOMCTL_assign_device: return "assign_device";
+		case XEN_DOMCTL_deassign_device: return "deassign_device";
+		}
+	}
+	return NULL;
+}
+
+/* Known causes of a failure, from the seeds and the lab. */
+static const char *failure_hint(const char *name, const struct pt_hc_args *a,
+				int err)
+{
+	if (!strcmp(name, "irq_permission") && err == EPERM)
+		return ": dom0 has no mapping for that pirq (GSI not registered in a PVH dom0?)";
+	if (!strcmp(name, "map_pirq") && err == EOPNOTSUPP)
+		return ": map_pirq refused for this domain type";
+	if (!strcmp(name, "assign_device") && err == EBUSY)
+		return ": MSI-X MASKALL may still be set in hardware";
+	if (!strcmp(name, "bind_pt_irq") && err == EBUSY && a->machine_irq == 0)
+		return ": machine_irq 0";
+	if (!strcmp(name, "unmap_pirq") && err == EINVAL)
+		return ": pirq not mapped (already unmapped, or never)";
+	return "";
+}
+
+static void hcf_event(struct rule_ctx *c, const struct pt_event *ev,
+		      unsigned long line, const struct pt_device *d)
+{
+	const struct pt_hc_args *a = &ev->hc.args;
+	const char *name = passthrough_call(&ev->hc);
+	char e[24], dd[16], b[PT_SBDF_STRLEN];
+
+	if (!name || !failed(ev))
+		return;
+	pt_proof_add_ev(rule_report(c, a->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
+				    "%s%s%s for %s failed with %s%s", name,
+				    a->sbdf != PT_SBDF_NONE ? " of " : "",
+				    a->sbdf != PT_SBDF_NONE ? pt_sbdf_format(a->sbdf, b, sizeof(b)) : "",
+				    pt_domid_format(a->domid, dd, sizeof(dd)),
+				    pt_errno_name(ev->hdr.ret, e, sizeof(e)),
+				    failure_hint(name, a, -ev->hdr.ret)),
+			ev, line);
+}
+
+const struct rule_def rule_hypercall_failed = {
+	.info = {
+		"PT009", "hypercall-failed", PT_SEV_ERROR,
+		"a passthrough hypercall from the toolstack failed",
+		"see the decoded errno and hint; Xen's console (xl dmesg) usually says why",
+	},
+	.events = RULE_EV(PT_EV_HYPERCALL),
+	.on_event = hcf_event,
+};
+
+/* ---------------------------------------------------- PT011 kernel-call-failed */
+
+static void kcf_event(struct rule_ctx *c, const struct pt_event *ev,
+		      unsigned long line, const struct pt_device *d)
+{
+	char b[PT_SBDF_STRLEN], dd[16], e[24];
+	__u32 sbdf = ev->hdr.sbdf;
+	int domid;
+
+	if (!failed(ev))
+		return;
+	if (ev->hdr.type == PT_EV_PCIBACK) {
+		if (!d || (ev->hdr.kind != PT_PCIBACK_PROBE &&
+			   ev->hdr.kind != PT_PCIBACK_INIT))
+			return;
+		pt_proof_add_ev(rule_report(c, d->sbdf, PT_NONE, ev->hdr.ts_ns, ev->hdr.ts_ns,
+					    "pciback %s of %s failed with %s%s",
+					    pt_kind_name(PT_EV_PCIBACK, ev->hdr.kind),
+					    pt_sbdf_format(d->sbdf, b, sizeof(b)),
+					    pt_errno_name(ev->hdr.ret, e, sizeof(e)),
+					    ev->hdr.ret == -EINVAL ? " (a device without INTx on a PVH dom0 has no GSI to look up)" : ""),
+				ev, line);
+		return;
+	}
+	domid = ev->pirq.domid == PT_NONE ? 0 : pt_domid_norm(ev->pirq.domid);
+	pt_proof_add_ev(rule_report(c, sbdf, domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
+				    "dom0 pirq %s%s%s for %s failed with %s",
+				    pt_kind_name(PT_EV_PIRQ, ev->hdr.kind),
+				    sbdf != PT_SBDF_NONE ? " of " : "",
+				    sbdf != PT_SBDF_NONE ? pt_sbdf_format(sbdf, b, sizeof(b)) : "",
+				    pt_domid_format(domid, dd, sizeof(dd)),
+				    pt_errno_name(ev->hdr.ret, e, sizeof(e))),
+			ev, line);
+}
+
+const struct rule_def rule_kernel_call_failed = {
+	.info = {
+		"PT011", "kernel-call-failed", PT_SEV_WARNING,
+		"a dom0 kernel passthrough step returned an error",
+		"see the dom0 kernel log around the failing call; the message names known causes",
+	},
+	.events = RULE_EV(PT_EV_PCIBACK) | RULE_EV(PT_EV_PIRQ),
+	.on_event = kcf_event,
+};
