@@ -53,7 +53,19 @@ enum pt_log_err {
 	PT_LOG_ERECORD = -3,	/* JSON, but not a valid record */
 	PT_LOG_EVERSION = -4,	/* unknown major schema version */
 	PT_LOG_EHEADER = -5,	/* first line is not a ptrace-log header */
+	PT_LOG_ELINE = -6,	/* a line longer than PT_LOG_LINE_MAX */
 };
+
+/*
+ * Reader limits (docs/trace-format.md, "Reader limits").  A line is at
+ * most PT_LOG_LINE_MAX bytes before its newline (the recorder's longest
+ * is under 1 KiB); a longer one is an error, so a stream without
+ * newlines is refused after reading 1 MiB, not held in memory.
+ */
+#define PT_LOG_LINE_MAX		(1u << 20)
+/* Largest "cpu" (NR_CPUS is at most 8192) and "pid" (PID_MAX_LIMIT). */
+#define PT_LOG_CPU_MAX		8191
+#define PT_LOG_PID_MAX		4194304
 
 struct pt_log_reader;
 
@@ -69,25 +81,40 @@ const struct pt_log_header *pt_log_header(const struct pt_log_reader *r);
  * event's 1-based line number, PT_LOG_EOF at the end, or a negative
  * pt_log_err with a message available from pt_log_error().  A truncated
  * last line (no trailing newline and not valid JSON) is reported as EOF
- * with pt_log_truncated() true: every whole event before it is kept.
+ * with pt_log_truncated() true: every whole event before it is kept,
+ * whatever the input (file, pipe, stdin) and PTRACE_THREADS.  An error
+ * is sticky: every later call returns it again.
  */
 int pt_log_next(struct pt_log_reader *r, struct pt_event *ev,
 		unsigned long *line);
 const char *pt_log_error(const struct pt_log_reader *r);
 bool pt_log_truncated(const struct pt_log_reader *r);
-/* True once an "end" trailer record was read: the recorder closed cleanly. */
+/*
+ * True once an "end" trailer record was read: the recorder closed
+ * cleanly.  A record after the trailer is an error (PT_LOG_ERECORD).
+ */
 bool pt_log_complete(const struct pt_log_reader *r);
 void pt_log_close(struct pt_log_reader *r);
 
 struct pt_log_writer;
 
 /*
- * Create a log for writing: O_CREAT|O_EXCL-free but O_NOFOLLOW, mode 0600,
- * truncating an existing regular file.  "-" writes stdout.
+ * Create a log for writing through pt_outfile_open() (mode 0600, no
+ * symlink, regular files only), overwriting an existing regular file.
+ * "-" writes stdout.
  */
 struct pt_log_writer *pt_log_create(const char *path,
 				    const struct pt_log_header *hdr,
 				    char *err, size_t errlen);
+/*
+ * The same on fd, opened earlier by pt_outfile_open() (STDOUT_FILENO for
+ * stdout); path only names it in messages.  The file is emptied, then
+ * the header written.  The writer uses its own copy of fd: the caller
+ * still closes fd.
+ */
+struct pt_log_writer *pt_log_create_fd(int fd, const char *path,
+				       const struct pt_log_header *hdr,
+				       char *err, size_t errlen);
 /* Decodes hypercall raw bytes (pt_hc_decode) before writing. */
 int pt_log_write(struct pt_log_writer *w, const struct pt_event *ev);
 /* Writes the "end" trailer (events written, events lost) and closes. */

@@ -16,11 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "pt_cli.h"
 #include "pt_log.h"
 #include "pt_model.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 
 enum assert_kind { A_EXPECT, A_FORBID, A_ALLOW };
 
@@ -161,8 +163,8 @@ static void list_findings(const struct policy *p, const struct pt_model *m,
 		if (skipped)
 			continue;
 		pt_finding_format(f, line, sizeof(line));
-		if (used + strlen(line) + 2 < len)
-			used += snprintf(buf + used, len - used, "%s\n", line);
+		if (used + strlen(line) + 4 < len)
+			used += snprintf(buf + used, len - used, "  %s\n", line);
 	}
 }
 
@@ -207,9 +209,21 @@ static size_t evaluate(const struct policy *p, const struct pt_model *m,
 		if (!o->pass) {
 			char list[900];
 
+			/*
+			 * Findings of the rule that did not count (incomplete,
+			 * without --fail-incomplete) are listed too, so that
+			 * "found 0" next to them is not a riddle.
+			 */
 			list_findings(p, m, a->rule, false, NULL, 0, list, sizeof(list));
-			snprintf(o->detail, sizeof(o->detail), "found %zu%s%s", c,
-				 c ? ":\n" : "", list);
+			if (c)
+				snprintf(o->detail, sizeof(o->detail),
+					 "found %zu finding%s:\n%s", c, c == 1 ? "" : "s", list);
+			else if (list[0])
+				snprintf(o->detail, sizeof(o->detail),
+					 "found no finding that counts (incomplete ones count with --fail-incomplete):\n%s",
+					 list);
+			else
+				snprintf(o->detail, sizeof(o->detail), "found no finding\n");
 		}
 		n++;
 	}
@@ -238,22 +252,35 @@ static void xml_escape(FILE *f, const char *s)
 	}
 }
 
+/* A multi-line detail, each line indented under its PASS/FAIL line. */
+static void print_detail(const char *d)
+{
+	while (*d) {
+		size_t n = strcspn(d, "\n");
+
+		printf("    %.*s\n", (int)n, d);
+		d += n + (d[n] == '\n');
+	}
+}
+
 struct log_result {
 	const char *path;
 	bool bad_input;
+	bool incomplete;	/* no "end" trailer */
 	char error[600];
 	struct outcome *out;
 	size_t nout;
 	json_t *findings;
 };
 
-static int write_junit(const char *path, struct log_result *res, size_t n)
+static int write_junit(int fd, const char *path, struct log_result *res, size_t n)
 {
-	FILE *f = fopen(path, "we");
+	FILE *f = fdopen(fd, "w");
 	size_t tests = 0, failures = 0, errors = 0;
 
 	if (!f) {
 		perror(path);
+		close(fd);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -357,6 +384,7 @@ int cmd_check(int argc, char **argv)
 {
 	struct policy p = { .default_errors = true };
 	const char *junit = NULL;
+	int junit_fd = -1;
 	struct log_result *res;
 	bool json = false, failed = false, bad = false;
 	struct pt_optval v;
@@ -405,6 +433,18 @@ int cmd_check(int argc, char **argv)
 		pt_cli_usage_error(&check_cli, "no LOG given");
 		goto out;
 	}
+	/* opened before the logs are read: a bad path fails fast */
+	if (junit) {
+		char msg[300];
+		bool created;
+
+		junit_fd = pt_outfile_open(junit, PT_OUTFILE_REPLACE | PT_OUTFILE_TRUNC,
+					   &created, msg, sizeof(msg));
+		if (junit_fd < 0) {
+			fprintf(stderr, "ptrace check: --junit %s\n", msg);
+			goto out;
+		}
+	}
 	res = calloc(nlogs, sizeof(*res));
 	for (int i = 0; i < nlogs; i++) {
 		struct log_result *lr = &res[i];
@@ -430,6 +470,16 @@ int cmd_check(int argc, char **argv)
 				"certain (docs/trace-format.md)\n", lr->path,
 				rp.first_late_line, rp.late,
 				(unsigned long long)(rp.order_window_ns / 1000000));
+		/*
+		 * No trailer: the recorder did not close the log, so events
+		 * may be missing at its end.  Said, not failed: what is there
+		 * is still judged, as report does.
+		 */
+		lr->incomplete = !rp.complete;
+		if (lr->incomplete)
+			fprintf(stderr, "ptrace check: warning: %s: no \"end\" trailer: "
+				"the recording was cut short, the trace is incomplete\n",
+				lr->path);
 		lr->out = calloc(p.n + 1, sizeof(*lr->out));
 		lr->nout = evaluate(&p, m, lr->out);
 		lr->findings = pt_model_findings_json(m);
@@ -449,7 +499,7 @@ int cmd_check(int argc, char **argv)
 				printf("  %s: %s\n", lr->out[k].pass ? "PASS" : "FAIL",
 				       lr->out[k].name);
 				if (!lr->out[k].pass && lr->out[k].detail[0])
-					printf("    %s", lr->out[k].detail);
+					print_detail(lr->out[k].detail);
 			}
 		}
 		pt_model_free(m);
@@ -463,6 +513,9 @@ int cmd_check(int argc, char **argv)
 			json_object_set_new(l, "log", json_string(res[i].path));
 			if (res[i].bad_input)
 				json_object_set_new(l, "error", json_string(res[i].error));
+			else
+				json_object_set_new(l, "complete",
+						    json_boolean(!res[i].incomplete));
 			for (size_t k = 0; k < res[i].nout; k++) {
 				json_t *a = json_object();
 
@@ -485,7 +538,7 @@ int cmd_check(int argc, char **argv)
 		putchar('\n');
 		json_decref(o);
 	}
-	if (junit && write_junit(junit, res, nlogs))
+	if (junit_fd >= 0 && write_junit(junit_fd, junit, res, nlogs))
 		bad = true;
 	for (int i = 0; i < nlogs; i++) {
 		free(res[i].out);

@@ -21,6 +21,7 @@
 #include "pt_cli.h"
 #include "dump.h"
 #include "dump_xenparse.h"
+#include "pt_outfile.h"
 
 struct dump_opts {
 	bool json;
@@ -322,10 +323,17 @@ static int emit(const struct dump *d, const struct dump_opts *o)
 	int err = 0;
 
 	if (o->out) {
-		f = fopen(o->out, "w");
+		char msg[300];
+		bool created;
+		int fd = pt_outfile_open(o->out, PT_OUTFILE_REPLACE | PT_OUTFILE_TRUNC,
+					 &created, msg, sizeof(msg));
+
+		f = fd < 0 ? NULL : fdopen(fd, "w");
 		if (!f) {
-			fprintf(stderr, "ptrace dump: %s: %s\n", o->out,
-				strerror(errno));
+			fprintf(stderr, "ptrace dump: %s\n",
+				fd < 0 ? msg : strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			return PT_EXIT_FAIL;
 		}
 	}

@@ -23,6 +23,7 @@
 #include "probes.h"
 #include "pt_log.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 #include "../bpf/collect.h"
 #include "collect.skel.h"
 
@@ -182,7 +183,9 @@ _Static_assert(PT_EXIT_PROBES == 5, "--strict help says exit 5");
 
 static const struct pt_opt record_opts[] = {
 	{ "output", 'o', "LOG", PT_OPT_STRING,
-	  "trace log to write (created 0600, symlinks refused)" },
+	  "trace log to write (created 0600; symlinks, FIFOs and\n"
+	  "devices refused; checked before anything is loaded)" },
+	{ "force", 'f', NULL, PT_OPT_FLAG, "overwrite LOG if it exists" },
 	{ "duration", 't', "S", PT_OPT_DURATION,
 	  "stop after S seconds (default: until SIGINT/SIGTERM)",
 	  .unit = 1000000000, .min = 1e6, .max = 30 * 86400e9 },
@@ -218,6 +221,7 @@ const struct pt_cli record_cli = {
 	.opts = record_opts,
 	.examples =
 		"ptrace record -o trace.jsonl              # until Ctrl-C\n"
+		"ptrace record -f -o trace.jsonl           # overwrite an earlier log\n"
 		"ptrace record -o trace.jsonl -t 30s       # thirty seconds\n"
 		"ptrace record -o trace.jsonl -d 0000:03:00.0 --sample-msix 500\n"
 		"ptrace record -o trace.jsonl --strict --bpf-stats",
@@ -237,7 +241,8 @@ int cmd_record(int argc, char **argv)
 	const char *out = NULL;
 	double duration = 0;
 	long sample_ms = 0, ringbuf_mb = 0;
-	bool strict = false, allow_no_xen = false;
+	bool strict = false, allow_no_xen = false, force = false, out_created = false;
+	int out_fd = -1;
 	size_t attached, missing, req_missing;
 	__u64 start, deadline = 0, next_lost, next_sample = 0;
 	struct pt_optval v;
@@ -251,6 +256,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 't':
 			duration = v.num;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'd':
 			if (parse_devices(v.str, rec.filter, &rec.nfilter))
@@ -295,6 +303,22 @@ int cmd_record(int argc, char **argv)
 			"CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)\n");
 		return PT_EXIT_NOPERM;
 	}
+	/*
+	 * The output first: a path that cannot be written is reported
+	 * before anything is loaded or attached (and whatever this machine
+	 * is), not after.  An existing log is kept unless --force.
+	 */
+	if (strcmp(out, "-")) {
+		out_fd = pt_outfile_open(out, force ? PT_OUTFILE_REPLACE : 0,
+					 &out_created, msg, sizeof(msg));
+		if (out_fd < 0) {
+			fprintf(stderr, "ptrace record: %s%s\n", msg,
+				out_fd == -EEXIST ? " (--force overwrites it)" : "");
+			return PT_EXIT_USAGE;
+		}
+	} else {
+		out_fd = STDOUT_FILENO;
+	}
 
 	/*
 	 * From here on SIGINT/SIGTERM stop the recording; one that arrives
@@ -316,8 +340,7 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "ptrace record: this kernel has no BTF "
 			"(/sys/kernel/btf/vmlinux missing: CONFIG_DEBUG_INFO_BTF off), "
 			"the CO-RE collectors cannot be loaded\n");
-		pt_env_free(&env);
-		return PT_EXIT_FAIL;
+		goto out;
 	}
 
 	plans = calloc(pt_probe_count, sizeof(*plans));
@@ -358,7 +381,7 @@ int cmd_record(int argc, char **argv)
 	header_fill(&hdr, &env, start);
 	if (pt_probes_to_header(plans, &hdr) || header_add_sampler(&hdr, sample_ms))
 		goto out;
-	rec.w = pt_log_create(out, &hdr, msg, sizeof(msg));
+	rec.w = pt_log_create_fd(out_fd, out, &hdr, msg, sizeof(msg));
 	if (!rec.w) {
 		fprintf(stderr, "ptrace record: %s\n", msg);
 		goto out;
@@ -439,6 +462,12 @@ out:
 	free(plans);
 	pt_log_header_free(&hdr);
 	pt_env_free(&env);
+	if (out_fd > STDOUT_FILENO) {
+		close(out_fd);
+		/* nothing recorded: leave no empty file behind */
+		if (!rec.w && out_created)
+			unlink(out);
+	}
 	return ret;
 }
 

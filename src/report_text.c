@@ -276,7 +276,9 @@ static void print_finding(FILE *out, const struct report *r,
 	for (k = 0; f->rule->code[k] && k + 1 < sizeof(code); k++)
 		code[k] = f->rule->code[k] | 0x20;	/* GitHub-style anchor */
 	code[k] = '\0';
-	fprintf(out, "      why and what to do: docs/rules.md#%s-%s\n", code,
+	if (f->rule->remediation)
+		fprintf(out, "      what to do: %s\n", f->rule->remediation);
+	fprintf(out, "      the story: docs/rules.md#%s-%s\n", code,
 		f->rule->name);
 }
 

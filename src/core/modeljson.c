@@ -93,6 +93,8 @@ json_t *pt_finding_to_json(const struct pt_finding *f)
 	json_object_set_new(o, "code", json_string(f->rule->code));
 	json_object_set_new(o, "rule", json_string(f->rule->name));
 	json_object_set_new(o, "severity", json_string(pt_severity_name(f->rule->severity)));
+	json_object_set_new(o, "remediation", f->rule->remediation ?
+			    json_string(f->rule->remediation) : json_null());
 	json_object_set_new(o, "status", json_string(pt_finding_status_name(f->status)));
 	json_object_set_new(o, "sbdf", sbdf_json(f->sbdf));
 	json_object_set_new(o, "domid", int_or_null(f->domid));

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "pt_log.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 #include "pt_xenhc.h"
 
 enum field_kind { F_S32, F_U8, F_U16, F_U32, F_U64, F_VIEW };
@@ -298,36 +299,32 @@ static int write_line(FILE *f, json_t *obj)
 	return 0;
 }
 
-struct pt_log_writer *pt_log_create(const char *path,
-				    const struct pt_log_header *hdr,
-				    char *err, size_t errlen)
+struct pt_log_writer *pt_log_create_fd(int fd, const char *path,
+				       const struct pt_log_header *hdr,
+				       char *err, size_t errlen)
 {
 	struct pt_log_writer *w = calloc(1, sizeof(*w));
-	int fd;
+	int dfd;
 
 	if (!w) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (!strcmp(path, "-")) {
+	/*
+	 * An existing file opened with --force is only emptied now, once
+	 * the recording really starts: a record that fails before keeps
+	 * the old log.  A dup so that the caller's fd stays its own.
+	 */
+	dfd = fd == STDOUT_FILENO ? -1 : dup(fd);
+	if (fd == STDOUT_FILENO) {
 		w->f = stdout;
 		w->is_stdout = true;
-	} else {
-		/* never follow a symlink planted where the log goes */
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-			  0600);
-		if (fd < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			free(w);
-			return NULL;
-		}
-		w->f = fdopen(fd, "w");
-		if (!w->f) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			close(fd);
-			free(w);
-			return NULL;
-		}
+	} else if (dfd < 0 || ftruncate(dfd, 0) || !(w->f = fdopen(dfd, "w"))) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		free(w);
+		return NULL;
 	}
 	if (write_line(w->f, header_to_json(hdr))) {
 		snprintf(err, errlen, "%s: cannot write header", path);
@@ -336,6 +333,26 @@ struct pt_log_writer *pt_log_create(const char *path,
 		free(w);
 		return NULL;
 	}
+	return w;
+}
+
+struct pt_log_writer *pt_log_create(const char *path,
+				    const struct pt_log_header *hdr,
+				    char *err, size_t errlen)
+{
+	struct pt_log_writer *w;
+	bool created;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return pt_log_create_fd(STDOUT_FILENO, "-", hdr, err, errlen);
+	fd = pt_outfile_open(path, PT_OUTFILE_REPLACE, &created, err, errlen);
+	if (fd < 0)
+		return NULL;
+	w = pt_log_create_fd(fd, path, hdr, err, errlen);
+	close(fd);
+	if (!w && created)
+		unlink(path);
 	return w;
 }
 
@@ -400,12 +417,22 @@ struct slot {
  */
 #define BATCH_LINES	8192
 #define MAX_THREADS	8
+/*
+ * A batch also ends once it holds this many bytes, so that a file of
+ * maximum-length lines cannot make a batch hold BATCH_LINES of them.
+ */
+#define BATCH_BYTES	(16u << 20)
+/* Reads are done in chunks of this size; lines are cut out of them. */
+#define RBUF_SIZE	(64u << 10)
 
 struct pt_log_reader {
-	FILE *f;
+	int fd;
 	struct pctx pc;
-	char *buf;
+	char *buf;		/* the current line, up to PT_LOG_LINE_MAX + 1 */
 	size_t cap;
+	char *rbuf;		/* raw bytes read, not yet cut into lines */
+	size_t rpos, rlen;
+	bool reof;		/* read() returned 0: no more bytes */
 	bool truncated;
 	bool complete;
 	bool is_stdin;
@@ -443,10 +470,34 @@ static void copy_str(char *dst, size_t len, json_t *v)
 	snprintf(dst, len, "%s", s);
 }
 
+/*
+ * "MAJOR.MINOR", two decimal numbers and nothing else: "1.0junk" or
+ * " 1.0" is not a version this reader can promise to understand.
+ */
+static int parse_schema(const char *s, int *major, int *minor)
+{
+	int *part[2] = { major, minor };
+
+	for (int i = 0; i < 2; i++) {
+		long v = 0;
+		int digits = 0;
+
+		for (; *s >= '0' && *s <= '9'; s++, digits++) {
+			v = v * 10 + (*s - '0');
+			if (v > 9999)
+				return -1;
+		}
+		if (!digits || (i == 0 && *s++ != '.'))
+			return -1;
+		*part[i] = v;
+	}
+	return *s ? -1 : 0;
+}
+
 static int parse_header(struct pt_log_reader *r, json_t *h)
 {
 	struct pt_log_header *hdr = &r->hdr;
-	json_t *probes, *p, *xen;
+	json_t *probes, *p, *xen, *v;
 	const char *schema;
 	size_t i;
 
@@ -457,9 +508,10 @@ static int parse_header(struct pt_log_reader *r, json_t *h)
 			    "not a ptrace trace log (first line must be a header with \"format\": \"%s\")",
 			    PT_LOG_FORMAT);
 	schema = json_string_value(json_object_get(h, "schema"));
-	if (!schema || sscanf(schema, "%d.%d", &hdr->schema_major,
-			      &hdr->schema_minor) != 2)
-		return fail(&r->pc, PT_LOG_EHEADER, "header has no valid \"schema\" version");
+	if (!schema || parse_schema(schema, &hdr->schema_major, &hdr->schema_minor))
+		return fail(&r->pc, PT_LOG_EHEADER,
+			    "header has no valid \"schema\" version (want \"MAJOR.MINOR\", e.g. \"%d.%d\")",
+			    PT_SCHEMA_MAJOR, PT_SCHEMA_MINOR);
 	if (hdr->schema_major != PT_SCHEMA_MAJOR)
 		return fail(&r->pc, PT_LOG_EVERSION,
 			    "schema version %s is not supported (this ptrace reads %d.x)",
@@ -469,7 +521,11 @@ static int parse_header(struct pt_log_reader *r, json_t *h)
 	copy_str(hdr->host, sizeof(hdr->host), json_object_get(h, "host"));
 	copy_str(hdr->start_time, sizeof(hdr->start_time),
 		 json_object_get(h, "start_time"));
-	hdr->start_ns = json_integer_value(json_object_get(h, "start_ns"));
+	v = json_object_get(h, "start_ns");
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+		return fail(&r->pc, PT_LOG_EHEADER,
+			    "header \"start_ns\" must be a non-negative integer");
+	hdr->start_ns = json_integer_value(v);
 	xen = json_object_get(h, "xen");
 	if (json_is_object(xen)) {
 		copy_str(hdr->xen_version, sizeof(hdr->xen_version),
@@ -553,15 +609,103 @@ static void arena_end(void)
 	arena.used = 0;
 }
 
-/* Read one line; returns length, 0 at EOF, sets *nl when it ended in '\n'. */
+/* What read_line() returns besides a length (>0) or 0 at end of input. */
+enum { RL_EIO = -1, RL_ENOMEM = -2, RL_ELONG = -3 };
+
+static int grow_buf(struct pt_log_reader *r, size_t need)
+{
+	size_t cap = r->cap ? r->cap : 4096;
+	char *b;
+
+	if (need <= r->cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	b = realloc(r->buf, cap);
+	if (!b)
+		return -1;
+	r->buf = b;
+	r->cap = cap;
+	return 0;
+}
+
+/*
+ * Read one line into r->buf; returns its length with the newline, 0 at
+ * the end of input, or an RL_* error.  *nl is set when the line ended in
+ * '\n': a line without one can only be the last of the input.
+ *
+ * read(2) rather than stdio: a short read on a pipe hands over what is
+ * there (a live stream is not held back), a read error is never confused
+ * with the end of the input, and a line is refused once it passes
+ * PT_LOG_LINE_MAX bytes, so a stream without newlines (/dev/zero) costs
+ * a bounded amount of memory.
+ */
 static ssize_t read_line(struct pt_log_reader *r, bool *nl)
 {
-	ssize_t n = getline(&r->buf, &r->cap, r->f);
+	size_t n = 0;
 
-	if (n <= 0)
-		return 0;
-	*nl = r->buf[n - 1] == '\n';
-	return n;
+	*nl = false;
+	for (;;) {
+		const char *s, *e;
+		size_t avail, take;
+
+		if (r->rpos == r->rlen) {
+			ssize_t k;
+
+			if (r->reof)
+				return n;
+			if (!r->rbuf) {
+				r->rbuf = malloc(RBUF_SIZE);
+				if (!r->rbuf)
+					return RL_ENOMEM;
+			}
+			k = read(r->fd, r->rbuf, RBUF_SIZE);
+			if (k < 0) {
+				if (errno == EINTR)
+					continue;
+				return RL_EIO;
+			}
+			if (k == 0) {
+				r->reof = true;
+				return n;
+			}
+			r->rpos = 0;
+			r->rlen = k;
+		}
+		s = r->rbuf + r->rpos;
+		avail = r->rlen - r->rpos;
+		e = memchr(s, '\n', avail);
+		take = e ? (size_t)(e - s) + 1 : avail;
+		if (n + take - (e ? 1 : 0) > PT_LOG_LINE_MAX)
+			return RL_ELONG;
+		if (grow_buf(r, n + take + 1))
+			return RL_ENOMEM;
+		memcpy(r->buf + n, s, take);
+		r->rpos += take;
+		n += take;
+		if (e) {
+			*nl = true;
+			return n;
+		}
+	}
+}
+
+/* The message for a failed read_line() of the next line. */
+static int read_fail(struct pctx *pc, ssize_t rl)
+{
+	int e = errno;
+
+	pc->line++;
+	switch (rl) {
+	case RL_ELONG:
+		return fail(pc, PT_LOG_ELINE,
+			    "line longer than %u bytes: not a trace log line",
+			    PT_LOG_LINE_MAX);
+	case RL_ENOMEM:
+		return fail(pc, PT_LOG_EIO, "out of memory");
+	default:
+		return fail(pc, PT_LOG_EIO, "read error: %s", strerror(e));
+	}
 }
 
 static bool blank(const char *s, size_t n)
@@ -589,35 +733,43 @@ struct pt_log_reader *pt_log_open(const char *path, char *err, size_t errlen)
 	}
 	r->pc.path = path;
 	if (!strcmp(path, "-")) {
-		r->f = stdin;
+		r->fd = STDIN_FILENO;
 		r->is_stdin = true;
 	} else {
 		struct stat st;
 
-		r->f = fopen(path, "re");
-		if (!r->f) {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			free(r);
 			return NULL;
 		}
-		if (fstat(fileno(r->f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 			snprintf(err, errlen, "%s: is a directory", path);
-			fclose(r->f);
+			close(r->fd);
 			free(r);
 			return NULL;
 		}
 	}
 	do {
 		n = read_line(r, &nl);
+		if (n < 0) {
+			read_fail(&r->pc, n);
+			goto bad;
+		}
 		r->pc.line++;
 	} while (n > 0 && blank(r->buf, n));
-	if (n <= 0) {
+	if (n == 0) {
 		fail(&r->pc, PT_LOG_EHEADER, "empty file: no ptrace-log header");
 		goto bad;
 	}
-	h = json_loadb(r->buf, n, 0, &jerr);
+	h = json_loadb(r->buf, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!h) {
-		fail(&r->pc, PT_LOG_EJSON, "not JSON: %s", jerr.text);
+		if (json_error_code(&jerr) == json_error_duplicate_key)
+			fail(&r->pc, PT_LOG_EHEADER, "header has a duplicate key: %s",
+			     jerr.text);
+		else
+			fail(&r->pc, PT_LOG_EJSON, "not JSON: %s", jerr.text);
 		goto bad;
 	}
 	ret = parse_header(r, h);
@@ -819,9 +971,28 @@ static int parse_hypercall(struct pctx *r, json_t *obj,
 	return 0;
 }
 
+/* An optional integer member within [lo, hi]; 0 when absent. */
+static int get_ranged(struct pctx *r, json_t *obj, const char *name,
+		      json_int_t lo, json_int_t hi, json_int_t *out)
+{
+	json_t *v = json_object_get(obj, name);
+
+	*out = 0;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v))
+		return fail(r, PT_LOG_ERECORD, "\"%s\" must be an integer", name);
+	*out = json_integer_value(v);
+	if (*out < lo || *out > hi)
+		return fail(r, PT_LOG_ERECORD, "\"%s\" %lld out of range (%lld to %lld)",
+			    name, (long long)*out, (long long)lo, (long long)hi);
+	return 0;
+}
+
 static int parse_event(struct pctx *r, json_t *obj, struct pt_event *ev)
 {
 	struct pt_event_hdr *h = &ev->hdr;
+	json_int_t i;
 	json_t *v;
 	const char *s;
 	int type, kind;
@@ -851,8 +1022,12 @@ static int parse_event(struct pctx *r, json_t *obj, struct pt_event *ev)
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		return fail(r, PT_LOG_ERECORD, "record has no valid \"ts\"");
 	h->ts_ns = json_integer_value(v);
-	h->cpu = json_integer_value(json_object_get(obj, "cpu"));
-	h->pid = json_integer_value(json_object_get(obj, "pid"));
+	if (get_ranged(r, obj, "cpu", 0, PT_LOG_CPU_MAX, &i))
+		return PT_LOG_ERECORD;
+	h->cpu = i;
+	if (get_ranged(r, obj, "pid", 0, PT_LOG_PID_MAX, &i))
+		return PT_LOG_ERECORD;
+	h->pid = i;
 	v = json_object_get(obj, "comm");
 	if (json_is_string(v))
 		memcpy(h->comm, json_string_value(v),
@@ -864,9 +1039,9 @@ static int parse_event(struct pctx *r, json_t *obj, struct pt_event *ev)
 		return fail(r, PT_LOG_ERECORD, "\"sbdf\" must look like 0000:03:00.0");
 	v = json_object_get(obj, "ret");
 	if (v) {
-		if (!json_is_integer(v))
-			return fail(r, PT_LOG_ERECORD, "\"ret\" must be an integer");
-		h->ret = json_integer_value(v);
+		if (get_ranged(r, obj, "ret", INT32_MIN, INT32_MAX, &i))
+			return PT_LOG_ERECORD;
+		h->ret = i;
 		h->flags |= PT_EVF_HAS_RET;
 	}
 	if (json_is_true(json_object_get(obj, "truncated")))
@@ -892,9 +1067,13 @@ static int parse_line(struct pctx *pc, const char *buf, size_t n, bool partial,
 	if (blank(buf, n))
 		return PT_LOG_OK;
 	arena_begin();
-	obj = json_loadb(buf, n, 0, &jerr);
+	/* with duplicate keys, which one counts would be a guess: refuse */
+	obj = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj) {
 		arena_end();
+		if (json_error_code(&jerr) == json_error_duplicate_key)
+			return fail(pc, PT_LOG_ERECORD, "duplicate key in record: %s",
+				    jerr.text);
 		/* a recorder killed mid-write leaves a partial last line */
 		if (partial) {
 			*kind = LINE_TRUNC;
@@ -926,7 +1105,7 @@ static int reader_threads(const struct pt_log_reader *r)
 	struct stat st;
 	long n;
 
-	if (r->is_stdin || fstat(fileno(r->f), &st) || !S_ISREG(st.st_mode))
+	if (r->is_stdin || fstat(r->fd, &st) || !S_ISREG(st.st_mode))
 		return 0;
 	/* PTRACE_THREADS=0 reads a line at a time, as for a pipe */
 	n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
@@ -953,8 +1132,12 @@ static void *parse_range(void *arg)
 	w->err_at = SIZE_MAX;
 	w->pc.path = r->pc.path;
 	for (size_t i = w->from; i < w->to; i++) {
-		bool partial = r->eof && i == r->nslots - 1 &&
-			       r->text[r->off[i] + r->len[i] - 1] != '\n';
+		/*
+		 * Only the last line of the input lacks a newline, wherever
+		 * it falls in a batch: judged by the line alone, so that the
+		 * batch layout cannot change the answer.
+		 */
+		bool partial = r->text[r->off[i] + r->len[i] - 1] != '\n';
 		int ret;
 
 		w->pc.line = r->lineno[i];
@@ -987,12 +1170,18 @@ static int fill_batch(struct pt_log_reader *r)
 			return fail(&r->pc, PT_LOG_EIO, "out of memory");
 	}
 	r->nslots = r->pos = 0;
-	while (r->nslots < BATCH_LINES) {
+	while (r->nslots < BATCH_LINES && used < BATCH_BYTES) {
 		n = read_line(r, &nl);
+		if (n < 0) {
+			/* serve the lines read so far, then the error */
+			struct pctx pc = r->pc;
+
+			r->pending = read_fail(&pc, n);
+			memcpy(r->pending_err, pc.err, sizeof(r->pending_err));
+			r->eof = true;
+			break;
+		}
 		if (n == 0) {
-			if (ferror(r->f))
-				return fail(&r->pc, PT_LOG_EIO, "read error: %s",
-					    strerror(errno));
 			r->eof = true;
 			break;
 		}
@@ -1014,6 +1203,10 @@ static int fill_batch(struct pt_log_reader *r)
 		r->len[r->nslots] = n;
 		r->lineno[r->nslots++] = r->pc.line;
 		used += n;
+		if (!nl) {
+			r->eof = true;
+			break;
+		}
 	}
 	if (!r->nslots)
 		return PT_LOG_OK;
@@ -1049,6 +1242,25 @@ static int fill_batch(struct pt_log_reader *r)
 	return PT_LOG_OK;
 }
 
+/*
+ * The recorder writes nothing after its "end" trailer: a record there
+ * means logs were concatenated or edited, and the trailer's counts no
+ * longer describe what precedes it.  Refused rather than guessed at.
+ */
+static int after_end(struct pt_log_reader *r, unsigned long line)
+{
+	struct pctx pc = r->pc;
+
+	pc.line = line;
+	fail(&pc, PT_LOG_ERECORD, "record after the \"end\" trailer");
+	memcpy(r->pc.err, pc.err, sizeof(r->pc.err));
+	r->pending = PT_LOG_ERECORD;
+	memcpy(r->pending_err, pc.err, sizeof(r->pending_err));
+	r->nslots = r->pos;
+	r->eof = true;
+	return PT_LOG_ERECORD;
+}
+
 static int next_batched(struct pt_log_reader *r, struct pt_event *ev,
 			unsigned long *line)
 {
@@ -1060,13 +1272,20 @@ static int next_batched(struct pt_log_reader *r, struct pt_event *ev,
 
 			switch (s->kind) {
 			case LINE_EVENT:
+				if (r->complete)
+					return after_end(r, s->line);
 				*ev = s->ev;
 				*line = s->line;
 				return PT_LOG_OK;
 			case LINE_END:
+				if (r->complete)
+					return after_end(r, s->line);
 				r->complete = true;
 				break;
 			case LINE_TRUNC:
+				/* even cut short, nothing may follow the trailer */
+				if (r->complete)
+					return after_end(r, s->line);
 				r->truncated = true;
 				break;
 			case LINE_SKIP:
@@ -1095,18 +1314,22 @@ int pt_log_next(struct pt_log_reader *r, struct pt_event *ev,
 
 	if (r->nthreads)
 		return next_batched(r, ev, line);
+	if (r->pending)
+		return r->pending;
 	for (;;) {
 		n = read_line(r, &nl);
-		if (n == 0) {
-			if (ferror(r->f))
-				return fail(&r->pc, PT_LOG_EIO, "read error: %s",
-					    strerror(errno));
+		if (n < 0)
+			return r->pending = read_fail(&r->pc, n);
+		if (n == 0)
 			return PT_LOG_EOF;
-		}
 		r->pc.line++;
-		ret = parse_line(&r->pc, r->buf, n, !nl && feof(r->f), ev, &kind);
+		/* only the input's last line lacks a newline */
+		ret = parse_line(&r->pc, r->buf, n, !nl, ev, &kind);
 		if (ret)
-			return ret;
+			return r->pending = ret;
+		if (r->complete && kind != LINE_SKIP)
+			return r->pending = fail(&r->pc, PT_LOG_ERECORD,
+						 "record after the \"end\" trailer");
 		switch (kind) {
 		case LINE_EVENT:
 			*line = r->pc.line;
@@ -1127,9 +1350,10 @@ void pt_log_close(struct pt_log_reader *r)
 {
 	if (!r)
 		return;
-	if (r->f && !r->is_stdin)
-		fclose(r->f);
+	if (r->fd >= 0 && !r->is_stdin)
+		close(r->fd);
 	free(r->buf);
+	free(r->rbuf);
 	free(r->slots);
 	free(r->off);
 	free(r->len);

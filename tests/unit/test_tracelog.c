@@ -8,11 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "pt_log.h"
 #include "pt_names.h"
+#include "pt_outfile.h"
 #include "pt_xenhc.h"
 
 #define BAD "tests/data/bad/"
@@ -37,6 +41,23 @@ static void test_bad_headers(void **state)
 	expect_open_error(BAD "empty.jsonl", "empty file");
 	expect_open_error(BAD "not-a-log.jsonl", "not a ptrace trace log");
 	expect_open_error("tests/data/bad/no-such-file.jsonl", "No such file");
+	/* duplicate keys: which one counts would be a guess */
+	expect_open_error(BAD "duplicate-key-header.jsonl", ":1: header has a duplicate key");
+	expect_open_error(BAD "schema-junk.jsonl", ":1: header has no valid \"schema\"");
+	expect_open_error(BAD "start-negative.jsonl", ":1: header \"start_ns\" must be a non-negative");
+}
+
+/* A stream without newlines is refused after PT_LOG_LINE_MAX bytes. */
+static void test_no_newline_stream(void **state)
+{
+	expect_open_error("/dev/zero", "/dev/zero:1: line longer than 1048576 bytes");
+}
+
+/* A read error is an error, never an empty file (reading /proc/self/mem
+ * at offset 0 fails with EIO). */
+static void test_read_error(void **state)
+{
+	expect_open_error("/proc/self/mem", "/proc/self/mem:1: read error");
 }
 
 /* Read to the first error; return the error code and copy its message. */
@@ -78,6 +99,53 @@ static void test_bad_records(void **state)
 			 PT_LOG_EJSON);
 	assert_int_equal(n, 1);
 	assert_non_null(strstr(msg, "bad-middle.jsonl:3: not JSON"));
+
+	assert_int_equal(read_all(BAD "duplicate-key.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(msg, "duplicate-key.jsonl:3: duplicate key in record"));
+
+	assert_int_equal(read_all(BAD "cpu-negative.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(msg, ":3: \"cpu\" -1 out of range"));
+	assert_int_equal(read_all(BAD "cpu-huge.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_non_null(strstr(msg, ":3: \"cpu\" 4294967296 out of range"));
+	assert_int_equal(read_all(BAD "pid-huge.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_non_null(strstr(msg, ":3: \"pid\" 99999999999 out of range"));
+
+	/* nothing follows the trailer; every event before it is served */
+	assert_int_equal(read_all(BAD "after-end.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(msg, "after-end.jsonl:4: record after the \"end\" trailer"));
+	assert_int_equal(read_all(BAD "two-ends.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_non_null(strstr(msg, "two-ends.jsonl:3: record after the \"end\" trailer"));
+	/* a cut line after the trailer too: found by fuzz_replay, where the
+	 * batched reader took it for a plain truncation */
+	assert_int_equal(read_all(BAD "after-end-cut.jsonl", &n, msg, sizeof(msg)),
+			 PT_LOG_ERECORD);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(msg, "after-end-cut.jsonl:4: record after the \"end\" trailer"));
+}
+
+/* No trailer: every event read, the log says it is not complete. */
+static void test_no_end(void **state)
+{
+	char err[600];
+	struct pt_log_reader *r = pt_log_open(BAD "no-end.jsonl", err, sizeof(err));
+	struct pt_event ev;
+	unsigned long line;
+
+	assert_non_null(r);
+	assert_int_equal(pt_log_next(r, &ev, &line), PT_LOG_OK);
+	assert_int_equal(pt_log_next(r, &ev, &line), PT_LOG_EOF);
+	assert_false(pt_log_complete(r));
+	assert_false(pt_log_truncated(r));
+	pt_log_close(r);
 }
 
 /* The same answers whether lines are parsed one by one or in parallel. */
@@ -147,6 +215,165 @@ static void test_truncated_and_forward_compatible(void **state)
 	assert_int_equal(read_all(BAD "truncated-forward.jsonl", &n, msg, sizeof(msg)), 100);
 	assert_int_equal(n, 2);
 	unsetenv("PTRACE_THREADS");
+}
+
+/*
+ * A killed recorder's log: header, nev whole events (each line padded to
+ * about pad bytes when pad is not 0) and a cut last line.
+ */
+static void write_killed_log(const char *path, int nev, size_t pad)
+{
+	FILE *f = fopen(path, "w");
+	char *fill = calloc(1, pad + 1);
+
+	assert_non_null(f);
+	assert_non_null(fill);
+	memset(fill, 'x', pad > 80 ? pad - 80 : 0);
+	fprintf(f, "{\"format\":\"ptrace-log\",\"schema\":\"1.0\"}\n");
+	for (int i = 0; i < nev; i++)
+		fprintf(f, "{\"ts\":%d,\"type\":\"pirq\",\"kind\":\"bind_msi\",\"pirq\":%d%s%s%s}\n",
+			i + 1, i, pad ? ",\"pad\":\"" : "", fill, pad ? "\"" : "");
+	fprintf(f, "{\"ts\":%d,\"type\":\"pirq\",\"ki", nev + 1);
+	fclose(f);
+	free(fill);
+}
+
+/* Every event and the truncation, read from path as the reader gets it. */
+static void expect_killed(const char *path, int nev)
+{
+	char err[600];
+	struct pt_log_reader *r = pt_log_open(path, err, sizeof(err));
+	struct pt_event ev;
+	unsigned long line;
+	int n = 0, ret;
+
+	if (!r)
+		print_error("%s\n", err);
+	assert_non_null(r);
+	while ((ret = pt_log_next(r, &ev, &line)) == PT_LOG_OK) {
+		assert_int_equal(ev.pirq.pirq, n);
+		assert_int_equal(line, n + 2);
+		n++;
+	}
+	if (ret != PT_LOG_EOF)
+		print_error("%d events: %s\n", nev, pt_log_error(r));
+	assert_int_equal(ret, PT_LOG_EOF);
+	assert_int_equal(n, nev);
+	assert_true(pt_log_truncated(r));
+	pt_log_close(r);
+}
+
+/* The same log through a pipe (a child copies the file into it). */
+static void expect_killed_pipe(const char *path, int nev)
+{
+	char dev[32], buf[65536];
+	int p[2], fd, status;
+	ssize_t k;
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		fd = open(path, O_RDONLY);
+		while (fd >= 0 && (k = read(fd, buf, sizeof(buf))) > 0)
+			if (write(p[1], buf, k) != k)
+				_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	snprintf(dev, sizeof(dev), "/dev/fd/%d", p[0]);
+	expect_killed(dev, nev);
+	close(p[0]);
+	waitpid(pid, &status, 0);
+}
+
+/* The same log on stdin ("-"). */
+static void expect_killed_stdin(const char *path, int nev)
+{
+	int saved = dup(0), fd = open(path, O_RDONLY);
+
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 0);
+	close(fd);
+	expect_killed("-", nev);
+	dup2(saved, 0);
+	close(saved);
+}
+
+/*
+ * A cut last line that ends a batch exactly (8192 lines, or the byte
+ * limit) is the same truncation as anywhere else, whatever the thread
+ * count and whether the log is a file, a pipe or stdin.
+ */
+static void test_truncated_at_batch_end(void **state)
+{
+	static const int counts[] = { 1, 8190, 8191, 8192, 16383 };
+	static const char *const threads[] = { "0", "1", "3" };
+	char path[] = "/tmp/pt-killed-XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		write_killed_log(path, counts[c], 0);
+		for (size_t t = 0; t < 3; t++) {
+			setenv("PTRACE_THREADS", threads[t], 1);
+			expect_killed(path, counts[c]);
+		}
+		unsetenv("PTRACE_THREADS");
+		expect_killed_pipe(path, counts[c]);
+		expect_killed_stdin(path, counts[c]);
+	}
+	/* long lines: batches that end on their size, not their line count */
+	for (int nev = 254; nev <= 257; nev++) {
+		write_killed_log(path, nev, 65536);
+		setenv("PTRACE_THREADS", "2", 1);
+		expect_killed(path, nev);
+		unsetenv("PTRACE_THREADS");
+	}
+	unlink(path);
+}
+
+/* The longest line accepted is PT_LOG_LINE_MAX bytes before its newline. */
+static void test_line_max(void **state)
+{
+	static const char *const threads[] = { "0", "3" };
+	char path[] = "/tmp/pt-long-line-XXXXXX";
+	const char *ev = "{\"ts\":1,\"type\":\"pirq\",\"kind\":\"bind_msi\",\"pad\":\"";
+	int fd = mkstemp(path);
+
+	for (int over = 0; over <= 1; over++) {
+		FILE *f = fopen(path, "w");
+		size_t fill = PT_LOG_LINE_MAX + over - strlen(ev) - 2;
+
+		assert_non_null(f);
+		fprintf(f, "{\"format\":\"ptrace-log\",\"schema\":\"1.0\"}\n"
+			"{\"ts\":1,\"type\":\"pirq\",\"kind\":\"bind_msi\"}\n%s", ev);
+		for (size_t i = 0; i < fill; i++)
+			fputc('x', f);
+		fprintf(f, "\"}\n");
+		fclose(f);
+		for (size_t t = 0; t < 2; t++) {
+			char msg[600];
+			int n, ret;
+
+			setenv("PTRACE_THREADS", threads[t], 1);
+			ret = read_all(path, &n, msg, sizeof(msg));
+			unsetenv("PTRACE_THREADS");
+			if (!over) {
+				assert_int_equal(ret, PT_LOG_EOF);
+				assert_int_equal(n, 2);
+			} else {
+				assert_int_equal(ret, PT_LOG_ELINE);
+				assert_int_equal(n, 1);
+				assert_non_null(strstr(msg, ":3: line longer than 1048576 bytes"));
+			}
+		}
+	}
+	close(fd);
+	unlink(path);
 }
 
 static struct pt_event base(unsigned int type, unsigned int kind)
@@ -279,6 +506,134 @@ static void test_no_symlink_follow(void **state)
 	rmdir(dir);
 }
 
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+static void expect_file(const char *path, const char *text)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	fclose(f);
+	assert_string_equal(buf, text);
+}
+
+/* Every output file: 0600, no symlink, regular files only, no silent
+ * overwrite. */
+static void test_outfile(void **state)
+{
+	char dir[] = "/tmp/pt-out-XXXXXX", p[128], q[128], err[400];
+	mode_t old = umask(0);
+	struct stat st;
+	bool created;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+
+	/* new: 0600 whatever the umask */
+	snprintf(p, sizeof(p), "%s/new", dir);
+	fd = pt_outfile_open(p, 0, &created, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_true(created);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, PT_OUTFILE_MODE);
+	close(fd);
+
+	/* existing: refused unless replacing, and then it becomes 0600 */
+	snprintf(p, sizeof(p), "%s/old", dir);
+	write_file(p, "old log\n", 0644);
+	assert_int_equal(pt_outfile_open(p, 0, &created, err, sizeof(err)), -EEXIST);
+	assert_non_null(strstr(err, "file exists"));
+	expect_file(p, "old log\n");
+	fd = pt_outfile_open(p, PT_OUTFILE_REPLACE, &created, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_false(created);
+	close(fd);
+	expect_file(p, "old log\n");	/* emptied by the writer, not here */
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	fd = pt_outfile_open(p, PT_OUTFILE_REPLACE | PT_OUTFILE_TRUNC, &created,
+			     err, sizeof(err));
+	assert_true(fd >= 0);
+	close(fd);
+	expect_file(p, "");
+
+	/* symlinks, dangling or not, are never followed */
+	snprintf(q, sizeof(q), "%s/link", dir);
+	assert_int_equal(symlink(p, q), 0);
+	write_file(p, "target\n", 0644);
+	assert_int_equal(pt_outfile_open(q, PT_OUTFILE_REPLACE | PT_OUTFILE_TRUNC,
+					 &created, err, sizeof(err)), -ELOOP);
+	assert_non_null(strstr(err, "is a symlink"));
+	expect_file(p, "target\n");
+	unlink(q);
+	snprintf(p, sizeof(p), "%s/nowhere", dir);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(pt_outfile_open(q, 0, &created, err, sizeof(err)), -ELOOP);
+	assert_true(access(p, F_OK) != 0);
+	unlink(q);
+
+	/* a FIFO would block the recorder: refused at once, even replacing */
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(pt_outfile_open(p, PT_OUTFILE_REPLACE, &created, err,
+					 sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is a FIFO"));
+	unlink(p);
+	assert_int_equal(pt_outfile_open("/dev/null", PT_OUTFILE_REPLACE, &created,
+					 err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/dev/null: is a device"));
+	assert_int_equal(pt_outfile_open(dir, PT_OUTFILE_REPLACE, &created, err,
+					 sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is a directory"));
+
+	snprintf(p, sizeof(p), "%s/new", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/old", dir);
+	unlink(p);
+	rmdir(dir);
+	umask(old);
+}
+
+/* A log written on an existing file empties it first, and is 0600. */
+static void test_log_create_fd(void **state)
+{
+	char path[] = "/tmp/pt-logfd-XXXXXX", err[400];
+	struct pt_log_header hdr;
+	struct pt_log_writer *w;
+	struct pt_log_reader *r;
+	struct pt_event ev;
+	unsigned long line;
+	bool created;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	write_file(path, "{\"junk\":1}\n{\"more junk\":2}\n{\"even more\":3}\n", 0644);
+	fd = pt_outfile_open(path, PT_OUTFILE_REPLACE, &created, err, sizeof(err));
+	assert_true(fd >= 0);
+	pt_log_header_init(&hdr);
+	w = pt_log_create_fd(fd, path, &hdr, err, sizeof(err));
+	close(fd);
+	assert_non_null(w);
+	assert_int_equal(pt_log_finish(w, 0), 0);
+	r = pt_log_open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(pt_log_next(r, &ev, &line), PT_LOG_EOF);
+	assert_true(pt_log_complete(r));
+	pt_log_close(r);
+	unlink(path);
+}
+
 static void test_sbdf(void **state)
 {
 	char b[PT_SBDF_STRLEN];
@@ -298,12 +653,19 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_headers),
+		cmocka_unit_test(test_no_newline_stream),
+		cmocka_unit_test(test_read_error),
+		cmocka_unit_test(test_no_end),
+		cmocka_unit_test(test_truncated_at_batch_end),
+		cmocka_unit_test(test_line_max),
 		cmocka_unit_test(test_bad_records),
 		cmocka_unit_test(test_bad_records_every_reader),
 		cmocka_unit_test(test_long_log_error),
 		cmocka_unit_test(test_truncated_and_forward_compatible),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_no_symlink_follow),
+		cmocka_unit_test(test_outfile),
+		cmocka_unit_test(test_log_create_fd),
 		cmocka_unit_test(test_sbdf),
 	};
 
