@@ -3,38 +3,74 @@
 # ptrace: one Makefile, no autotools.
 #
 #   make            build bin/ptrace (BPF objects, skeletons, userspace)
-#   make check      all tests: unit, CLI, BPF load/verify, TUI, lab
+#   make check      all tests: unit, CLI, BPF, TUI, dump, build, lab, and
+#                   the README on a fresh Debian root (tests/fresh)
 #   make check-host the tests that need no Xen lab (quick)
 #   make bench      benchmarks, figures printed side by side with peers
 #   make deps       install Debian 12 build and test dependencies (root)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (uninstall: the same;
+#                   sbindir, man8dir, docdir, bashcompdir: GNU names)
+#   make CPPFLAGS=.. CFLAGS=.. LDFLAGS=..     added after the project's flags
+#   make WERROR=1   warnings are errors (the default when CI is set)
 #   make lab        build the Xen lab image if needed, run all scenarios
 #   make lab-shell  interactive dom0 shell in the lab
 
 VERSION		:= 0.1.0
+
+# Install layout (GNU names, so a packaging tool can set any of them).
 PREFIX		?= /usr/local
+prefix		?= $(PREFIX)
+exec_prefix	?= $(prefix)
+sbindir		?= $(exec_prefix)/sbin
+datarootdir	?= $(prefix)/share
+datadir		?= $(datarootdir)
+mandir		?= $(datarootdir)/man
+man8dir		?= $(mandir)/man8
+docdir		?= $(datarootdir)/doc/ptrace
+bashcompdir	?= $(datadir)/bash-completion/completions
 DESTDIR		?=
 ARCH		?= x86
 
 CC		?= cc
 CLANG		?= clang
-BPFTOOL		?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 PKG_CONFIG	?= pkg-config
+INSTALL		?= install
 
 OUT		:= build
 BIN		:= bin
 
+# Everything that asks the system (bpftool's path, pkg-config) is a
+# recursively expanded variable, so it is evaluated only when a recipe
+# uses it: "make deps all" must not freeze the answers from before deps
+# installed the packages.  No $(shell) may run at parse time here.
+BPFTOOL		?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
+LDLIBS_CORE	= $(shell $(PKG_CONFIG) --libs jansson)
+LDLIBS		= -lbpf -lelf -lz $(LDLIBS_CORE) \
+		  $(or $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null),-lncursesw) \
+		  -lpanelw -lpci
+
+# The user's CPPFLAGS, CFLAGS and LDFLAGS (command line, environment or
+# dpkg-buildflags) are used as given, after the project's own flags, so
+# "make CFLAGS=-O1" keeps -Iinclude and distribution hardening flags stay.
+# -Werror only where the project's CI asks for it: a newer compiler's new
+# warning must not break a user's build.
 CFLAGS		?= -O2 -g
-CFLAGS		+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-		   -Wno-missing-field-initializers -Iinclude -I$(OUT) \
-		   -DPT_VERSION='"$(VERSION)"'
-LDLIBS_CORE	:= $(shell $(PKG_CONFIG) --libs jansson)
-LDLIBS		:= -lbpf -lelf -lz $(LDLIBS_CORE) \
-		   $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw) \
-		   -lpanelw -lpci
+WERROR		?= $(if $(CI),1,0)
+# Build paths stay out of the objects (__FILE__, DWARF, BTF line info),
+# so two checkouts in different directories build identical files.
+PT_PREFIX_MAP	:= -ffile-prefix-map=$(CURDIR)=.
+PT_CPPFLAGS	:= -Iinclude -I$(OUT) -DPT_VERSION='"$(VERSION)"'
+PT_CFLAGS	:= -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+		   -Wno-missing-field-initializers $(PT_PREFIX_MAP) \
+		   $(if $(filter 1,$(WERROR)),-Werror)
+ALL_CFLAGS	= $(PT_CPPFLAGS) $(CPPFLAGS) $(PT_CFLAGS) $(CFLAGS)
 
 BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
-		   -Iinclude -Ivmlinux/$(ARCH) -Wall -Werror
+		   -Iinclude -Ivmlinux/$(ARCH) -Wall $(PT_PREFIX_MAP) \
+		   $(if $(filter 1,$(WERROR)),-Werror)
+
+# "make deps all" (or -j): nothing is built before deps has finished.
+DEPS_FIRST	:= $(filter deps,$(MAKECMDGOALS))
 
 # ---------------------------------------------------------------- core
 # Pure C: decoding, trace logs, state model, rules. No BPF, no curses.
@@ -57,11 +93,11 @@ APP_OBJS	:= $(patsubst src/%.c,$(OUT)/%.o,$(APP_SRCS))
 .PHONY: all
 all: $(BIN)/ptrace $(BIN)/ptrace-top
 
-$(OUT) $(OUT)/core $(BIN):
+$(OUT) $(OUT)/core $(BIN): | $(DEPS_FIRST)
 	mkdir -p $@
 
 $(OUT)/core/%.o: src/core/%.c $(wildcard include/*.h src/core/*.h) | $(OUT)/core
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJS)
 	$(AR) rcs $@ $^
@@ -73,10 +109,10 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
 $(OUT)/%.o: src/%.c $(wildcard include/*.h src/*.h) $(BPF_SKELS) | $(OUT)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BIN)/ptrace: $(APP_OBJS) $(CORE_LIB) | $(BIN)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BIN)/ptrace-top: $(BIN)/ptrace
 	ln -sf ptrace $@
@@ -91,11 +127,12 @@ vmlinux:
 TEST_SRCS	:= $(wildcard tests/unit/test_*.c)
 TEST_BINS	:= $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 
-$(OUT)/tests:
+$(OUT)/tests: | $(DEPS_FIRST)
 	mkdir -p $@
 
 $(OUT)/tests/%: tests/unit/%.c $(CORE_LIB) | $(OUT)/tests
-	$(CC) $(CFLAGS) -Itests/unit $< -o $@ $(CORE_LIB) $(LDLIBS_CORE) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< -o $@ $(CORE_LIB) \
+		$(LDLIBS_CORE) -lcmocka
 
 .PHONY: check check-host check-unit
 check: all $(TEST_BINS)
@@ -115,13 +152,20 @@ DEMO_LOG	:= tests/logs/lab/03-domu-msix-destroy.jsonl
 .PHONY: demo
 demo: all
 	@if [ -e /proc/xen/capabilities ] && grep -q control_d /proc/xen/capabilities; then \
-		bin/ptrace record -o ptrace-demo.jsonl --duration 10 && \
-		bin/ptrace report ptrace-demo.jsonl; \
+		log=ptrace-demo.jsonl; \
+		bin/ptrace record -o $$log --duration 10 && \
+		bin/ptrace report $$log || exit; \
 	else \
-		echo "no Xen dom0 here: replaying $(DEMO_LOG)"; \
-		bin/ptrace report $(DEMO_LOG); \
-		bin/ptrace check --expect reset-before-unbind=1 $(DEMO_LOG); \
-	fi
+		log=$(DEMO_LOG); \
+		echo "no Xen dom0 here: replaying $$log"; \
+		bin/ptrace report $$log && \
+		bin/ptrace check --expect reset-before-unbind=1 $$log || exit; \
+	fi; \
+	echo; \
+	echo "where to look next:"; \
+	echo "  every event, unfolded:    bin/ptrace report --full $$log"; \
+	echo "  the same trace, live:     bin/ptrace top --replay $$log"; \
+	echo "  what each finding means:  docs/rules.md"
 
 # ---------------------------------------------------------------- bench
 .PHONY: bench
@@ -129,7 +173,7 @@ bench: all $(OUT)/genlog
 	tests/bench/run
 
 $(OUT)/genlog: tests/bench/genlog.c $(CORE_LIB)
-	$(CC) $(CFLAGS) $< -o $@ $(CORE_LIB) $(LDLIBS_CORE)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(CORE_LIB) $(LDLIBS_CORE)
 
 # ---------------------------------------------------------------- lab
 .PHONY: lab lab-image lab-shell
@@ -148,12 +192,34 @@ deps:
 	scripts/deps
 
 # ---------------------------------------------------------------- install
-.PHONY: install
+# What a distribution package holds; uninstall removes exactly this list.
+# The completion is also found under ptrace-top's name (bash-completion
+# loads completions by command name).
+INSTALLED	= $(sbindir)/ptrace $(sbindir)/ptrace-top \
+		  $(man8dir)/ptrace.8 $(man8dir)/ptrace-top.8 \
+		  $(bashcompdir)/ptrace $(bashcompdir)/ptrace-top \
+		  $(addprefix $(docdir)/,$(DOCS))
+DOC_SRCS	= README.md LICENSE $(wildcard LICENSES/*.txt docs/*.md)
+DOCS		= $(notdir $(DOC_SRCS))
+
+.PHONY: install uninstall
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(BIN)/ptrace $(DESTDIR)$(PREFIX)/bin/ptrace
-	ln -sf ptrace $(DESTDIR)$(PREFIX)/bin/ptrace-top
-	install -m 0644 docs/ptrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/ptrace.8
+	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(man8dir) \
+		$(DESTDIR)$(bashcompdir) $(DESTDIR)$(docdir)
+	$(INSTALL) -m 0755 $(BIN)/ptrace $(DESTDIR)$(sbindir)/ptrace
+	ln -sf ptrace $(DESTDIR)$(sbindir)/ptrace-top
+	$(INSTALL) -m 0644 docs/ptrace.8 $(DESTDIR)$(man8dir)/ptrace.8
+	echo '.so man8/ptrace.8' >$(DESTDIR)$(man8dir)/ptrace-top.8
+	chmod 0644 $(DESTDIR)$(man8dir)/ptrace-top.8
+	$(INSTALL) -m 0644 contrib/bash-completion/ptrace \
+		$(DESTDIR)$(bashcompdir)/ptrace
+	ln -sf ptrace $(DESTDIR)$(bashcompdir)/ptrace-top
+	$(INSTALL) -m 0644 $(DOC_SRCS) $(DESTDIR)$(docdir)
+
+# Directories are left alone except our own docdir: they may be shared.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	[ ! -d $(DESTDIR)$(docdir) ] || rmdir $(DESTDIR)$(docdir)
 
 .PHONY: clean
 clean:
