@@ -7,6 +7,7 @@
 #                   the README on a fresh Debian root (tests/fresh)
 #   make check-host the tests that need no Xen lab (quick)
 #   make bench      benchmarks, figures printed side by side with peers
+#   make fuzz       libFuzzer runs of the core, FUZZ_SECONDS per target, then coverage
 #   make deps       install Debian 12 build and test dependencies (root)
 #   make install PREFIX=/usr/local DESTDIR=   (uninstall: the same;
 #                   sbindir, man8dir, docdir, bashcompdir: GNU names)
@@ -168,6 +169,12 @@ demo: all
 	echo "  what each finding means:  docs/rules.md"
 
 # ---------------------------------------------------------------- bench
+# ---------------------------------------------------------------- fuzz
+FUZZ_SECONDS	?= 600
+.PHONY: fuzz
+fuzz:
+	tests/fuzz/run $(FUZZ_SECONDS) --cov
+
 .PHONY: bench
 bench: all $(OUT)/genlog
 	tests/bench/run
