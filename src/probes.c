@@ -646,6 +646,11 @@ void pt_env_no_fentry(struct pt_env *env)
 	env->fentry_off = true;
 }
 
+void pt_env_pin_modules(struct pt_env *env)
+{
+	env->pin_modules = true;
+}
+
 void pt_env_free(struct pt_env *env)
 {
 	for (size_t i = 0; i < env->nsyms; i++)
@@ -672,6 +677,8 @@ static bool btf_has_func(const struct pt_env *env, enum pt_module m,
 static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 		     struct pt_probe_plan *p)
 {
+	struct pt_attach_env ae;
+	enum pt_attach kind;
 	char absent[160] = "";
 
 	memset(p, 0, sizeof(*p));
@@ -704,17 +711,24 @@ static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 			continue;
 		}
 		/* fentry needs the exact name in BTF; clones only take kprobes */
-		if ((d->attach & PT_ATTACH_FENTRY) && env->fentry && !renamed &&
-		    btf_has_func(env, d->module, func)) {
+		ae.allowed = d->attach;
+		ae.in_module = d->module != PT_MOD_VMLINUX;
+		ae.pin_modules = env->pin_modules;
+		ae.fentry = env->fentry;
+		ae.exact_btf = !renamed && btf_has_func(env, d->module, func);
+		ae.kprobes = env->kprobes;
+		kind = pt_attach_choose(&ae);
+		if (kind != PT_ATTACH_NONE) {
 			p->alt = i;
-			p->kind = PT_ATTACH_FENTRY;
-		} else if ((d->attach & PT_ATTACH_KPROBE) && env->kprobes) {
-			p->alt = i;
-			p->kind = PT_ATTACH_KPROBE;
+			p->kind = kind;
 		} else {
 			char fe[96];
 
-			if (env->fentry_off)
+			if (pt_attach_would_pin(&ae))
+				snprintf(fe, sizeof(fe),
+					 "would pin %s (--pin-modules allows it)",
+					 mod_names[d->module]);
+			else if (env->fentry_off)
 				snprintf(fe, sizeof(fe), "turned off (--no-fentry)");
 			else if (!env->fentry)
 				snprintf(fe, sizeof(fe), "refused by the kernel (%s)",
