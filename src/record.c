@@ -99,6 +99,12 @@ static void write_lost(const struct pt_event *ev, void *arg)
 		r->write_err = errno ? errno : EIO;
 }
 
+/* Module reloads: one line each on stderr, as they happen. */
+static void say_stderr(void *arg, const char *line)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
 static void flush_lost(struct recorder *r)
 {
 	r->lost_total += pt_lost_reader_flush(&r->lost, pt_mono_ns(), write_lost, r);
@@ -174,7 +180,7 @@ static int header_add_sampler(struct pt_log_header *hdr, int period_ms)
 
 enum {
 	OPT_STRICT = PT_OPT_LONG, OPT_SAMPLE_MSIX, OPT_RINGBUF, OPT_ALLOW_NO_XEN,
-	OPT_NO_FENTRY, OPT_BPF_STATS,
+	OPT_NO_FENTRY, OPT_BPF_STATS, OPT_PIN_MODULES,
 };
 
 /* the help below names both */
@@ -204,6 +210,10 @@ static const struct pt_opt record_opts[] = {
 	{ "allow-no-xen", OPT_ALLOW_NO_XEN, NULL, PT_OPT_FLAG,
 	  "record even when this is not a Xen dom0" },
 	{ "no-fentry", OPT_NO_FENTRY, NULL, PT_OPT_FLAG, "attach with kprobes only" },
+	{ "pin-modules", OPT_PIN_MODULES, NULL, PT_OPT_FLAG,
+	  "fentry on module functions too (xen_pciback,\n"
+	  "xen_privcmd): cheaper, but each program holds its\n"
+	  "module, so rmmod fails while recording" },
 	{ "bpf-stats", OPT_BPF_STATS, NULL, PT_OPT_FLAG,
 	  "at exit, print each program's run count and run time\n"
 	  "(BPF_STATS_RUN_TIME: counted only while sysctl\n"
@@ -229,8 +239,10 @@ const struct pt_cli record_cli = {
 
 int cmd_record(int argc, char **argv)
 {
-	bool no_fentry = false, bpf_stats = false;
+	bool no_fentry = false, bpf_stats = false, pin_modules = false;
 	struct recorder rec = { .lost = { .fd = -1 } };
+	struct pt_modwatch mw = { .fd = -1 };
+	bool watching = false;
 	struct pt_probe_plan *plans = NULL;
 	struct pt_msix_sampler *sampler = NULL;
 	struct pt_log_header hdr = { 0 };
@@ -286,6 +298,9 @@ int cmd_record(int argc, char **argv)
 		case OPT_BPF_STATS:
 			bpf_stats = true;
 			break;
+		case OPT_PIN_MODULES:
+			pin_modules = true;
+			break;
 		case 'v':
 			pt_libbpf_verbose(true);
 			break;
@@ -335,6 +350,8 @@ int cmd_record(int argc, char **argv)
 	pt_env_probe(&env);
 	if (no_fentry)
 		pt_env_no_fentry(&env);
+	if (pin_modules)
+		pt_env_pin_modules(&env);
 	env_summary(stderr, &env);
 	if (!env.btf) {
 		fprintf(stderr, "ptrace record: this kernel has no BTF "
@@ -370,6 +387,10 @@ int cmd_record(int argc, char **argv)
 	pt_probes_attach(skel, plans);
 	pt_probes_print(stderr, plans, true);
 	pt_probes_count(plans, &attached, &missing, &req_missing);
+	/* the one way the recorder changes the system: say so */
+	if (pt_probes_pinned(plans, msg, sizeof(msg)))
+		fprintf(stderr, "ptrace: --pin-modules: fentry holds %s: "
+			"rmmod fails until the recording ends\n", msg);
 	if (strict && req_missing) {
 		fprintf(stderr, "ptrace record: --strict: %zu required probe%s missing\n",
 			req_missing, req_missing == 1 ? "" : "s");
@@ -400,6 +421,10 @@ int cmd_record(int argc, char **argv)
 		next_sample = start;
 	}
 
+	pt_modwatch_start(&mw, skel, plans);
+	watching = true;
+	fprintf(stderr, "ptrace: module unload/reload watched through %s\n", mw.how);
+
 	if (duration > 0)
 		deadline = start + (__u64)(duration * 1e9);
 	next_lost = start + LOST_PERIOD_NS;
@@ -415,6 +440,9 @@ int cmd_record(int argc, char **argv)
 			pt_msix_sampler_run(sampler, on_sample_event, &rec);
 			next_sample = now + sample_ms * 1000000ull;
 		}
+		if (pt_modwatch_poll(&mw, skel, plans, now, write_lost,
+				     say_stderr, &rec))
+			pt_log_flush(rec.w);
 		if (next_lost <= now) {
 			flush_lost(&rec);
 			pt_log_flush(rec.w);
@@ -443,6 +471,7 @@ int cmd_record(int argc, char **argv)
 	if (sampler)
 		pt_msix_sampler_run(sampler, on_sample_event, &rec);
 	flush_lost(&rec);
+	pt_modwatch_finish(&mw, plans, pt_mono_ns(), write_lost, &rec);
 	/* detached, still loaded: the counts are final */
 	if (bpf_stats)
 		pt_probes_print_stats(stderr, skel, plans);
@@ -453,6 +482,8 @@ finish:
 	fprintf(stderr, "ptrace: %llu events written, %llu lost, %llu filtered out\n",
 		rec.written, rec.lost_total, rec.filtered);
 out:
+	if (watching)
+		pt_modwatch_stop(&mw);
 	ring_buffer__free(rb);
 	pt_msix_sampler_free(sampler);
 	if (plans)
@@ -505,6 +536,7 @@ static json_t *probes_json(const struct pt_env *env,
 	json_object_set_new(root, "kprobes", json_boolean(env->kprobes));
 	json_object_set_new(root, "fentry", json_boolean(env->fentry));
 	json_object_set_new(root, "fentry_error", json_string(fe));
+	json_object_set_new(root, "pin_modules", json_boolean(env->pin_modules));
 	json_object_set_new(root, "symbols", json_string(env->symsrc ? env->symsrc : ""));
 	json_object_set_new(root, "load", json_string(mode));
 
@@ -575,6 +607,9 @@ static const struct pt_opt probes_opts[] = {
 	  "with --verify-all: relocate against this BTF (another\n"
 	  "kernel's vmlinux or raw .BTF) instead of the running one" },
 	{ "no-fentry", OPT_NO_FENTRY, NULL, PT_OPT_FLAG, "plan with kprobes only" },
+	{ "pin-modules", OPT_PIN_MODULES, NULL, PT_OPT_FLAG,
+	  "plan fentry for module functions too (as record\n"
+	  "--pin-modules)" },
 	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages" },
 	{ NULL },
 };
@@ -599,6 +634,7 @@ int cmd_probes(int argc, char **argv)
 	struct collect_bpf *skel = NULL;
 	struct pt_env env;
 	bool json = false, load = false, all = false, no_fentry = false;
+	bool pin_modules = false;
 	struct pt_optval v;
 	char msg[256];
 	int c, err, ret = PT_EXIT_OK;
@@ -616,6 +652,9 @@ int cmd_probes(int argc, char **argv)
 			break;
 		case OPT_NO_FENTRY:
 			no_fentry = true;
+			break;
+		case OPT_PIN_MODULES:
+			pin_modules = true;
 			break;
 		case OPT_BTF:
 			btf_path = v.str;
@@ -641,6 +680,8 @@ int cmd_probes(int argc, char **argv)
 	pt_env_probe(&env);
 	if (no_fentry)
 		pt_env_no_fentry(&env);
+	if (pin_modules)
+		pt_env_pin_modules(&env);
 	plans = calloc(pt_probe_count, sizeof(*plans));
 	if (!plans) {
 		pt_env_free(&env);
