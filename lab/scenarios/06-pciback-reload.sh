@@ -2,10 +2,11 @@
 # The recorder must not hold the module (kprobes, not fentry, on module
 # functions), must notice the unload, re-attach the pciback probes once
 # the module is back and write the gap into the trace as a blind window.
-# A PV guest with the e1000e before the reload, a pciback hand-over after.
+# A PV guest with the e1000e before the reload and another one after.
 . /mnt/lab/lib.sh
 dev=$NIC_A
 dn=lab-s6
+dn2=lab-s6b
 
 # use count of a module, as lsmod shows it ("-" when not loaded)
 modrefs()
@@ -68,6 +69,11 @@ checkpoint reloaded
 
 check "xl pci-assignable-add $dev after the reload" t 60 xl pci-assignable-add $dev
 check "$dev bound to pciback" is_driver $dev pciback
+check "xl create $dn2 with $dev after the reload" domu_create $dn2 1 $dev
+check "guest $dn2 up with its NIC" wait_for 150 domu_ready $dn2
+check "xl destroy $dn2" t 180 xl destroy $dn2
+sleep 2
+check "$dn2 gone" sh -c "! xl domid $dn2"
 check "xl pci-assignable-remove -r $dev after the reload" \
 	t 60 xl pci-assignable-remove -r $dev
 check "e1000e bound to $dev again after the reload" wait_for 20 is_driver $dev e1000e
