@@ -818,6 +818,9 @@ static struct pt_probe_plan *row_of_prog(struct pt_probe_plan *plans,
 	return NULL;
 }
 
+/* The kernel refused mw_load/mw_free: load without, poll /sys/module. */
+static bool modwatch_refused;
+
 static struct collect_bpf *open_for(const struct pt_env *env,
 				    struct pt_probe_plan *plans,
 				    enum pt_load_mode mode, size_t ringbuf)
@@ -841,14 +844,14 @@ static struct collect_bpf *open_for(const struct pt_env *env,
 
 			bpf_program__set_autoload(prog,
 				(!strncmp(n, "kp_", 3) || !strncmp(n, "kr_", 3) ||
-				 !strncmp(n, "mw_", 3)) &&
+				 (!strncmp(n, "mw_", 3) && !modwatch_refused)) &&
 				!(p && p->state == PT_PROBE_FAILED));
 		}
 		return skel;
 	}
 	/* the module watch: raw tracepoints, loadable wherever BPF is */
-	bpf_program__set_autoload(skel->progs.mw_load, true);
-	bpf_program__set_autoload(skel->progs.mw_free, true);
+	bpf_program__set_autoload(skel->progs.mw_load, !modwatch_refused);
+	bpf_program__set_autoload(skel->progs.mw_free, !modwatch_refused);
 	for (size_t i = 0; i < pt_probe_count; i++) {
 		struct pt_probe_plan *p = &plans[i];
 
@@ -887,6 +890,11 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 			return skel;
 		}
 		collect_bpf__destroy(skel);
+		/* the module watch is not a row: without it, reloads are polled */
+		if (!strncmp(failed_prog, "mw_", 3) && !modwatch_refused) {
+			modwatch_refused = true;
+			continue;
+		}
 		p = failed_prog[0] ? row_of_prog(plans, failed_prog) : NULL;
 		if (!p) {
 			*err = e;
