@@ -384,8 +384,12 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
+	/* before the probes: an unload while they attach is not missed */
+	pt_modwatch_start(&mw, skel, plans);
+	watching = true;
 	pt_probes_attach(skel, plans);
 	pt_probes_print(stderr, plans, true);
+	fprintf(stderr, "ptrace: module unload/reload watched through %s\n", mw.how);
 	pt_probes_count(plans, &attached, &missing, &req_missing);
 	/* the one way the recorder changes the system: say so */
 	if (pt_probes_pinned(plans, msg, sizeof(msg)))
@@ -420,10 +424,6 @@ int cmd_record(int argc, char **argv)
 			goto finish;
 		next_sample = start;
 	}
-
-	pt_modwatch_start(&mw, skel, plans);
-	watching = true;
-	fprintf(stderr, "ptrace: module unload/reload watched through %s\n", mw.how);
 
 	if (duration > 0)
 		deadline = start + (__u64)(duration * 1e9);

@@ -198,6 +198,9 @@ static int live_start(struct live *l, char *err, size_t len)
 		snprintf(err, len, "%s", msg);
 		return e == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
 	}
+	/* before the probes: an unload while they attach is not missed */
+	pt_modwatch_start(&l->mw, l->skel, l->plans);
+	l->mw_on = true;
 	pt_probes_attach(l->skel, l->plans);
 	header_fill(&l->hdr, &l->env);
 	if (pt_probes_to_header(l->plans, &l->hdr))
@@ -211,8 +214,6 @@ static int live_start(struct live *l, char *err, size_t len)
 		snprintf(err, len, "cannot set up the ring buffer");
 		return PT_EXIT_FAIL;
 	}
-	pt_modwatch_start(&l->mw, l->skel, l->plans);
-	l->mw_on = true;
 	return PT_EXIT_OK;
 }
 
