@@ -1328,3 +1328,74 @@ static __always_inline int x_privcmd_ioctl(long ret)
 }
 PT_ENTRY(privcmd_ioctl, 3)
 PT_EXIT(privcmd_ioctl)
+
+/* ------------------------------------------------------- module watch */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PT_MODW_SLOTS);
+	__type(key, __u32);
+	__type(value, struct pt_modstate);
+} modstate SEC(".maps");
+
+/* Exact match of a module name against a literal, NUL included. */
+static __always_inline bool mod_is(const char *name, const char *want, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+static __always_inline __u32 mod_slot(struct module *mod)
+{
+	char name[16] = {};
+
+	/* both names fit: a longer one is none of ours */
+	if (bpf_core_read_str(name, sizeof(name), &mod->name) < 0)
+		return 0;
+	if (mod_is(name, "xen_pciback", sizeof("xen_pciback")))
+		return PT_MODW_PCIBACK;
+	if (mod_is(name, "xen_privcmd", sizeof("xen_privcmd")))
+		return PT_MODW_PRIVCMD;
+	return 0;
+}
+
+/*
+ * The probes of a module die with it (kprobes are disarmed when it
+ * goes) and are not revived by the next load: the recorder must hear of
+ * both to detach, re-attach and write the gap.  Raw tracepoints work on
+ * every kernel the recorder supports, with or without fentry.
+ */
+static __always_inline int mod_changed(struct module *mod, bool loaded)
+{
+	__u32 slot = mod_slot(mod);
+	struct pt_modstate *st;
+
+	if (!slot)
+		return 0;
+	st = bpf_map_lookup_elem(&modstate, &slot);
+	if (!st)
+		return 0;
+	if (loaded)
+		st->load_ns = bpf_ktime_get_ns();
+	else
+		st->free_ns = bpf_ktime_get_ns();
+	st->loaded = loaded;
+	/* times before gen: the reader trusts them once gen moved */
+	__sync_fetch_and_add(&st->gen, 1);
+	return 0;
+}
+
+SEC("?raw_tp/module_load")
+int BPF_PROG(mw_load, struct module *mod)
+{
+	return mod_changed(mod, true);
+}
+
+SEC("?raw_tp/module_free")
+int BPF_PROG(mw_free, struct module *mod)
+{
+	return mod_changed(mod, false);
+}
+

@@ -20,4 +20,22 @@
 /* Bytes of struct xen_domctl (Xen 4.17 - 4.22). */
 #define PT_XEN_DOMCTL_SIZE	144
 
+/*
+ * Module loads and unloads seen by mw_load/mw_free, one slot per module
+ * of the probe table (index: the recorder's enum pt_module; 0 unused).
+ * gen counts both, so a reload faster than the recorder's poll is still
+ * seen; the times say when the module's probes died and came back.
+ */
+#define PT_MODW_PCIBACK		1
+#define PT_MODW_PRIVCMD		2
+#define PT_MODW_SLOTS		3
+
+struct pt_modstate {
+	__u64 gen;		/* loads + unloads seen */
+	__u64 free_ns;		/* last module_free */
+	__u64 load_ns;		/* last module_load */
+	__u32 loaded;		/* 1 after a load, 0 after a free */
+	__u32 pad;
+};
+
 #endif /* PT_COLLECT_H */

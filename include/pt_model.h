@@ -143,6 +143,7 @@ struct pt_model_stats {
 	unsigned long long per_type[PT_EV_MAX];
 	unsigned long long lost;	/* sum of lost-record counts */
 	unsigned long long lost_records;
+	unsigned long long blind_records;	/* probes dead for a while */
 	__u64 first_ts;
 	__u64 last_ts;
 };

@@ -18,7 +18,7 @@
 #endif
 
 #define PT_SCHEMA_MAJOR		1
-#define PT_SCHEMA_MINOR		0
+#define PT_SCHEMA_MINOR		1
 
 #define PT_COMM_LEN		16
 /* Largest hypercall argument copied: struct xen_domctl is 144 bytes. */
@@ -48,6 +48,7 @@ enum pt_event_type {
 	PT_EV_VECTOR_MASK,	/* per-vector mask state change */
 	PT_EV_HYPERCALL,	/* toolstack hypercall via privcmd */
 	PT_EV_LOST,		/* events the kernel dropped */
+	PT_EV_BLIND,		/* probes dead for a while: kind pt_blind_kind */
 	PT_EV_MAX,
 };
 
@@ -230,6 +231,25 @@ struct pt_ev_lost {
 	__u64 since_ns;		/* window start: no loss before this */
 };
 
+/*
+ * A blind window: the probes in one module were dead (module unloaded,
+ * then loaded again and the probes re-attached, or still dead when the
+ * recording ended).  The kind names the module; its values are the
+ * recorder's enum pt_module.
+ */
+enum pt_blind_kind {
+	PT_BLIND_VMLINUX = 0,
+	PT_BLIND_XEN_PCIBACK,
+	PT_BLIND_XEN_PRIVCMD,
+	PT_BLIND_KIND_MAX,
+};
+
+struct pt_ev_blind {
+	__u64 since_ns;		/* window start: the probes died */
+	__u32 probes;		/* probe-table rows that were dead */
+	__u32 pad;
+};
+
 struct pt_event {
 	struct pt_event_hdr hdr;
 	union {
@@ -242,6 +262,7 @@ struct pt_event {
 		struct pt_ev_vector_mask vmask;
 		struct pt_ev_hypercall hc;
 		struct pt_ev_lost lost;
+		struct pt_ev_blind blind;
 	};
 };
 

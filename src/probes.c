@@ -22,6 +22,7 @@
 
 #include "probes.h"
 #include "collect.skel.h"
+#include "../bpf/collect.h"
 
 #define FK	(PT_ATTACH_FENTRY | PT_ATTACH_KPROBE)
 #define ALT1(f)		{ { #f, #f } }
@@ -646,6 +647,11 @@ void pt_env_no_fentry(struct pt_env *env)
 	env->fentry_off = true;
 }
 
+void pt_env_pin_modules(struct pt_env *env)
+{
+	env->pin_modules = true;
+}
+
 void pt_env_free(struct pt_env *env)
 {
 	for (size_t i = 0; i < env->nsyms; i++)
@@ -672,6 +678,8 @@ static bool btf_has_func(const struct pt_env *env, enum pt_module m,
 static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 		     struct pt_probe_plan *p)
 {
+	struct pt_attach_env ae;
+	enum pt_attach kind;
 	char absent[160] = "";
 
 	memset(p, 0, sizeof(*p));
@@ -704,17 +712,24 @@ static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 			continue;
 		}
 		/* fentry needs the exact name in BTF; clones only take kprobes */
-		if ((d->attach & PT_ATTACH_FENTRY) && env->fentry && !renamed &&
-		    btf_has_func(env, d->module, func)) {
+		ae.allowed = d->attach;
+		ae.in_module = d->module != PT_MOD_VMLINUX;
+		ae.pin_modules = env->pin_modules;
+		ae.fentry = env->fentry;
+		ae.exact_btf = !renamed && btf_has_func(env, d->module, func);
+		ae.kprobes = env->kprobes;
+		kind = pt_attach_choose(&ae);
+		if (kind != PT_ATTACH_NONE) {
 			p->alt = i;
-			p->kind = PT_ATTACH_FENTRY;
-		} else if ((d->attach & PT_ATTACH_KPROBE) && env->kprobes) {
-			p->alt = i;
-			p->kind = PT_ATTACH_KPROBE;
+			p->kind = kind;
 		} else {
 			char fe[96];
 
-			if (env->fentry_off)
+			if (pt_attach_would_pin(&ae))
+				snprintf(fe, sizeof(fe),
+					 "would pin %s (--pin-modules allows it)",
+					 mod_names[d->module]);
+			else if (env->fentry_off)
 				snprintf(fe, sizeof(fe), "turned off (--no-fentry)");
 			else if (!env->fentry)
 				snprintf(fe, sizeof(fe), "refused by the kernel (%s)",
@@ -803,6 +818,9 @@ static struct pt_probe_plan *row_of_prog(struct pt_probe_plan *plans,
 	return NULL;
 }
 
+/* The kernel refused mw_load/mw_free: load without, poll /sys/module. */
+static bool modwatch_refused;
+
 static struct collect_bpf *open_for(const struct pt_env *env,
 				    struct pt_probe_plan *plans,
 				    enum pt_load_mode mode, size_t ringbuf)
@@ -825,11 +843,15 @@ static struct collect_bpf *open_for(const struct pt_env *env,
 			struct pt_probe_plan *p = row_of_prog(plans, n);
 
 			bpf_program__set_autoload(prog,
-				(!strncmp(n, "kp_", 3) || !strncmp(n, "kr_", 3)) &&
+				(!strncmp(n, "kp_", 3) || !strncmp(n, "kr_", 3) ||
+				 (!strncmp(n, "mw_", 3) && !modwatch_refused)) &&
 				!(p && p->state == PT_PROBE_FAILED));
 		}
 		return skel;
 	}
+	/* the module watch: raw tracepoints, loadable wherever BPF is */
+	bpf_program__set_autoload(skel->progs.mw_load, !modwatch_refused);
+	bpf_program__set_autoload(skel->progs.mw_free, !modwatch_refused);
 	for (size_t i = 0; i < pt_probe_count; i++) {
 		struct pt_probe_plan *p = &plans[i];
 
@@ -868,6 +890,11 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 			return skel;
 		}
 		collect_bpf__destroy(skel);
+		/* the module watch is not a row: without it, reloads are polled */
+		if (!strncmp(failed_prog, "mw_", 3) && !modwatch_refused) {
+			modwatch_refused = true;
+			continue;
+		}
 		p = failed_prog[0] ? row_of_prog(plans, failed_prog) : NULL;
 		if (!p) {
 			*err = e;
@@ -891,45 +918,55 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 	return NULL;
 }
 
+/* Attach one planned row (both hooks) into p->link[]; 0 or -errno. */
+static int attach_row(struct collect_bpf *skel, struct pt_probe_plan *p)
+{
+	const char *base = p->def->alt[p->alt].prog;
+	struct bpf_program *e, *x = NULL;
+	int err = 0;
+
+	e = prog_of(skel, entry_pfx(p->kind), base);
+	if (p->def->exit)
+		x = prog_of(skel, exit_pfx(p->kind), base);
+	/*
+	 * The exit first: an entry without its exit would leave
+	 * stashed arguments behind.
+	 */
+	for (int k = 1; k >= 0; k--) {
+		struct bpf_program *prog = k ? x : e;
+		struct bpf_link *l;
+
+		if (!prog)
+			continue;
+		if (p->kind == PT_ATTACH_FENTRY)
+			l = bpf_program__attach_trace(prog);
+		else
+			l = bpf_program__attach_kprobe(prog, k == 1, p->func);
+		err = libbpf_get_error(l);
+		if (err) {
+			p->link[k] = NULL;
+			break;
+		}
+		p->link[k] = l;
+	}
+	if (err) {
+		bpf_link__destroy(p->link[0]);
+		bpf_link__destroy(p->link[1]);
+		p->link[0] = p->link[1] = NULL;
+	}
+	return err;
+}
+
 void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans)
 {
 	for (size_t i = 0; i < pt_probe_count; i++) {
 		struct pt_probe_plan *p = &plans[i];
-		const char *base;
-		struct bpf_program *e, *x = NULL;
-		int err = 0;
+		int err;
 
 		if (p->alt < 0 || p->state != PT_PROBE_ATTACHED)
 			continue;
-		base = p->def->alt[p->alt].prog;
-		e = prog_of(skel, entry_pfx(p->kind), base);
-		if (p->def->exit)
-			x = prog_of(skel, exit_pfx(p->kind), base);
-		/*
-		 * The exit first: an entry without its exit would leave
-		 * stashed arguments behind.
-		 */
-		for (int k = 1; k >= 0; k--) {
-			struct bpf_program *prog = k ? x : e;
-			struct bpf_link *l;
-
-			if (!prog)
-				continue;
-			if (p->kind == PT_ATTACH_FENTRY)
-				l = bpf_program__attach_trace(prog);
-			else
-				l = bpf_program__attach_kprobe(prog, k == 1, p->func);
-			err = libbpf_get_error(l);
-			if (err) {
-				p->link[k] = NULL;
-				break;
-			}
-			p->link[k] = l;
-		}
+		err = attach_row(skel, p);
 		if (err) {
-			bpf_link__destroy(p->link[0]);
-			bpf_link__destroy(p->link[1]);
-			p->link[0] = p->link[1] = NULL;
 			p->state = PT_PROBE_FAILED;
 			snprintf(p->reason, sizeof(p->reason), "%s %s: %s",
 				 pt_attach_name(p->kind, false), p->func,
@@ -993,6 +1030,31 @@ int pt_probes_to_header(const struct pt_probe_plan *plans,
 	hdr->probes = s;
 	hdr->nprobes = pt_probe_count;
 	return 0;
+}
+
+size_t pt_probes_pinned(const struct pt_probe_plan *plans, char *buf, size_t len)
+{
+	unsigned int progs[PT_MOD_COUNT] = { 0 };
+	size_t n = 0, off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		const struct pt_probe_plan *p = &plans[i];
+
+		if (p->state == PT_PROBE_ATTACHED && p->kind == PT_ATTACH_FENTRY &&
+		    p->def->module != PT_MOD_VMLINUX)
+			progs[p->def->module] += p->def->exit ? 2 : 1;
+	}
+	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++) {
+		if (!progs[m])
+			continue;
+		n++;
+		if (off < len)
+			off += snprintf(buf + off, len - off, "%s%s (%u program%s)",
+					off ? ", " : "", mod_names[m], progs[m],
+					progs[m] == 1 ? "" : "s");
+	}
+	return n;
 }
 
 void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded)
@@ -1133,3 +1195,266 @@ void pt_lost_reader_free(struct pt_lost_reader *lr)
 	free(lr->buf);
 	lr->prev = lr->buf = NULL;
 }
+
+/* ---------------------------------------------------------- module watch */
+
+_Static_assert(PT_MODW_PCIBACK == PT_MOD_PCIBACK && PT_MODW_PRIVCMD == PT_MOD_PRIVCMD &&
+	       PT_MODW_SLOTS == PT_MOD_COUNT, "modstate slots are enum pt_module");
+_Static_assert((int)PT_BLIND_XEN_PCIBACK == (int)PT_MOD_PCIBACK &&
+	       (int)PT_BLIND_XEN_PRIVCMD == (int)PT_MOD_PRIVCMD,
+	       "blind kinds are enum pt_module");
+
+/* Rows that can die with module m: kprobes attached in it. */
+static bool row_watched(const struct pt_probe_plan *p, int m)
+{
+	return (int)p->def->module == m && p->state == PT_PROBE_ATTACHED &&
+	       p->kind == PT_ATTACH_KPROBE && p->alt >= 0;
+}
+
+static bool module_present(int m)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", mod_names[m]);
+	return exists(path);
+}
+
+static int modstate_read(const struct pt_modwatch *mw, int m,
+			 struct pt_modstate *st)
+{
+	__u32 key = m;
+
+	return bpf_map_lookup_elem(mw->fd, &key, st);
+}
+
+void pt_modwatch_start(struct pt_modwatch *mw, struct collect_bpf *skel,
+		       const struct pt_probe_plan *plans)
+{
+	int err = 0;
+
+	memset(mw, 0, sizeof(*mw));
+	mw->fd = -1;
+	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++)
+		mw->present[m] = module_present(m);
+	if (bpf_program__fd(skel->progs.mw_load) >= 0 &&
+	    bpf_program__fd(skel->progs.mw_free) >= 0) {
+		mw->link[0] = bpf_program__attach(skel->progs.mw_load);
+		err = libbpf_get_error(mw->link[0]);
+		if (!err) {
+			mw->link[1] = bpf_program__attach(skel->progs.mw_free);
+			err = libbpf_get_error(mw->link[1]);
+		}
+	} else {
+		err = -ENOENT;
+	}
+	if (err) {
+		if (!libbpf_get_error(mw->link[0]))
+			bpf_link__destroy(mw->link[0]);
+		mw->link[0] = mw->link[1] = NULL;
+		snprintf(mw->how, sizeof(mw->how),
+			 "polling /sys/module (module tracepoints: %s)", strerror(-err));
+		return;
+	}
+	mw->fd = bpf_map__fd(skel->maps.modstate);
+	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++) {
+		struct pt_modstate st;
+
+		if (!modstate_read(mw, m, &st))
+			mw->gen[m] = st.gen;
+	}
+	snprintf(mw->how, sizeof(mw->how), "module_load/module_free tracepoints");
+}
+
+static void blind_record(struct pt_modwatch *mw, int m, __u64 now,
+			 void (*emit)(const struct pt_event *ev, void *arg),
+			 void *arg)
+{
+	struct pt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.ts_ns = now;
+	ev.hdr.pid = getpid();
+	snprintf(ev.hdr.comm, sizeof(ev.hdr.comm), "ptrace");
+	ev.hdr.sbdf = PT_SBDF_NONE;
+	ev.hdr.type = PT_EV_BLIND;
+	ev.hdr.kind = m;
+	ev.blind.since_ns = mw->dead_since[m];
+	ev.blind.probes = mw->ndead[m];
+	emit(&ev, arg);
+}
+
+static void sayf(void (*say)(void *arg, const char *line), void *arg,
+		 const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!say)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	say(arg, line);
+}
+
+/* The module went (or was replaced): its kprobes are gone for good. */
+static bool mark_dead(struct pt_modwatch *mw, struct pt_probe_plan *plans,
+		      int m, __u64 since,
+		      void (*say)(void *arg, const char *line), void *arg)
+{
+	char names[384] = "";
+	size_t off = 0;
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		struct pt_probe_plan *p = &plans[i];
+
+		if (!row_watched(p, m) || p->dead)
+			continue;
+		bpf_link__destroy(p->link[0]);
+		bpf_link__destroy(p->link[1]);
+		p->link[0] = p->link[1] = NULL;
+		p->dead = true;
+		n++;
+		if (off < sizeof(names))
+			off += snprintf(names + off, sizeof(names) - off, "%s%s",
+					off ? " " : "", p->def->name);
+	}
+	if (!n)
+		return false;
+	if (!mw->dead_since[m])
+		mw->dead_since[m] = since;
+	mw->ndead[m] += n;
+	mw->said_retry[m] = false;
+	sayf(say, arg, "ptrace: %s unloaded: %u probe%s dead until it is loaded "
+	     "again (%s)", mod_names[m], n, n == 1 ? "" : "s", names);
+	return true;
+}
+
+/* The module is back: attach its dead rows again; all back -> blind record. */
+static bool revive(struct pt_modwatch *mw, struct collect_bpf *skel,
+		   struct pt_probe_plan *plans, int m, __u64 now,
+		   void (*emit)(const struct pt_event *ev, void *arg),
+		   void (*say)(void *arg, const char *line), void *arg)
+{
+	unsigned int back = 0, still = 0;
+	int last_err = 0;
+
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		struct pt_probe_plan *p = &plans[i];
+		int err;
+
+		if (!row_watched(p, m) || !p->dead)
+			continue;
+		err = attach_row(skel, p);
+		if (err) {
+			still++;
+			last_err = err;
+			continue;
+		}
+		p->dead = false;
+		back++;
+	}
+	if (still) {
+		/* e.g. still initialising: tried again at the next poll */
+		if (!mw->said_retry[m])
+			sayf(say, arg, "ptrace: %s is back, %u probe%s not yet "
+			     "re-attached (%s): retrying", mod_names[m], still,
+			     still == 1 ? "" : "s", strerror(-last_err));
+		mw->said_retry[m] = true;
+		return back > 0;
+	}
+	if (!mw->dead_since[m])
+		return back > 0;
+	/* the attach above happened before now: the gap ends here */
+	now = pt_mono_ns();
+	blind_record(mw, m, now, emit, arg);
+	sayf(say, arg, "ptrace: %s loaded again: %u probe%s re-attached; blind "
+	     "for %.3f s (written to the trace)", mod_names[m], mw->ndead[m],
+	     mw->ndead[m] == 1 ? "" : "s",
+	     (now - mw->dead_since[m]) / 1e9);
+	mw->dead_since[m] = 0;
+	mw->ndead[m] = 0;
+	return true;
+}
+
+bool pt_modwatch_poll(struct pt_modwatch *mw, struct collect_bpf *skel,
+		      struct pt_probe_plan *plans, __u64 now,
+		      void (*emit)(const struct pt_event *ev, void *arg),
+		      void (*say)(void *arg, const char *line), void *arg)
+{
+	bool changed = false;
+
+	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++) {
+		bool present;
+
+		if (mw->fd >= 0) {
+			struct pt_modstate st;
+
+			if (modstate_read(mw, m, &st))
+				continue;
+			if (st.gen != mw->gen[m]) {
+				/*
+				 * Any load or unload since the last look:
+				 * the kprobes attached before are dead even
+				 * if the module is already back.
+				 */
+				mw->gen[m] = st.gen;
+				changed |= mark_dead(mw, plans, m,
+						     st.free_ns ? st.free_ns : now,
+						     say, arg);
+			}
+			/* no event yet: as it was at the start */
+			present = st.gen ? st.loaded : module_present(m);
+		} else {
+			present = module_present(m);
+			if (mw->present[m] && !present)
+				changed |= mark_dead(mw, plans, m, now, say, arg);
+			mw->present[m] = present;
+		}
+		if (present && mw->ndead[m])
+			changed |= revive(mw, skel, plans, m, now, emit, say, arg);
+	}
+	return changed;
+}
+
+void pt_modwatch_finish(struct pt_modwatch *mw, struct pt_probe_plan *plans,
+			__u64 now,
+			void (*emit)(const struct pt_event *ev, void *arg),
+			void *arg)
+{
+	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++) {
+		if (!mw->ndead[m])
+			continue;
+		/* still dead at the end: the gap lasts until now */
+		blind_record(mw, m, now, emit, arg);
+		mw->dead_since[m] = 0;
+		mw->ndead[m] = 0;
+	}
+}
+
+size_t pt_modwatch_dead(const struct pt_modwatch *mw, char *buf, size_t len)
+{
+	size_t n = 0, off = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++) {
+		if (!mw->ndead[m])
+			continue;
+		n += mw->ndead[m];
+		if (off < len)
+			off += snprintf(buf + off, len - off, "%s%s: %u probe%s dead",
+					off ? ", " : "", mod_names[m], mw->ndead[m],
+					mw->ndead[m] == 1 ? "" : "s");
+	}
+	return n;
+}
+
+void pt_modwatch_stop(struct pt_modwatch *mw)
+{
+	bpf_link__destroy(mw->link[0]);
+	bpf_link__destroy(mw->link[1]);
+	mw->link[0] = mw->link[1] = NULL;
+}
+

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+#include "pt_attach.h"
 #include "pt_log.h"
 
 struct btf;
@@ -23,12 +24,7 @@ enum pt_module {
 	PT_MOD_PRIVCMD,		/* xen_privcmd */
 };
 
-/* Attach kinds, tried in this order when a row allows them. */
-enum pt_attach {
-	PT_ATTACH_NONE = 0,
-	PT_ATTACH_FENTRY = 1 << 0,	/* fentry (+ fexit) */
-	PT_ATTACH_KPROBE = 1 << 1,	/* kprobe (+ kretprobe) */
-};
+#define PT_MOD_COUNT	3
 
 /* One kernel function a row may use; prog names the BPF programs. */
 struct pt_probe_alt {
@@ -62,6 +58,7 @@ struct pt_env {
 	bool fentry;		/* a tracing program loads */
 	int fentry_err;		/* errno of the fentry probe load */
 	bool fentry_off;	/* turned off by the user */
+	bool pin_modules;	/* fentry on module functions too (--pin-modules) */
 	bool xen;		/* running on Xen */
 	bool xen_dom0;		/* ... as the control domain */
 	bool symbols;		/* a function list could be read */
@@ -88,6 +85,11 @@ void pt_env_free(struct pt_env *env);
 int pt_env_variants_from(struct pt_env *env, const char *btf_path);
 /* Plan as if fentry were unavailable (--no-fentry). */
 void pt_env_no_fentry(struct pt_env *env);
+/*
+ * Allow fentry on module functions (--pin-modules): each such program
+ * holds a reference on its module while attached, so rmmod fails.
+ */
+void pt_env_pin_modules(struct pt_env *env);
 
 /* Decision for one row. */
 struct pt_probe_plan {
@@ -98,6 +100,7 @@ struct pt_probe_plan {
 	enum pt_probe_state state;
 	char reason[160];
 	struct bpf_link *link[2];	/* entry, exit */
+	bool dead;			/* its module went away: links gone */
 };
 
 struct collect_bpf;
@@ -135,6 +138,12 @@ void pt_probes_count(const struct pt_probe_plan *plans, size_t *attached,
 /* Copy into a log header (allocates hdr->probes). */
 int pt_probes_to_header(const struct pt_probe_plan *plans,
 			struct pt_log_header *hdr);
+
+/*
+ * Modules the plan pins (fentry rows in a module), as "xen_pciback (9
+ * programs), ..." into buf; returns the number of modules.
+ */
+size_t pt_probes_pinned(const struct pt_probe_plan *plans, char *buf, size_t len);
 
 /* Human report on f: one line per row. */
 void pt_probes_print(FILE *f, const struct pt_probe_plan *plans, bool loaded);
@@ -177,6 +186,49 @@ __u64 pt_lost_reader_flush(struct pt_lost_reader *lr, __u64 now,
 			   void (*emit)(const struct pt_event *ev, void *arg),
 			   void *arg);
 void pt_lost_reader_free(struct pt_lost_reader *lr);
+
+/*
+ * Module unload and load while tracing.  A kprobe in a module dies with
+ * it and does not come back when the module is loaded again; the
+ * collectors' mw_load/mw_free programs (raw tracepoints module_load and
+ * module_free) count each module's loads and unloads in the "modstate"
+ * map, and pt_modwatch_poll() turns a change into: the module's rows
+ * detached and marked dead, then re-attached once it is back, and one
+ * PT_EV_BLIND record for the gap.  Without the tracepoints (attach
+ * refused) it polls /sys/module instead, which misses a reload faster
+ * than one poll.
+ */
+struct pt_modwatch {
+	int fd;				/* the modstate map; -1: polling */
+	struct bpf_link *link[2];	/* mw_load, mw_free */
+	__u64 gen[PT_MOD_COUNT];	/* as last seen */
+	bool present[PT_MOD_COUNT];	/* polling: /sys/module/<m> existed */
+	__u64 dead_since[PT_MOD_COUNT];	/* 0: its rows are alive */
+	unsigned int ndead[PT_MOD_COUNT];
+	bool said_retry[PT_MOD_COUNT];
+	char how[96];			/* "module tracepoints" or why polling */
+};
+
+/* Start watching; never fails (falls back to polling). */
+void pt_modwatch_start(struct pt_modwatch *mw, struct collect_bpf *skel,
+		       const struct pt_probe_plan *plans);
+/*
+ * Act on any load or unload since the last call.  emit gets the blind
+ * records; say (may be NULL) one line per change for the user.
+ * Returns true when some row changed state.
+ */
+bool pt_modwatch_poll(struct pt_modwatch *mw, struct collect_bpf *skel,
+		      struct pt_probe_plan *plans, __u64 now,
+		      void (*emit)(const struct pt_event *ev, void *arg),
+		      void (*say)(void *arg, const char *line), void *arg);
+/* At the end: a blind record for every module still dead, up to now. */
+void pt_modwatch_finish(struct pt_modwatch *mw, struct pt_probe_plan *plans,
+			__u64 now,
+			void (*emit)(const struct pt_event *ev, void *arg),
+			void *arg);
+/* "xen_pciback: 11 probes dead" for the dead modules, "" if none; count. */
+size_t pt_modwatch_dead(const struct pt_modwatch *mw, char *buf, size_t len);
+void pt_modwatch_stop(struct pt_modwatch *mw);
 
 /* bpf_prog_get_info_by_fd(), under either of libbpf's names for it. */
 struct bpf_prog_info;

@@ -100,6 +100,12 @@ static void write_lost(const struct pt_event *ev, void *arg)
 		r->write_err = errno ? errno : EIO;
 }
 
+/* Module reloads: one line each on stderr, as they happen. */
+static void say_stderr(void *arg, const char *line)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
 static void flush_lost(struct recorder *r)
 {
 	r->lost_total += pt_lost_reader_flush(&r->lost, pt_mono_ns(), write_lost, r);
@@ -193,7 +199,7 @@ static void print_probe_tally(const struct pt_log_header *hdr,
 
 enum {
 	OPT_STRICT = PT_OPT_LONG, OPT_SAMPLE_MSIX, OPT_RINGBUF, OPT_ALLOW_NO_XEN,
-	OPT_NO_FENTRY, OPT_BPF_STATS,
+	OPT_NO_FENTRY, OPT_BPF_STATS, OPT_PIN_MODULES,
 };
 
 /* the help below names both */
@@ -223,6 +229,10 @@ static const struct pt_opt record_opts[] = {
 	{ "allow-no-xen", OPT_ALLOW_NO_XEN, NULL, PT_OPT_FLAG,
 	  "record even when this is not a Xen dom0" },
 	{ "no-fentry", OPT_NO_FENTRY, NULL, PT_OPT_FLAG, "attach with kprobes only" },
+	{ "pin-modules", OPT_PIN_MODULES, NULL, PT_OPT_FLAG,
+	  "fentry on module functions too (xen_pciback,\n"
+	  "xen_privcmd): cheaper, but each program holds its\n"
+	  "module, so rmmod fails while recording" },
 	{ "bpf-stats", OPT_BPF_STATS, NULL, PT_OPT_FLAG,
 	  "at exit, print each program's run count and run time\n"
 	  "(BPF_STATS_RUN_TIME: counted only while sysctl\n"
@@ -248,8 +258,10 @@ const struct pt_cli record_cli = {
 
 int cmd_record(int argc, char **argv)
 {
-	bool no_fentry = false, bpf_stats = false;
+	bool no_fentry = false, bpf_stats = false, pin_modules = false;
 	struct recorder rec = { .lost = { .fd = -1 } };
+	struct pt_modwatch mw = { .fd = -1 };
+	bool watching = false;
 	struct pt_probe_plan *plans = NULL;
 	struct pt_msix_sampler *sampler = NULL;
 	struct pt_log_header hdr = { 0 };
@@ -305,6 +317,9 @@ int cmd_record(int argc, char **argv)
 		case OPT_BPF_STATS:
 			bpf_stats = true;
 			break;
+		case OPT_PIN_MODULES:
+			pin_modules = true;
+			break;
 		case 'v':
 			pt_libbpf_verbose(true);
 			break;
@@ -354,6 +369,8 @@ int cmd_record(int argc, char **argv)
 	pt_env_probe(&env);
 	if (no_fentry)
 		pt_env_no_fentry(&env);
+	if (pin_modules)
+		pt_env_pin_modules(&env);
 	env_summary(stderr, &env);
 	if (!env.btf) {
 		fprintf(stderr, "ptrace record: this kernel has no BTF "
@@ -386,9 +403,17 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
+	/* before the probes: an unload while they attach is not missed */
+	pt_modwatch_start(&mw, skel, plans);
+	watching = true;
 	pt_probes_attach(skel, plans);
 	pt_probes_print(stderr, plans, true);
+	fprintf(stderr, "ptrace: module unload/reload watched through %s\n", mw.how);
 	pt_probes_count(plans, &attached, &missing, &req_missing);
+	/* the one way the recorder changes the system: say so */
+	if (pt_probes_pinned(plans, msg, sizeof(msg)))
+		fprintf(stderr, "ptrace: --pin-modules: fentry holds %s: "
+			"rmmod fails until the recording ends\n", msg);
 	if (strict && req_missing) {
 		fprintf(stderr, "ptrace record: --strict: %zu required probe%s missing\n",
 			req_missing, req_missing == 1 ? "" : "s");
@@ -432,6 +457,9 @@ int cmd_record(int argc, char **argv)
 			pt_msix_sampler_run(sampler, on_sample_event, &rec);
 			next_sample = now + sample_ms * 1000000ull;
 		}
+		if (pt_modwatch_poll(&mw, skel, plans, now, write_lost,
+				     say_stderr, &rec))
+			pt_log_flush(rec.w);
 		if (next_lost <= now) {
 			flush_lost(&rec);
 			pt_log_flush(rec.w);
@@ -460,6 +488,7 @@ int cmd_record(int argc, char **argv)
 	if (sampler)
 		pt_msix_sampler_run(sampler, on_sample_event, &rec);
 	flush_lost(&rec);
+	pt_modwatch_finish(&mw, plans, pt_mono_ns(), write_lost, &rec);
 	/* detached, still loaded: the counts are final */
 	if (bpf_stats)
 		pt_probes_print_stats(stderr, skel, plans);
@@ -470,6 +499,8 @@ finish:
 	fprintf(stderr, "ptrace: %llu events written, %llu lost, %llu filtered out\n",
 		rec.written, rec.lost_total, rec.filtered);
 out:
+	if (watching)
+		pt_modwatch_stop(&mw);
 	ring_buffer__free(rb);
 	pt_msix_sampler_free(sampler);
 	if (plans)
@@ -522,6 +553,7 @@ static json_t *probes_json(const struct pt_env *env,
 	json_object_set_new(root, "kprobes", json_boolean(env->kprobes));
 	json_object_set_new(root, "fentry", json_boolean(env->fentry));
 	json_object_set_new(root, "fentry_error", json_string(fe));
+	json_object_set_new(root, "pin_modules", json_boolean(env->pin_modules));
 	json_object_set_new(root, "symbols", json_string(env->symsrc ? env->symsrc : ""));
 	json_object_set_new(root, "load", json_string(mode));
 
@@ -592,6 +624,9 @@ static const struct pt_opt probes_opts[] = {
 	  "with --verify-all: relocate against this BTF (another\n"
 	  "kernel's vmlinux or raw .BTF) instead of the running one" },
 	{ "no-fentry", OPT_NO_FENTRY, NULL, PT_OPT_FLAG, "plan with kprobes only" },
+	{ "pin-modules", OPT_PIN_MODULES, NULL, PT_OPT_FLAG,
+	  "plan fentry for module functions too (as record\n"
+	  "--pin-modules)" },
 	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages" },
 	{ NULL },
 };
@@ -616,6 +651,7 @@ int cmd_probes(int argc, char **argv)
 	struct collect_bpf *skel = NULL;
 	struct pt_env env;
 	bool json = false, load = false, all = false, no_fentry = false;
+	bool pin_modules = false;
 	struct pt_optval v;
 	char msg[256];
 	int c, err, ret = PT_EXIT_OK;
@@ -633,6 +669,9 @@ int cmd_probes(int argc, char **argv)
 			break;
 		case OPT_NO_FENTRY:
 			no_fentry = true;
+			break;
+		case OPT_PIN_MODULES:
+			pin_modules = true;
 			break;
 		case OPT_BTF:
 			btf_path = v.str;
@@ -658,6 +697,8 @@ int cmd_probes(int argc, char **argv)
 	pt_env_probe(&env);
 	if (no_fentry)
 		pt_env_no_fentry(&env);
+	if (pin_modules)
+		pt_env_pin_modules(&env);
 	plans = calloc(pt_probe_count, sizeof(*plans));
 	if (!plans) {
 		pt_env_free(&env);

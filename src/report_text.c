@@ -78,6 +78,11 @@ static void print_header(FILE *out, const struct report *r, const char *path,
 			"(first at line %lu, up to %.6f s out of place): their order is not certain\n",
 			sev_color(r, PT_SEV_WARNING, false), OFF(r), res->late,
 			res->first_late_line, res->max_late_ns / 1e9);
+	if (s->blind_records)
+		fprintf(out, "  %swarning%s: %llu blind window%s: a module's probes were dead "
+			"while it was reloaded (blind records); what they feed is incomplete there\n",
+			sev_color(r, PT_SEV_WARNING, false), OFF(r), s->blind_records,
+			s->blind_records == 1 ? "" : "s");
 	/* the same count record printed when it started */
 	pt_probe_tally(h->probes, h->nprobes, &tally);
 	pt_probe_tally_format(&tally, tbuf, sizeof(tbuf));

@@ -50,6 +50,7 @@ struct top_source {
 	bool live;
 	const char *label;	/* shown in the title bar */
 	char err[512];		/* why TOP_SRC_ERROR, or a note at END */
+	char dead[160];		/* live: probes dead now (module unloaded), "" if none */
 	void *priv;
 };
 

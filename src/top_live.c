@@ -40,6 +40,8 @@ struct live {
 
 	struct pt_lost_reader lost;
 	__u64 next_lost;
+	struct pt_modwatch mw;
+	bool mw_on;
 };
 
 static void enqueue(struct live *l, const struct pt_event *ev)
@@ -99,6 +101,11 @@ static int live_next_batch(struct top_source *s, __u64 until,
 			pt_lost_reader_flush(&l->lost, now, enqueue_lost, l);
 			l->next_lost = now + LOST_PERIOD_NS;
 		}
+		/* a module reload: re-attach, blind record, status line */
+		if (l->mw_on &&
+		    pt_modwatch_poll(&l->mw, l->skel, l->plans, now, enqueue_lost,
+				     NULL, l))
+			pt_modwatch_dead(&l->mw, s->dead, sizeof(s->dead));
 	}
 	while (*n < max && l->qhead < l->qn)
 		out[(*n)++] = l->q[l->qhead++];
@@ -134,6 +141,8 @@ static void live_close(struct top_source *s)
 {
 	struct live *l = s->priv;
 
+	if (l->mw_on)
+		pt_modwatch_stop(&l->mw);
 	ring_buffer__free(l->rb);
 	if (l->plans)
 		pt_probes_detach(l->plans);
@@ -189,6 +198,9 @@ static int live_start(struct live *l, char *err, size_t len)
 		snprintf(err, len, "%s", msg);
 		return e == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
 	}
+	/* before the probes: an unload while they attach is not missed */
+	pt_modwatch_start(&l->mw, l->skel, l->plans);
+	l->mw_on = true;
 	pt_probes_attach(l->skel, l->plans);
 	header_fill(&l->hdr, &l->env);
 	if (pt_probes_to_header(l->plans, &l->hdr))

@@ -691,6 +691,17 @@ static void draw_status(struct top *t)
 	put(ui->status, 0, 0, st->lost ? at(t, C_ERR) | A_REVERSE : at(t, C_HEAD),
 	    " lost %llu%s", st->lost, st->lost ? " (counts are partial)" : "");
 	x = getcurx(ui->status);
+	/* dead probes next: blind right now, never hidden either */
+	if (t->src->dead[0]) {
+		put(ui->status, 0, x, at(t, C_ERR) | A_REVERSE, " | %s ",
+		    t->src->dead);
+		x = getcurx(ui->status);
+	} else if (st->blind_records) {
+		/* over now, but what is shown may lack what they would have fed */
+		put(ui->status, 0, x, at(t, C_ERR), " | blind windows %llu",
+		    st->blind_records);
+		x = getcurx(ui->status);
+	}
 	status_text(t, rest, sizeof(rest));
 	put(ui->status, 0, x, at(t, C_HEAD), "%s", rest);
 }
@@ -755,8 +766,12 @@ void top_ui_print(struct top *t, FILE *f)
 		fprintf(f, "end of log: %llu events%s%s\n", st->events,
 			t->src->err[0] ? "; " : "", t->src->err);
 	status_text(t, line, sizeof(line));
-	fprintf(f, " lost %llu%s%s\n", st->lost,
-		st->lost ? " (counts are partial)" : "", line);
+	fprintf(f, " lost %llu%s%s%s", st->lost,
+		st->lost ? " (counts are partial)" : "",
+		t->src->dead[0] ? " | " : "", t->src->dead);
+	if (st->blind_records)
+		fprintf(f, " | blind windows %llu", st->blind_records);
+	fprintf(f, "%s\n", line);
 }
 
 /* ------------------------------------------------------------ details */

@@ -959,17 +959,19 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 	return d;
 }
 
-static void on_lost(struct pt_model *m, const struct pt_event *ev)
+/*
+ * A window in which events may be missing, [since, ts]: lost records and
+ * blind records (probes dead across a module reload) alike.
+ */
+static void add_window(struct pt_model *m, __u64 since, __u64 ts)
 {
 	struct lost_window *w;
 
-	m->stats.lost += ev->lost.count;
-	m->stats.lost_records++;
 	GROW(m->lost, m->nlost, m->caplost);
 	w = &m->lost[m->nlost++];
 	/* since_ns 0 means "since the previous record" */
-	w->from = ev->lost.since_ns ? ev->lost.since_ns : m->last_ts;
-	w->to = ev->hdr.ts_ns;
+	w->from = since ? since : m->last_ts;
+	w->to = ts;
 	/* every device active in the window is affected */
 	for (size_t i = 0; i < m->ndevs; i++) {
 		struct pt_device *d = m->devs[i];
@@ -979,6 +981,20 @@ static void on_lost(struct pt_model *m, const struct pt_event *ev)
 		if (ds->have_last && ds->last.hdr.ts_ns >= w->from)
 			d->incomplete = true;
 	}
+}
+
+static void on_lost(struct pt_model *m, const struct pt_event *ev)
+{
+	m->stats.lost += ev->lost.count;
+	m->stats.lost_records++;
+	add_window(m, ev->lost.since_ns, ev->hdr.ts_ns);
+}
+
+/* Blind: nothing was dropped, nothing could be seen; the same window. */
+static void on_blind(struct pt_model *m, const struct pt_event *ev)
+{
+	m->stats.blind_records++;
+	add_window(m, ev->blind.since_ns, ev->hdr.ts_ns);
 }
 
 const struct pt_device *pt_model_apply(struct pt_model *m,
@@ -1026,6 +1042,9 @@ const struct pt_device *pt_model_apply(struct pt_model *m,
 		break;
 	case PT_EV_LOST:
 		on_lost(m, ev);
+		break;
+	case PT_EV_BLIND:
+		on_blind(m, ev);
 		break;
 	}
 	if (d)

@@ -35,6 +35,10 @@ static const char *const single_write[] = { "write" };
 static const char *const single_set[] = { "set" };
 static const char *const single_call[] = { "call" };
 static const char *const single_lost[] = { "lost" };
+/* enum pt_blind_kind: the module whose probes were dead */
+static const char *const blind_kinds[PT_BLIND_KIND_MAX] = {
+	"vmlinux", "xen_pciback", "xen_privcmd",
+};
 
 #define KINDS(a) { a, sizeof(a) / sizeof((a)[0]) }
 
@@ -56,6 +60,7 @@ static const struct {
 	[PT_EV_VECTOR_MASK]	= { "vector_mask", KINDS(single_set) },
 	[PT_EV_HYPERCALL]	= { "hypercall", KINDS(single_call) },
 	[PT_EV_LOST]		= { "lost", KINDS(single_lost) },
+	[PT_EV_BLIND]		= { "blind", KINDS(blind_kinds) },
 };
 
 static const char *const view_names[PT_VIEW_MAX] = {

@@ -82,6 +82,11 @@ static const struct field lost_fields[] = {
 	EVF(lost.lost_cpu, "lost_cpu", F_U32),
 	EVF(lost.since_ns, "since", F_U64),
 };
+/* A blind window (module reload): read like a loss, see docs/trace-format.md. */
+static const struct field blind_fields[] = {
+	EVF(blind.since_ns, "since", F_U64),
+	EVF(blind.probes, "probes", F_U32),
+};
 
 #define ARGF(member, name) \
 	{ name, offsetof(struct pt_hc_args, member), F_S32 }
@@ -106,6 +111,7 @@ static const struct {
 	[PT_EV_MSIX_CTRL]	= FIELDS(msix_ctrl_fields),
 	[PT_EV_VECTOR_MASK]	= FIELDS(vmask_fields),
 	[PT_EV_LOST]		= FIELDS(lost_fields),
+	[PT_EV_BLIND]		= FIELDS(blind_fields),
 };
 
 /* ------------------------------------------------------------ writing */
@@ -1475,6 +1481,11 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
 	case PT_EV_LOST:
 		ADD(" count=%llu cpu=%u", (unsigned long long)ev->lost.count,
 		    ev->lost.lost_cpu);
+		break;
+	case PT_EV_BLIND:
+		ADD(" probes=%u for %.3f s", ev->blind.probes,
+		    h->ts_ns > ev->blind.since_ns ?
+		    (h->ts_ns - ev->blind.since_ns) / 1e9 : 0.0);
 		break;
 	}
 	if (h->flags & PT_EVF_HAS_RET)

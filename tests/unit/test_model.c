@@ -421,6 +421,56 @@ static void test_gsi_binds_lab(void **state)
 	pt_model_free(m);
 }
 
+static void apply_at(struct pt_model *m, struct pt_event *ev, __u64 ts,
+		     unsigned long line)
+{
+	ev->hdr.ts_ns = ts;
+	pt_model_apply(m, ev, line);
+}
+
+/*
+ * A blind record (a module's probes dead across its reload) is a window
+ * like a loss: the devices active in it are incomplete, the waits of
+ * rules across it too, and nothing is counted as lost.
+ */
+static void test_blind_window(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_event ev, other;
+	const struct pt_model_stats *st;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.type = PT_EV_PCI_RESET;
+	ev.hdr.kind = PT_RESET_FUNCTION;
+	ev.hdr.sbdf = DEV;
+	other = ev;
+	other.hdr.sbdf = PT_SBDF(0, 0, 0x20);
+	apply_at(m, &other, 1000, 2);	/* before the window */
+	apply_at(m, &ev, 5000, 3);	/* inside it */
+	assert_false(pt_model_device(m, DEV)->incomplete);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.type = PT_EV_BLIND;
+	ev.hdr.kind = PT_BLIND_XEN_PCIBACK;
+	ev.hdr.sbdf = PT_SBDF_NONE;
+	ev.blind.since_ns = 4000;
+	ev.blind.probes = 11;
+	apply_at(m, &ev, 6000, 4);
+
+	assert_true(pt_model_device(m, DEV)->incomplete);
+	assert_false(pt_model_device(m, PT_SBDF(0, 0, 0x20))->incomplete);
+	assert_true(pt_model_lost_between(m, 3000, 4500));
+	assert_true(pt_model_lost_between(m, 5500, 9000));
+	assert_false(pt_model_lost_between(m, 100, 3999));
+	assert_false(pt_model_lost_between(m, 6001, 9000));
+	st = pt_model_stats(m);
+	assert_int_equal(st->blind_records, 1);
+	assert_int_equal(st->lost, 0);
+	assert_int_equal(st->lost_records, 0);
+	assert_int_equal(st->per_type[PT_EV_BLIND], 1);
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_gsi_binds),
 		cmocka_unit_test(test_gsi_binds_late_device),
 		cmocka_unit_test(test_gsi_binds_lab),
+		cmocka_unit_test(test_blind_window),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -29,6 +29,8 @@ static const struct expectation cases[] = {
 	{ "pv-guest-clean.jsonl", "reset-before-unbind", 0, 0, 0 },
 	{ "pv-assignable-add.jsonl", "reset-before-unbind", 0, 0, 0 },
 	{ "lost-window.jsonl", "reset-before-unbind", 0, 1, 1 },
+	/* the same with xen_pciback's probes dead (reloaded) instead of a loss */
+	{ "blind-window.jsonl", "reset-before-unbind", 0, 1, 1 },
 	{ "pvh-reset-not-reported.jsonl", "reset-not-reported", 1, 0, 1 },
 	{ "pvh-reset-reported.jsonl", "reset-not-reported", 0, 0, 0 },
 	{ "pvh-gsi-not-registered.jsonl", "gsi-not-registered", 1, 0, 2 },

@@ -395,7 +395,7 @@ static struct pt_event base(unsigned int type, unsigned int kind)
 static void test_round_trip(void **state)
 {
 	char path[] = "/tmp/pt-roundtrip-XXXXXX";
-	struct pt_event evs[10], got;
+	struct pt_event evs[11], got;
 	struct pt_log_header hdr;
 	struct pt_log_writer *w;
 	struct pt_log_reader *r;
@@ -445,6 +445,9 @@ static void test_round_trip(void **state)
 	evs[n] = base(PT_EV_LOST, 0);
 	evs[n].hdr.sbdf = PT_SBDF_NONE;
 	evs[n++].lost = (struct pt_ev_lost){ 5000000000ull, 1, 0, 77 };
+	evs[n] = base(PT_EV_BLIND, PT_BLIND_XEN_PCIBACK);
+	evs[n].hdr.sbdf = PT_SBDF_NONE;
+	evs[n++].blind = (struct pt_ev_blind){ 66, 11, 0 };
 
 	pt_log_header_init(&hdr);
 	snprintf(hdr.kernel, sizeof(hdr.kernel), "6.1.0-test");
