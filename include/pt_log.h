@@ -30,6 +30,21 @@ struct pt_probe_status {
 	bool required;
 };
 
+/*
+ * A PCI function the recorder saw at start (header "devices"): what names
+ * a device in a replay, which may run on another machine with another bus.
+ */
+struct pt_pci_ident {
+	__u32 sbdf;
+	__u16 vendor;
+	__u16 device;
+	__u32 class;		/* 24-bit class code, 0x020000 */
+	char driver[32];	/* "" when no driver is bound */
+};
+
+/* More than any dom0 has (tens): a bigger list is refused, not held. */
+#define PT_LOG_DEVICES_MAX	4096
+
 struct pt_log_header {
 	int schema_major;
 	int schema_minor;
@@ -42,6 +57,8 @@ struct pt_log_header {
 	char dom0_mode[8];	/* "pv", "pvh", "" when unknown */
 	struct pt_probe_status *probes;
 	size_t nprobes;
+	struct pt_pci_ident *devices;	/* NULL when the log has none */
+	size_t ndevices;
 };
 
 /* Error codes of the reader: exit code 2 territory for front-ends. */
@@ -129,5 +146,14 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len);
 
 void pt_log_header_init(struct pt_log_header *hdr);
 void pt_log_header_free(struct pt_log_header *hdr);
+/* The recorded identity of sbdf, or NULL when the log has none. */
+const struct pt_pci_ident *pt_log_device(const struct pt_log_header *hdr,
+					 __u32 sbdf);
+/*
+ * Deep copy of src's lists into dst (a plain struct copy would share
+ * them).  0, or -1 with dst's lists left empty when out of memory.
+ */
+int pt_log_header_copy(struct pt_log_header *dst,
+		       const struct pt_log_header *src);
 
 #endif /* PT_LOG_H */

@@ -18,7 +18,7 @@
 #endif
 
 #define PT_SCHEMA_MAJOR		1
-#define PT_SCHEMA_MINOR		1
+#define PT_SCHEMA_MINOR		2
 
 #define PT_COMM_LEN		16
 /* Largest hypercall argument copied: struct xen_domctl is 144 bytes. */

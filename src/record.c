@@ -5,7 +5,10 @@
  * SIGINT/SIGTERM.  ptrace probes: the same planning, without tracing.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>	/* optind */
 #include <signal.h>
 #include <stdio.h>
@@ -143,6 +146,82 @@ static void env_summary(FILE *f, const struct pt_env *env)
 		env->fentry || env->fentry_off ? "" : strerror(env->fentry_err));
 }
 
+static int ident_cmp(const void *a, const void *b)
+{
+	const struct pt_pci_ident *x = a, *y = b;
+
+	return x->sbdf < y->sbdf ? -1 : x->sbdf > y->sbdf;
+}
+
+/* One sysfs attribute holding a hex number ("0x8086\n"), -1 when unreadable. */
+static long sysfs_hex(const char *dev, const char *attr)
+{
+	char path[PATH_MAX], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dev, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 16);
+}
+
+/*
+ * The PCI identity of every device present at start, so that a replay
+ * elsewhere names devices from this machine's bus, not its own.  Only
+ * sysfs reads; a device that cannot be read is left out, never fatal.
+ */
+static void header_add_devices(struct pt_log_header *hdr)
+{
+	DIR *dir = opendir("/sys/bus/pci/devices");
+	struct dirent *de;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) && hdr->ndevices < PT_LOG_DEVICES_MAX) {
+		struct pt_pci_ident id = { 0 }, *v;
+		char path[PATH_MAX], link[PATH_MAX];
+		long vendor, device, class;
+		ssize_t n;
+
+		if (de->d_name[0] == '.' || pt_sbdf_parse(de->d_name, &id.sbdf))
+			continue;
+		vendor = sysfs_hex(de->d_name, "vendor");
+		device = sysfs_hex(de->d_name, "device");
+		class = sysfs_hex(de->d_name, "class");
+		if (vendor < 0 || vendor > 0xffff || device < 0 || device > 0xffff)
+			continue;
+		id.vendor = vendor;
+		id.device = device;
+		id.class = class < 0 ? 0 : class & 0xffffff;
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver",
+			 de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			const char *base;
+
+			link[n] = '\0';
+			base = strrchr(link, '/');
+			snprintf(id.driver, sizeof(id.driver), "%.31s",
+				 base ? base + 1 : link);
+		}
+		v = realloc(hdr->devices, (hdr->ndevices + 1) * sizeof(*v));
+		if (!v)
+			break;
+		hdr->devices = v;
+		hdr->devices[hdr->ndevices++] = id;
+	}
+	closedir(dir);
+	/* readdir order is the directory's: sort so that logs compare */
+	qsort(hdr->devices, hdr->ndevices, sizeof(*hdr->devices), ident_cmp);
+}
+
 static void header_fill(struct pt_log_header *hdr, const struct pt_env *env,
 			__u64 start_ns)
 {
@@ -157,6 +236,7 @@ static void header_fill(struct pt_log_header *hdr, const struct pt_env *env,
 	hdr->start_ns = start_ns;
 	snprintf(hdr->xen_version, sizeof(hdr->xen_version), "%s", env->xen_version);
 	snprintf(hdr->dom0_mode, sizeof(hdr->dom0_mode), "%s", env->dom0_mode);
+	header_add_devices(hdr);
 }
 
 /* The sampler is not a kernel probe, but the header says whether it ran. */

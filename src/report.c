@@ -14,6 +14,7 @@
 #include "pt_model.h"
 #include "pt_names.h"
 #include "report.h"
+#include "pciname.h"
 
 static struct timeline *timeline_of(struct report *r, const struct pt_device *d)
 {
@@ -88,6 +89,32 @@ static int on_event(void *ctx, const struct pt_event *ev, unsigned long line,
 		     !(d && d->owner == PT_OWNER_DOMAIN && d->domid == e->domid);
 	pt_event_format(ev, e->text, sizeof(e->text));
 	return 0;
+}
+
+/*
+ * A device and what the log's header says it is: the ids as the header
+ * has them and their name, null when the log records none for it.
+ */
+static json_t *device_json(const struct pt_log_header *h,
+			   const struct pt_device *d)
+{
+	const struct pt_pci_ident *id = pt_log_device(h, d->sbdf);
+	json_t *o = pt_device_to_json(d);
+	char name[256], x[8];
+
+	if (!id) {
+		json_object_set_new(o, "vendor", json_null());
+		json_object_set_new(o, "device", json_null());
+		json_object_set_new(o, "name", json_null());
+		return o;
+	}
+	snprintf(x, sizeof(x), "0x%04x", id->vendor);
+	json_object_set_new(o, "vendor", json_string(x));
+	snprintf(x, sizeof(x), "0x%04x", id->device);
+	json_object_set_new(o, "device", json_string(x));
+	json_object_set_new(o, "name",
+			    json_string(pt_pci_log_name(h, d->sbdf, name, sizeof(name))));
+	return o;
 }
 
 static json_t *header_json(const struct pt_log_header *h)
@@ -231,12 +258,11 @@ int cmd_report(int argc, char **argv)
 			pt_model_free(m);
 			return PT_EXIT_USAGE;
 		}
-		hdr = *pt_log_header(lr);
-		hdr.probes = NULL;
-		if (hdr.nprobes) {
-			hdr.probes = malloc(hdr.nprobes * sizeof(*hdr.probes));
-			memcpy(hdr.probes, pt_log_header(lr)->probes,
-			       hdr.nprobes * sizeof(*hdr.probes));
+		if (pt_log_header_copy(&hdr, pt_log_header(lr))) {
+			fprintf(stderr, "ptrace report: out of memory\n");
+			pt_log_close(lr);
+			pt_model_free(m);
+			return PT_EXIT_FAIL;
 		}
 		pt_log_close(lr);
 	}
@@ -271,7 +297,7 @@ int cmd_report(int argc, char **argv)
 			const struct pt_device *d = pt_model_device_at(m, i);
 
 			if (only == PT_SBDF_NONE || d->sbdf == only)
-				json_array_append_new(devs, pt_device_to_json(d));
+				json_array_append_new(devs, device_json(&hdr, d));
 		}
 		json_object_set_new(o, "devices", devs);
 		json_object_set_new(o, "findings", pt_model_findings_json(m));
@@ -291,7 +317,7 @@ out:
 		free(r.tl[i].v);
 	free(r.tl);
 	free(r.global.v);
-	free(hdr.probes);
+	pt_log_header_free(&hdr);
 	pt_model_free(m);
 	return ret;
 }

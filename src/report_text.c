@@ -12,6 +12,7 @@
 #include "pt_probetally.h"
 #include "pt_names.h"
 #include "report.h"
+#include "pciname.h"
 
 #define FOLD_MIN	4	/* a run this long of one event becomes a line */
 #define FOLD_REPEAT	3	/* ... and this many repeats of 2 to 4 of them */
@@ -176,10 +177,19 @@ static void owner_column(const struct pt_device *d, char *buf, size_t len)
 	snprintf(buf, len, "%s", now);
 }
 
-enum { C_DEV, C_OWNER, C_GSI, C_IRQS, C_PIRQS, C_MSIX, C_RESETS, C_FIND, NCOL };
+enum { C_DEV, C_OWNER, C_GSI, C_IRQS, C_PIRQS, C_MSIX, C_RESETS, C_FIND, C_NAME,
+       NCOL };
 
-static void summary_row(const struct pt_device *d, char col[NCOL][96])
+static void summary_row(const struct pt_log_header *h, const struct pt_device *d,
+			char col[NCOL][96])
 {
+	char name[256];
+
+	/* a long name is cut rather than widening every row past it */
+	if (pt_pci_log_name(h, d->sbdf, name, sizeof(name)))
+		snprintf(col[C_NAME], 96, "%.95s", name);
+	else
+		snprintf(col[C_NAME], 96, "-");
 	col[C_DEV][0] = col[C_IRQS][0] = '\0';
 	pt_sbdf_format(d->sbdf, col[C_DEV], 96);
 	owner_column(d, col[C_OWNER], 96);
@@ -205,38 +215,41 @@ static void summary_row(const struct pt_device *d, char col[NCOL][96])
 }
 
 static void print_summary(FILE *out, const struct report *r,
+			  const struct pt_log_header *h,
 			  const struct pt_model *m, __u32 only)
 {
 	static const char *const head[NCOL] = {
 		"DEVICE", "OWNER", "GSI", "IRQS", "PIRQS (DOMAIN)", "MSI-X",
-		"RESETS", "FINDINGS",
+		"RESETS", "FINDINGS", "NAME",
 	};
+	/* the NAME column only for logs that record ids: older ones keep BDFs */
+	int ncol = h && h->ndevices ? NCOL : C_NAME;
 	size_t n = pt_model_device_count(m), w[NCOL];
 	char (*rows)[NCOL][96] = calloc(n ? n : 1, sizeof(*rows));
 
 	if (!rows)
 		abort();
-	for (int c = 0; c < NCOL; c++)
+	for (int c = 0; c < ncol; c++)
 		w[c] = strlen(head[c]);
 	for (size_t i = 0; i < n; i++) {
-		summary_row(pt_model_device_at(m, i), rows[i]);
-		for (int c = 0; c < NCOL; c++)
+		summary_row(h, pt_model_device_at(m, i), rows[i]);
+		for (int c = 0; c < ncol; c++)
 			if (strlen(rows[i][c]) > w[c])
 				w[c] = strlen(rows[i][c]);
 	}
 	fprintf(out, "\n%sDevices: %zu%s\n", BOLD(r), n, OFF(r));
 	if (n) {
 		fprintf(out, " ");
-		for (int c = 0; c < NCOL; c++)
-			fprintf(out, " %-*s", c == NCOL - 1 ? 0 : (int)w[c] + 1, head[c]);
+		for (int c = 0; c < ncol; c++)
+			fprintf(out, " %-*s", c == ncol - 1 ? 0 : (int)w[c] + 1, head[c]);
 		fprintf(out, "\n");
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (only != PT_SBDF_NONE && pt_model_device_at(m, i)->sbdf != only)
 			continue;
 		fprintf(out, " ");
-		for (int c = 0; c < NCOL; c++)
-			fprintf(out, " %-*s", c == NCOL - 1 ? 0 : (int)w[c] + 1, rows[i][c]);
+		for (int c = 0; c < ncol; c++)
+			fprintf(out, " %-*s", c == ncol - 1 ? 0 : (int)w[c] + 1, rows[i][c]);
 		fprintf(out, "\n");
 	}
 	free(rows);
@@ -599,12 +612,15 @@ static void print_vectors(FILE *out, const struct pt_device *d)
 }
 
 static void print_device(FILE *out, const struct report *r,
+			 const struct pt_log_header *h,
 			 const struct pt_device *d, const struct timeline *t,
 			 size_t *folded)
 {
-	char b[PT_SBDF_STRLEN], dom[16], irq[16], pirq[16];
+	char b[PT_SBDF_STRLEN], dom[16], irq[16], pirq[16], name[256];
+	const char *nm = pt_pci_log_name(h, d->sbdf, name, sizeof(name));
 
-	fprintf(out, "\n%s%s%s\n", BOLD(r), pt_sbdf_format(d->sbdf, b, sizeof(b)), OFF(r));
+	fprintf(out, "\n%s%s%s%s%s\n", BOLD(r), pt_sbdf_format(d->sbdf, b, sizeof(b)),
+		nm ? "  " : "", nm ? nm : "", OFF(r));
 	fprintf(out, "  owner:");
 	if (!d->nhistory)
 		fprintf(out, " unknown");
@@ -659,7 +675,7 @@ void report_text(FILE *out, struct report *r, const char *path,
 	size_t folded = 0;
 
 	print_header(out, r, path, h, pt_model_stats(m), res);
-	print_summary(out, r, m, only);
+	print_summary(out, r, h, m, only);
 	print_findings(out, r, m);
 	if (!r->want_timeline)
 		return;
@@ -669,7 +685,7 @@ void report_text(FILE *out, struct report *r, const char *path,
 		const struct pt_device *d = pt_model_device_at(m, i);
 
 		if (only == PT_SBDF_NONE || d->sbdf == only)
-			print_device(out, r, d, report_timeline_of(r, d), &folded);
+			print_device(out, r, h, d, report_timeline_of(r, d), &folded);
 	}
 	if (r->global.n && only == PT_SBDF_NONE) {
 		fprintf(out, "\nnot joined to a device:\n");

@@ -522,9 +522,10 @@ int cmd_top(int argc, char **argv)
 	/*
 	 * Names come from this host's PCI bus, which is the traced one only
 	 * live: a replayed log may come from another machine, where the same
-	 * BDF is another device, and logs record no vendor/device ids.
+	 * BDF is another device, so it is named from the ids it recorded.
 	 */
-	t.names = t.src->live ? top_pci_names_load() : NULL;
+	t.names = t.src->live ? top_pci_names_load() :
+		  top_pci_names_from_log(t.src->hdr);
 	t.rates = top_irq_rates_new();
 	if (!t.m || !t.rates) {
 		fprintf(stderr, "ptrace top: out of memory\n");

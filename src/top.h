@@ -84,6 +84,8 @@ static inline void top_source_close(struct top_source *s)
  */
 struct top_pci_names;
 struct top_pci_names *top_pci_names_load(void);
+/* From the ids a replayed log recorded in its header: no bus access. */
+struct top_pci_names *top_pci_names_from_log(const struct pt_log_header *hdr);
 const char *top_pci_name(const struct top_pci_names *n, __u32 sbdf);
 void top_pci_names_free(struct top_pci_names *n);
 

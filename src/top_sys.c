@@ -17,6 +17,7 @@
 #include "ptrace_event.h"
 #include "probes.h"
 #include "top.h"
+#include "pciname.h"
 
 /* ------------------------------------------------------------ PCI names */
 
@@ -94,6 +95,29 @@ struct top_pci_names *top_pci_names_load(void)
 			add_name(n, pacc, d);
 	}
 	pci_cleanup(pacc);
+	qsort(n->v, n->n, sizeof(*n->v), name_cmp);
+	return n;
+}
+
+struct top_pci_names *top_pci_names_from_log(const struct pt_log_header *hdr)
+{
+	struct top_pci_names *n = calloc(1, sizeof(*n));
+	char buf[256];
+
+	if (!n || !hdr || !hdr->ndevices)
+		return n;
+	n->v = calloc(hdr->ndevices, sizeof(*n->v));
+	if (!n->v)
+		return n;
+	for (size_t i = 0; i < hdr->ndevices; i++) {
+		__u32 sbdf = hdr->devices[i].sbdf;
+		const char *s = pt_pci_log_name(hdr, sbdf, buf, sizeof(buf));
+
+		n->v[n->n].sbdf = sbdf;
+		n->v[n->n].name = strdup(s);
+		if (n->v[n->n].name)
+			n->n++;
+	}
 	qsort(n->v, n->n, sizeof(*n->v), name_cmp);
 	return n;
 }

@@ -292,6 +292,28 @@ static json_t *header_to_json(const struct pt_log_header *hdr)
 		json_array_append_new(probes, o);
 	}
 	json_object_set_new(h, "probes", probes);
+	if (hdr->ndevices) {
+		json_t *devs = json_array();
+
+		for (size_t i = 0; i < hdr->ndevices; i++) {
+			const struct pt_pci_ident *d = &hdr->devices[i];
+			json_t *o = json_object();
+			char b[PT_SBDF_STRLEN], x[16];
+
+			json_object_set_new(o, "sbdf",
+					    json_string(pt_sbdf_format(d->sbdf, b, sizeof(b))));
+			snprintf(x, sizeof(x), "0x%04x", d->vendor);
+			json_object_set_new(o, "vendor", json_string(x));
+			snprintf(x, sizeof(x), "0x%04x", d->device);
+			json_object_set_new(o, "device", json_string(x));
+			snprintf(x, sizeof(x), "0x%06x", d->class);
+			json_object_set_new(o, "class", json_string(x));
+			if (d->driver[0])
+				json_object_set_new(o, "driver", json_string(d->driver));
+			json_array_append_new(devs, o);
+		}
+		json_object_set_new(h, "devices", devs);
+	}
 	return h;
 }
 
@@ -500,6 +522,96 @@ static int parse_schema(const char *s, int *major, int *minor)
 	return *s ? -1 : 0;
 }
 
+/*
+ * "0x10d3": a hex string as sysfs writes it, at most max.  Strings, not
+ * numbers, so that the log reads like lspci and sysfs.
+ */
+static int parse_hex_id(json_t *v, unsigned long max, __u32 *out)
+{
+	const char *s = json_string_value(v);
+	unsigned long x = 0;
+	int digits = 0;
+
+	if (!s || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -1;
+	for (s += 2; *s; s++, digits++) {
+		int c = *s;
+
+		if (digits >= 8)
+			return -1;
+		if (c >= '0' && c <= '9')
+			x = x * 16 + c - '0';
+		else if (c >= 'a' && c <= 'f')
+			x = x * 16 + c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			x = x * 16 + c - 'A' + 10;
+		else
+			return -1;
+	}
+	if (!digits || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* The optional "devices" member (schema 1.2): absent in older logs. */
+static int parse_devices(struct pt_log_reader *r, json_t *devs)
+{
+	struct pt_log_header *hdr = &r->hdr;
+	json_t *p, *v;
+	size_t i;
+
+	if (!devs)
+		return PT_LOG_OK;
+	if (!json_is_array(devs))
+		return fail(&r->pc, PT_LOG_EHEADER, "header \"devices\" must be an array");
+	if (json_array_size(devs) > PT_LOG_DEVICES_MAX)
+		return fail(&r->pc, PT_LOG_EHEADER,
+			    "header \"devices\" lists %zu devices (at most %d)",
+			    json_array_size(devs), PT_LOG_DEVICES_MAX);
+	if (!json_array_size(devs))
+		return PT_LOG_OK;
+	hdr->devices = calloc(json_array_size(devs), sizeof(*hdr->devices));
+	if (!hdr->devices)
+		return fail(&r->pc, PT_LOG_EIO, "out of memory");
+	json_array_foreach(devs, i, p) {
+		struct pt_pci_ident *d = &hdr->devices[i];
+		__u32 vendor, device;
+
+		if (!json_is_object(p))
+			return fail(&r->pc, PT_LOG_EHEADER,
+				    "header \"devices\"[%zu] is not an object", i);
+		v = json_object_get(p, "sbdf");
+		if (!json_is_string(v) || pt_sbdf_parse(json_string_value(v), &d->sbdf))
+			return fail(&r->pc, PT_LOG_EHEADER,
+				    "header \"devices\"[%zu]: \"sbdf\" must look like 0000:03:00.0", i);
+		if (parse_hex_id(json_object_get(p, "vendor"), 0xffff, &vendor) ||
+		    parse_hex_id(json_object_get(p, "device"), 0xffff, &device))
+			return fail(&r->pc, PT_LOG_EHEADER,
+				    "header \"devices\"[%zu]: \"vendor\" and \"device\" must be hex strings up to 0xffff", i);
+		d->vendor = vendor;
+		d->device = device;
+		v = json_object_get(p, "class");
+		if (v && parse_hex_id(v, 0xffffff, &d->class))
+			return fail(&r->pc, PT_LOG_EHEADER,
+				    "header \"devices\"[%zu]: \"class\" must be a hex string up to 0xffffff", i);
+		v = json_object_get(p, "driver");
+		if (v && (!json_is_string(v) ||
+			  strlen(json_string_value(v)) >= sizeof(d->driver)))
+			return fail(&r->pc, PT_LOG_EHEADER,
+				    "header \"devices\"[%zu]: \"driver\" must be a string under %zu bytes",
+				    i, sizeof(d->driver));
+		copy_str(d->driver, sizeof(d->driver), v);
+		for (size_t k = 0; k < i; k++)
+			if (hdr->devices[k].sbdf == d->sbdf)
+				return fail(&r->pc, PT_LOG_EHEADER,
+					    "header \"devices\"[%zu]: %s listed twice", i,
+					    json_string_value(json_object_get(p, "sbdf")));
+		hdr->ndevices++;
+	}
+	return PT_LOG_OK;
+}
+
 static int parse_header(struct pt_log_reader *r, json_t *h)
 {
 	struct pt_log_header *hdr = &r->hdr;
@@ -560,7 +672,7 @@ static int parse_header(struct pt_log_reader *r, json_t *h)
 					ps->state = s;
 		}
 	}
-	return PT_LOG_OK;
+	return parse_devices(r, json_object_get(h, "devices"));
 }
 
 /*
@@ -1382,6 +1494,41 @@ void pt_log_header_free(struct pt_log_header *hdr)
 	free(hdr->probes);
 	hdr->probes = NULL;
 	hdr->nprobes = 0;
+	free(hdr->devices);
+	hdr->devices = NULL;
+	hdr->ndevices = 0;
+}
+
+int pt_log_header_copy(struct pt_log_header *dst,
+		       const struct pt_log_header *src)
+{
+	*dst = *src;
+	dst->probes = NULL;
+	dst->devices = NULL;
+	if (src->nprobes)
+		dst->probes = malloc(src->nprobes * sizeof(*dst->probes));
+	if (src->ndevices)
+		dst->devices = malloc(src->ndevices * sizeof(*dst->devices));
+	if ((src->nprobes && !dst->probes) || (src->ndevices && !dst->devices)) {
+		pt_log_header_free(dst);
+		return -1;
+	}
+	if (src->nprobes)
+		memcpy(dst->probes, src->probes, src->nprobes * sizeof(*dst->probes));
+	if (src->ndevices)
+		memcpy(dst->devices, src->devices,
+		       src->ndevices * sizeof(*dst->devices));
+	return 0;
+}
+
+const struct pt_pci_ident *pt_log_device(const struct pt_log_header *hdr,
+					 __u32 sbdf)
+{
+	/* tens of entries, looked up once per device: a scan is enough */
+	for (size_t i = 0; hdr && i < hdr->ndevices; i++)
+		if (hdr->devices[i].sbdf == sbdf)
+			return &hdr->devices[i];
+	return NULL;
 }
 
 /* ------------------------------------------------------------ formatting */

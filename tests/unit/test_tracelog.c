@@ -637,6 +637,115 @@ static void test_log_create_fd(void **state)
 	unlink(path);
 }
 
+/* Write a one-line header (and a trailer) to a temporary log. */
+static void write_log(char *path, const char *header)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n{\"type\":\"end\",\"events\":0,\"lost\":0}\n", header);
+	fclose(f);
+}
+
+#define HDR_START "{\"format\":\"ptrace-log\",\"schema\":\"1.2\",\"start_ns\":1,"
+
+static void expect_devices_error(const char *devices, const char *needle)
+{
+	char path[] = "/tmp/pt-devices-XXXXXX", hdr[512];
+
+	snprintf(hdr, sizeof(hdr), HDR_START "\"devices\":%s}", devices);
+	write_log(path, hdr);
+	expect_open_error(path, needle);
+	/* a header error is on line 1 */
+	{
+		char err[600] = "";
+
+		assert_null(pt_log_open(path, err, sizeof(err)));
+		assert_non_null(strstr(err, ":1: "));
+	}
+	unlink(path);
+}
+
+/* The header's "devices" (schema 1.2): written, read back, bounded. */
+static void test_header_devices(void **state)
+{
+	char path[] = "/tmp/pt-devices-XXXXXX", err[600];
+	struct pt_pci_ident devs[2] = {
+		{ PT_SBDF(0, 0, 2 << 3), 0x8086, 0x10d3, 0x020000, "e1000e" },
+		{ PT_SBDF(1, 3, 1), 0x1af4, 0x1041, 0x020000, "" },
+	};
+	const struct pt_log_header *got;
+	const struct pt_pci_ident *id;
+	struct pt_log_header hdr, copy;
+	struct pt_log_writer *w;
+	struct pt_log_reader *r;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	pt_log_header_init(&hdr);
+	hdr.devices = devs;
+	hdr.ndevices = 2;
+	w = pt_log_create(path, &hdr, err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(pt_log_finish(w, 0), 0);
+
+	r = pt_log_open(path, err, sizeof(err));
+	assert_non_null(r);
+	got = pt_log_header(r);
+	assert_int_equal(got->schema_minor, PT_SCHEMA_MINOR);
+	assert_int_equal(got->ndevices, 2);
+	id = pt_log_device(got, devs[0].sbdf);
+	assert_non_null(id);
+	assert_int_equal(id->vendor, 0x8086);
+	assert_int_equal(id->device, 0x10d3);
+	assert_int_equal(id->class, 0x020000);
+	assert_string_equal(id->driver, "e1000e");
+	id = pt_log_device(got, devs[1].sbdf);
+	assert_non_null(id);
+	assert_int_equal(id->vendor, 0x1af4);
+	assert_string_equal(id->driver, "");
+	assert_null(pt_log_device(got, PT_SBDF(0, 0, 3 << 3)));
+	/* a copy outlives the reader */
+	assert_int_equal(pt_log_header_copy(&copy, got), 0);
+	pt_log_close(r);
+	assert_int_equal(copy.ndevices, 2);
+	assert_int_equal(copy.devices[1].device, 0x1041);
+	pt_log_header_free(&copy);
+	unlink(path);
+
+	/* an older log without the member still reads, with no ids */
+	strcpy(path, "/tmp/pt-devices-XXXXXX");
+	write_log(path, "{\"format\":\"ptrace-log\",\"schema\":\"1.1\",\"start_ns\":1}");
+	r = pt_log_open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(pt_log_header(r)->ndevices, 0);
+	assert_null(pt_log_device(pt_log_header(r), devs[0].sbdf));
+	pt_log_close(r);
+	unlink(path);
+
+	expect_devices_error("{}", "\"devices\" must be an array");
+	expect_devices_error("[7]", "\"devices\"[0] is not an object");
+	expect_devices_error("[{\"sbdf\":\"nodev\",\"vendor\":\"0x8086\",\"device\":\"0x10d3\"}]",
+			     "\"sbdf\" must look like");
+	expect_devices_error("[{\"sbdf\":\"0000:00:02.0\",\"vendor\":32902,\"device\":\"0x10d3\"}]",
+			     "must be hex strings");
+	expect_devices_error("[{\"sbdf\":\"0000:00:02.0\",\"vendor\":\"0x18086\",\"device\":\"0x10d3\"}]",
+			     "must be hex strings");
+	expect_devices_error("[{\"sbdf\":\"0000:00:02.0\",\"vendor\":\"0x8086\"}]",
+			     "must be hex strings");
+	expect_devices_error("[{\"sbdf\":\"0000:00:02.0\",\"vendor\":\"0x8086\",\"device\":\"0x10d3\",\"class\":\"0x1000000\"}]",
+			     "\"class\" must be");
+	expect_devices_error("[{\"sbdf\":\"0000:00:02.0\",\"vendor\":\"0x8086\",\"device\":\"0x10d3\",\"driver\":\"0123456789012345678901234567890123\"}]",
+			     "\"driver\" must be a string under 32 bytes");
+	expect_devices_error("[{\"sbdf\":\"0000:00:02.0\",\"vendor\":\"0x8086\",\"device\":\"0x10d3\"},"
+			     "{\"sbdf\":\"0000:00:02.0\",\"vendor\":\"0x8086\",\"device\":\"0x10d3\"}]",
+			     "listed twice");
+}
+
 static void test_sbdf(void **state)
 {
 	char b[PT_SBDF_STRLEN];
@@ -670,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_outfile),
 		cmocka_unit_test(test_log_create_fd),
 		cmocka_unit_test(test_sbdf),
+		cmocka_unit_test(test_header_devices),
 	};
 
 	return cmocka_run_group_tests_name("tracelog", tests, NULL, NULL);
