@@ -239,8 +239,19 @@ _rec_start()
 	"$PTRACE" record -o /tmp/trace-$NAME.jsonl \
 		>"$RES/record.stdout" 2>"$RES/record.stderr" &
 	REC_PID=$!
+	# The recorder says "recording to" once its probes are attached: that
+	# takes 1-2 s in a PV dom0, up to a minute in a PVH dom0 under TCG.
+	wait_for "${LAB_REC_WAIT:-180}" rec_attached ||
+		note "ptrace record did not say it was recording"
 	sleep "${LAB_REC_SETTLE:-3}"
 	log "recording as pid $REC_PID"
+}
+
+# rec_attached: the recorder attached its probes, or is gone.
+rec_attached()
+{
+	grep -q 'recording to' "$RES/record.stderr" ||
+		! kill -0 "$REC_PID" 2>/dev/null
 }
 
 rec_stop()
