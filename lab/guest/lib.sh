@@ -222,6 +222,18 @@ checkpoint()
 	hooks checkpoint "$1"
 }
 
+# Where ptrace record writes: dom0's /tmp, copied by rec_stop; with
+# REC_ON_SHARE=1 (set by a scenario that may crash dom0) straight onto
+# the share, so what the recorder flushed survives the crash.
+rec_out()
+{
+	if [ "${REC_ON_SHARE:-0}" = 1 ]; then
+		echo "$RES/trace.jsonl"
+	else
+		echo "/tmp/trace-$NAME.jsonl"
+	fi
+}
+
 # ptrace record in the background, when the binary has that subcommand.
 rec_start()
 {
@@ -236,7 +248,7 @@ _rec_start()
 		note "bin/ptrace has no 'record' subcommand: not recording"
 		return 0
 	fi
-	"$PTRACE" record -o /tmp/trace-$NAME.jsonl \
+	"$PTRACE" record -o "$(rec_out)" \
 		>"$RES/record.stdout" 2>"$RES/record.stderr" &
 	REC_PID=$!
 	# The recorder says "recording to" once its probes are attached: that
@@ -267,7 +279,8 @@ rec_stop()
 	wait "$REC_PID"
 	echo $? >"$RES/record.exit"
 	REC_PID=
-	cp /tmp/trace-$NAME.jsonl "$RES/trace.jsonl" 2>/dev/null ||
+	[ "$(rec_out)" = "$RES/trace.jsonl" ] ||
+		cp "$(rec_out)" "$RES/trace.jsonl" 2>/dev/null ||
 		note "ptrace record left no log"
 	if [ -f "$RES/trace.jsonl" ] &&
 	   "$PTRACE" report --help >/dev/null 2>&1; then
