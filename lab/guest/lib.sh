@@ -270,7 +270,9 @@ rec_stop()
 {
 	[ -n "$REC_PID" ] || return 0
 	kill -INT "$REC_PID" 2>/dev/null
-	n=30
+	# Detaching takes well under a second in a PV dom0, up to a minute
+	# in a PVH dom0 under TCG: wait up to 2 min before SIGKILL.
+	n=240
 	while kill -0 "$REC_PID" 2>/dev/null && [ $n -gt 0 ]; do
 		sleep 0.5
 		n=$((n - 1))
