@@ -40,6 +40,5 @@ check "MSI-X disabled on $dev" msix_disabled $dev
 
 check "xl pci-assignable-remove -r $dev" t 90 xl pci-assignable-remove -r $dev
 check "e1000e bound to $dev again" wait_for 20 is_driver $dev e1000e
-checkpoint returned
 check "$dev not in xl pci-assignable-list" not_assignable $dev
 finish
