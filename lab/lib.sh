@@ -5,13 +5,48 @@ LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(cd "$LAB_DIR/.." && pwd)
 LAB_CACHE=${PTRACE_LAB_CACHE:-$LAB_DIR/cache}
 LAB_VARIANT=${LAB_VARIANT:-base}
-LAB_MIRROR=${LAB_MIRROR:-http://deb.debian.org/debian}
-LAB_SUITE=bookworm
+
+# The Debian release of a variant, its Xen version and its base package
+# list: every variant is bookworm + Xen 4.17 on lab/packages, except
+# trixie (Debian 13: Xen 4.20, Linux 6.12, on lab/packages.trixie alone).
+case $LAB_VARIANT in
+trixie)
+	LAB_SUITE=trixie
+	LAB_XEN=4.20
+	LAB_BASE_PACKAGES=$LAB_DIR/packages.trixie
+	;;
+*)
+	LAB_SUITE=bookworm
+	LAB_XEN=4.17
+	LAB_BASE_PACKAGES=$LAB_DIR/packages
+	;;
+esac
+
+# The Debian mirror of this machine's apt sources (deb822 URIs: lines
+# first, then one-line "deb" entries): the first one whose path ends in
+# /debian, so security and third-party archives are skipped.
+lab_mirror()
+{
+	{ sed -n 's/^URIs://p' /etc/apt/sources.list.d/*.sources 2>/dev/null
+	  sed -n 's/^deb \(\[[^]]*\] \)*//p' /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.list 2>/dev/null |
+		awk '{ print $1 }'; } |
+		tr -s ' \t' '\n\n' | grep -E '^(https?|file):.*/debian/?$' |
+		head -n 1 | sed 's|/$||'
+}
+
+# Only where debootstrap needs it: the lookup is not part of any hash.
+lab_mirror_or_die()
+{
+	LAB_MIRROR=${LAB_MIRROR:-$(lab_mirror)}
+	[ -n "$LAB_MIRROR" ] ||
+		lab_die "no Debian mirror in the apt sources; set LAB_MIRROR"
+}
 
 # Files whose content decides the image.  Change one: rebuild.
 lab_inputs()
 {
-	echo "$LAB_DIR/build-image" "$LAB_DIR/lib.sh" "$LAB_DIR/packages" \
+	echo "$LAB_DIR/build-image" "$LAB_DIR/lib.sh" "$LAB_BASE_PACKAGES" \
 		"$LAB_DIR/dom0-init" "$LAB_DIR/domu-init"
 	for f in "$LAB_DIR/packages.$LAB_VARIANT" \
 		 "$LAB_DIR/backports.$LAB_VARIANT"; do
@@ -33,7 +68,7 @@ lab_backports()
 # Package list of the variant, one line.
 lab_packages()
 {
-	cat "$LAB_DIR/packages" $( [ -f "$LAB_DIR/packages.$LAB_VARIANT" ] &&
+	cat "$LAB_BASE_PACKAGES" $( [ -f "$LAB_DIR/packages.$LAB_VARIANT" ] &&
 		echo "$LAB_DIR/packages.$LAB_VARIANT") |
 		sed 's/#.*//' | tr -s ' \n' '\n' | grep . | sort -u | tr '\n' ' '
 }

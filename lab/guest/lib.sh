@@ -222,6 +222,18 @@ checkpoint()
 	hooks checkpoint "$1"
 }
 
+# Where ptrace record writes: dom0's /tmp, copied by rec_stop; with
+# REC_ON_SHARE=1 (set by a scenario that may crash dom0) straight onto
+# the share, so what the recorder flushed survives the crash.
+rec_out()
+{
+	if [ "${REC_ON_SHARE:-0}" = 1 ]; then
+		echo "$RES/trace.jsonl"
+	else
+		echo "/tmp/trace-$NAME.jsonl"
+	fi
+}
+
 # ptrace record in the background, when the binary has that subcommand.
 rec_start()
 {
@@ -236,18 +248,31 @@ _rec_start()
 		note "bin/ptrace has no 'record' subcommand: not recording"
 		return 0
 	fi
-	"$PTRACE" record -o /tmp/trace-$NAME.jsonl \
+	"$PTRACE" record -o "$(rec_out)" \
 		>"$RES/record.stdout" 2>"$RES/record.stderr" &
 	REC_PID=$!
+	# The recorder says "recording to" once its probes are attached: that
+	# takes 1-2 s in a PV dom0, up to a minute in a PVH dom0 under TCG.
+	wait_for "${LAB_REC_WAIT:-180}" rec_attached ||
+		note "ptrace record did not say it was recording"
 	sleep "${LAB_REC_SETTLE:-3}"
 	log "recording as pid $REC_PID"
+}
+
+# rec_attached: the recorder attached its probes, or is gone.
+rec_attached()
+{
+	grep -q 'recording to' "$RES/record.stderr" ||
+		! kill -0 "$REC_PID" 2>/dev/null
 }
 
 rec_stop()
 {
 	[ -n "$REC_PID" ] || return 0
 	kill -INT "$REC_PID" 2>/dev/null
-	n=30
+	# Detaching takes well under a second in a PV dom0, up to a minute
+	# in a PVH dom0 under TCG: wait up to 2 min before SIGKILL.
+	n=240
 	while kill -0 "$REC_PID" 2>/dev/null && [ $n -gt 0 ]; do
 		sleep 0.5
 		n=$((n - 1))
@@ -256,7 +281,8 @@ rec_stop()
 	wait "$REC_PID"
 	echo $? >"$RES/record.exit"
 	REC_PID=
-	cp /tmp/trace-$NAME.jsonl "$RES/trace.jsonl" 2>/dev/null ||
+	[ "$(rec_out)" = "$RES/trace.jsonl" ] ||
+		cp "$(rec_out)" "$RES/trace.jsonl" 2>/dev/null ||
 		note "ptrace record left no log"
 	if [ -f "$RES/trace.jsonl" ] &&
 	   "$PTRACE" report --help >/dev/null 2>&1; then
