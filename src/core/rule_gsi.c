@@ -48,9 +48,16 @@ static bool gsi_named(const struct pt_model *m, const struct pt_event *ev,
 		*what = "gsi_permission";
 		return a->allow == 1;
 	case XEN_DOMCTL_bind_pt_irq:
-		*gsi = a->machine_irq;
+		/*
+		 * machine_irq is a pirq of the guest's, not a GSI: only the
+		 * toolstack's map_pirq of a GSI onto it says which GSI.
+		 */
+		if (a->irq_type != PT_IRQ_TYPE_PCI)
+			return false;
+		*gsi = pt_model_toolstack_gsi(m, pt_domid_norm(a->domid),
+					      a->machine_irq);
 		*what = "bind_pt_irq(PCI)";
-		return a->irq_type == PT_IRQ_TYPE_PCI;
+		return *gsi != PT_NONE;
 	}
 	return false;
 }
