@@ -244,11 +244,14 @@ static int read_table(struct dev *d)
 static void ev_init(struct pt_event *ev, __u32 sbdf, __u16 type)
 {
 	struct timespec ts;
+	int cpu;
 
 	memset(ev, 0, sizeof(*ev));
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ev->hdr.ts_ns = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-	ev->hdr.cpu = sched_getcpu();
+	cpu = sched_getcpu();
+	/* the reader refuses a cpu out of range: never write -1 as one */
+	ev->hdr.cpu = cpu < 0 ? 0 : cpu;
 	ev->hdr.pid = getpid();
 	snprintf(ev->hdr.comm, sizeof(ev->hdr.comm), "ptrace");
 	ev->hdr.sbdf = sbdf;
