@@ -86,15 +86,23 @@ BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS	:= $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 # ---------------------------------------------------------------- front-ends
-# src/*.c: the ptrace binary (command table, record, report, check,
-# probes, top, dump).
-APP_SRCS	:= $(wildcard src/*.c)
+# The ptrace binary, one folder per stage of the pipeline:
+#   src/collect/  BPF probe plan, collector session, MSI-X sampler
+#   src/record/   record, probes          src/report/  report, check
+#   src/top/      ptrace-top               src/dump/    dump
+#   src/lib/      helpers shared by front-ends (PCI names)
+#   src/*.c       the command table and option parsing
+# Includes across folders name the folder ("collect/probes.h").
+APP_DIRS	:= collect record report top dump lib
+APP_SRCS	:= $(wildcard src/*.c $(addsuffix /*.c,$(addprefix src/,$(APP_DIRS))))
 APP_OBJS	:= $(patsubst src/%.c,$(OUT)/%.o,$(APP_SRCS))
+APP_HDRS	= $(wildcard include/*.h src/*.h src/*/*.h bpf/*.h)
+APP_CPPFLAGS	:= -Isrc -I.
 
 .PHONY: all
 all: $(BIN)/ptrace $(BIN)/ptrace-top
 
-$(OUT) $(OUT)/core $(BIN): | $(DEPS_FIRST)
+$(OUT) $(OUT)/core $(addprefix $(OUT)/,$(APP_DIRS)) $(BIN): | $(DEPS_FIRST)
 	mkdir -p $@
 
 $(OUT)/core/%.o: src/core/%.c $(wildcard include/*.h src/core/*.h) | $(OUT)/core
@@ -109,8 +117,8 @@ $(OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/ptrace_event.h vmlinux/$
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(OUT)/%.o: src/%.c $(wildcard include/*.h src/*.h) $(BPF_SKELS) | $(OUT)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(OUT)/%.o: src/%.c $(APP_HDRS) $(BPF_SKELS) | $(OUT) $(addprefix $(OUT)/,$(APP_DIRS))
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 $(BIN)/ptrace: $(APP_OBJS) $(CORE_LIB) | $(BIN)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)

@@ -4,7 +4,7 @@
  *
  * Every hook exists twice, as kprobe/kretprobe (kp_/kr_) and as
  * fentry/fexit (fe_/fx_), with one shared body.  All of them are
- * autoload-off ("?" sections): the recorder (src/probes.c) turns on,
+ * autoload-off ("?" sections): the recorder (src/collect/probes.c) turns on,
  * per row of the probe table, the one variant that this kernel can load
  * and attach, and leaves the rest off.  That way a kernel without Xen,
  * without a module, or without fentry still loads this object.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Shared by bpf/collect.bpf.c and the recorder (src/record.c): names of
+ * Shared by bpf/collect.bpf.c and the recorder (src/record/record.c): names of
  * the maps and the load-time switches the recorder sets in .rodata.
  */
 #ifndef PT_COLLECT_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Shared by bpf/irqwalk.bpf.c and `ptrace dump` (src/dump_irqwalk.c):
+ * Shared by bpf/irqwalk.bpf.c and `ptrace dump` (src/dump/dump_irqwalk.c):
  * one record of the Xen event-channel code's per-irq bookkeeping
  * (struct irq_info in drivers/xen/events/events_base.c), as the walker
  * copies it into its map.

@@ -3,7 +3,7 @@
  * The event ring buffer and its per-CPU loss counter, one definition for
  * the collectors (collect.bpf.c) and the pipeline benchmark
  * (pipebench.bpf.c), so the benchmark measures the collectors' own path.
- * Userspace reads "lost" with pt_lost_reader (src/probes.h).
+ * Userspace reads "lost" with pt_lost_reader (src/collect/probes.h).
  */
 #ifndef PT_RINGBUF_BPF_H
 #define PT_RINGBUF_BPF_H

@@ -22,7 +22,7 @@
 
 #include "probes.h"
 #include "collect.skel.h"
-#include "../bpf/collect.h"
+#include "bpf/collect.h"
 
 #define FK	(PT_ATTACH_FENTRY | PT_ATTACH_KPROBE)
 #define ALT1(f)		{ { #f, #f } }

@@ -12,7 +12,7 @@
 #include "pt_probetally.h"
 #include "pt_names.h"
 #include "report.h"
-#include "pciname.h"
+#include "lib/pciname.h"
 
 #define FOLD_MIN	4	/* a run this long of one event becomes a line */
 #define FOLD_REPEAT	3	/* ... and this many repeats of 2 to 4 of them */

@@ -25,8 +25,8 @@
 #include <bpf/bpf.h>
 #include "commands.h"
 #include "dump.h"
-#include "probes.h"
-#include "../bpf/irqwalk.h"
+#include "collect/probes.h"
+#include "bpf/irqwalk.h"
 #include "irqwalk.skel.h"
 
 struct walk {

@@ -14,30 +14,7 @@
 #include "pt_model.h"
 #include "pt_names.h"
 #include "report.h"
-#include "pciname.h"
-
-static struct timeline *timeline_of(struct report *r, const struct pt_device *d)
-{
-	if (!d)
-		return &r->global;
-	for (size_t i = 0; i < r->ntl; i++)
-		if (r->tl[i].dev == d)
-			return &r->tl[i];
-	if (r->ntl == r->captl) {
-		r->captl = r->captl ? 2 * r->captl : 16;
-		r->tl = realloc(r->tl, r->captl * sizeof(*r->tl));
-		if (!r->tl)
-			abort();
-	}
-	memset(&r->tl[r->ntl], 0, sizeof(r->tl[0]));
-	r->tl[r->ntl].dev = d;
-	return &r->tl[r->ntl++];
-}
-
-struct timeline *report_timeline_of(struct report *r, const struct pt_device *d)
-{
-	return timeline_of(r, d);
-}
+#include "lib/pciname.h"
 
 /* Events come in time order; one older than the newest came out late. */
 static void note_late(struct report *r, const struct pt_event *ev,
@@ -65,7 +42,7 @@ static int on_event(void *ctx, const struct pt_event *ev, unsigned long line,
 	note_late(r, ev, line);
 	if (!r->want_timeline)
 		return 0;
-	t = timeline_of(r, d);
+	t = report_timeline_of(r, d);
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 32;
 		t->v = realloc(t->v, t->cap * sizeof(*t->v));

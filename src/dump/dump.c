@@ -37,28 +37,6 @@ struct dump_opts {
 	size_t nonly;
 };
 
-void *dump_grow(void *arr, size_t *n, size_t size)
-{
-	void *p = realloc(arr, (*n + 1) * size);
-
-	if (p)
-		(*n)++;
-	return p;
-}
-
-void dump_note(struct dump *d, const char *fmt, ...)
-{
-	char **p = dump_grow(d->notes, &d->nnotes, sizeof(*p));
-	va_list ap;
-
-	if (!p)
-		return;
-	d->notes = p;
-	va_start(ap, fmt);
-	if (vasprintf(&p[d->nnotes - 1], fmt, ap) < 0)
-		p[--d->nnotes] = NULL;
-	va_end(ap);
-}
 
 enum {
 	OPT_XEN = PT_OPT_LONG, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE, OPT_VERIFY,

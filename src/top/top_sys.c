@@ -15,9 +15,9 @@
 #include <linux/bpf.h>
 #include <pci/pci.h>
 #include "ptrace_event.h"
-#include "probes.h"
+#include "collect/probes.h"
 #include "top.h"
-#include "pciname.h"
+#include "lib/pciname.h"
 
 /* ------------------------------------------------------------ PCI names */
 

@@ -18,7 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commands.h"
-#include "probes.h"
+#include "collect/probes.h"
 #include "pt_xenhc.h"
 #include "top.h"
 #include "collect.skel.h"

@@ -26,8 +26,8 @@
 #include <unistd.h>
 #include "commands.h"
 #include "dump.h"
-#include "probes.h"
-#include "../bpf/irqwalk.h"
+#include "collect/probes.h"
+#include "bpf/irqwalk.h"
 
 #define SYS_PCI	"/sys/bus/pci/devices"
 

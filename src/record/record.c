@@ -23,12 +23,12 @@
 #include "pt_probetally.h"
 #include "commands.h"
 #include "pt_cli.h"
-#include "msix_sampler.h"
-#include "probes.h"
+#include "collect/msix_sampler.h"
+#include "collect/probes.h"
 #include "pt_log.h"
 #include "pt_names.h"
 #include "pt_outfile.h"
-#include "../bpf/collect.h"
+#include "bpf/collect.h"
 #include "collect.skel.h"
 
 #define MAX_FILTER	64

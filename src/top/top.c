@@ -140,14 +140,6 @@ static int parse_args(struct top *t, int argc, char **argv)
 	return 0;
 }
 
-double top_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ------------------------------------------------------------ the clock */
 
 /*
@@ -180,19 +172,6 @@ static __u64 replay_until(struct top *t, double now)
 	}
 	vt = wall_running(t, now) * t->speed * 1e9;
 	return t->ts_base + (__u64)vt;
-}
-
-void top_set_paused(struct top *t, bool paused)
-{
-	double now = top_now();
-
-	if (paused == t->paused)
-		return;
-	if (paused)
-		t->paused_at = now;
-	else
-		t->paused_total += now - t->paused_at;
-	t->paused = paused;
 }
 
 /* Milliseconds until the next replayed event is due (interval if none). */
