@@ -16,12 +16,21 @@ static bool is_domctl(const struct pt_event *ev, unsigned int cmd)
 
 /* ---------------------------------------------------- PT005 maskall-left-set */
 
+/* A reset of d after the control word @ctrl was seen (NULL: unknown). */
+static bool reset_after(const struct pt_device *d, const struct pt_evref *ctrl)
+{
+	for (size_t i = 0; i < d->nresets; i++)
+		if (!ctrl || d->resets[i].ts >= ctrl->ev.hdr.ts_ns)
+			return true;
+	return false;
+}
+
 static void mls_event(struct rule_ctx *c, const struct pt_event *ev,
 		      unsigned long line, const struct pt_device *d)
 {
 	const struct pt_hc_args *a = &ev->hc.args;
 	const struct pt_evref *ctrl;
-	char b[PT_SBDF_STRLEN], dd[16];
+	char b[PT_SBDF_STRLEN], dd[16], e[24];
 	struct pt_finding *f;
 
 	if (!is_domctl(ev, XEN_DOMCTL_assign_device) || a->sbdf == PT_SBDF_NONE)
@@ -29,12 +38,20 @@ static void mls_event(struct rule_ctx *c, const struct pt_event *ev,
 	d = pt_model_device(c->m, a->sbdf);
 	if (!d || d->maskall != 1)
 		return;
-	f = rule_report(c, d->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
-			"%s assigned to %s with MSI-X MASKALL still set (control %#06x)",
-			pt_sbdf_format(d->sbdf, b, sizeof(b)),
-			pt_domid_format(a->domid, dd, sizeof(dd)), d->msix_ctrl);
-	/* the proof: the control word write that left MASKALL, then the call */
 	ctrl = pt_model_last_msix_ctrl(c->m, d);
+	if (ok(ev))
+		f = rule_report(c, d->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
+				"%s assigned to %s with MSI-X MASKALL still set (control %#06x)",
+				pt_sbdf_format(d->sbdf, b, sizeof(b)),
+				pt_domid_format(a->domid, dd, sizeof(dd)), d->msix_ctrl);
+	else	/* Xen's pci_reset_msix_state() refuses such a device */
+		f = rule_report(c, d->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
+				"Xen refused to assign %s to %s (%s): its MSI-X MASKALL is still set (control %#06x)%s",
+				pt_sbdf_format(d->sbdf, b, sizeof(b)),
+				pt_domid_format(a->domid, dd, sizeof(dd)),
+				pt_errno_name(ev->hdr.ret, e, sizeof(e)), d->msix_ctrl,
+				reset_after(d, ctrl) ? "" : ", no reset since it was set");
+	/* the proof: the control word write that left MASKALL, then the call */
 	if (ctrl)
 		pt_proof_add(f, ctrl);
 	pt_proof_add_ev(f, ev, line);
