@@ -111,6 +111,12 @@ msix_enabled()
 	msix_line "$1" | grep -q 'Enable+'
 }
 
+# MSI-X Function Mask (MASKALL) as the device holds it
+msix_maskall()
+{
+	msix_line "$1" | grep -q 'Masked+'
+}
+
 msix_disabled()
 {
 	msix_line "$1" | grep -q 'Enable-'
@@ -248,7 +254,8 @@ _rec_start()
 		note "bin/ptrace has no 'record' subcommand: not recording"
 		return 0
 	fi
-	"$PTRACE" record -o "$(rec_out)" \
+	# shellcheck disable=SC2086 # REC_ARGS: a scenario's extra options
+	"$PTRACE" record -o "$(rec_out)" ${REC_ARGS:-} \
 		>"$RES/record.stdout" 2>"$RES/record.stderr" &
 	REC_PID=$!
 	# The recorder says "recording to" once its probes are attached: that
@@ -292,7 +299,8 @@ rec_stop()
 	fi
 }
 
-# domu_create NAME NICS BDF...: start a PV domU with the devices.
+# domu_create NAME NICS BDF...: start a PV domU with the devices
+# (DOMU_CREATE_OPTS: more options for xl create, e.g. -p: left paused).
 domu_create()
 {
 	dn=$1
@@ -314,7 +322,8 @@ pci = [ $pci ]
 on_crash = "destroy"
 EOC
 	cp /tmp/$dn.cfg "$RES/$dn.cfg"
-	t 120 xl create /tmp/$dn.cfg
+	# shellcheck disable=SC2086
+	t 120 xl create ${DOMU_CREATE_OPTS:-} /tmp/$dn.cfg
 }
 
 domu_log()

@@ -61,6 +61,11 @@ static void hcf_event(struct rule_ctx *c, const struct pt_event *ev,
 
 	if (!name || !failed(ev))
 		return;
+	/* an assignment refused for MASKALL is PT005's, with its proof */
+	if (ev->hc.cmd == XEN_DOMCTL_assign_device &&
+	    ev->hc.op == __HYPERVISOR_domctl && a->sbdf != PT_SBDF_NONE &&
+	    (d = pt_model_device(c->m, a->sbdf)) && d->maskall == 1)
+		return;
 	pt_proof_add_ev(rule_report(c, a->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
 				    "%s%s%s for %s failed with %s%s", name,
 				    a->sbdf != PT_SBDF_NONE ? " of " : "",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Rules about the MSI-X control word: PT005 maskall-left-set, PT006 msix-maskall-no-map. */
+#include <stdio.h>
 #include "pt_names.h"
 #include "rules.h"
 #include "xen_public.h"
@@ -16,25 +17,68 @@ static bool is_domctl(const struct pt_event *ev, unsigned int cmd)
 
 /* ---------------------------------------------------- PT005 maskall-left-set */
 
+/*
+ * The reset of d after the control word @ctrl was seen, -1 if none: the
+ * method that did the work (pm, flr, bus) rather than the wrappers around
+ * it (function, function_locked) when the trace has both.
+ */
+static int reset_after(const struct pt_device *d, const struct pt_evref *ctrl)
+{
+	int found = -1;
+
+	for (size_t i = 0; i < d->nresets; i++) {
+		int m = d->resets[i].method;
+
+		if (ctrl && d->resets[i].ts < ctrl->ev.hdr.ts_ns)
+			continue;
+		if (found < 0 || (m != PT_RESET_FUNCTION &&
+				  m != PT_RESET_FUNCTION_LOCKED))
+			found = m;
+	}
+	return found;
+}
+
 static void mls_event(struct rule_ctx *c, const struct pt_event *ev,
 		      unsigned long line, const struct pt_device *d)
 {
 	const struct pt_hc_args *a = &ev->hc.args;
 	const struct pt_evref *ctrl;
-	char b[PT_SBDF_STRLEN], dd[16];
+	char b[PT_SBDF_STRLEN], dd[16], e[24], since[96];
 	struct pt_finding *f;
+	int reset;
 
 	if (!is_domctl(ev, XEN_DOMCTL_assign_device) || a->sbdf == PT_SBDF_NONE)
 		return;
 	d = pt_model_device(c->m, a->sbdf);
 	if (!d || d->maskall != 1)
 		return;
-	f = rule_report(c, d->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
-			"%s assigned to %s with MSI-X MASKALL still set (control %#06x)",
-			pt_sbdf_format(d->sbdf, b, sizeof(b)),
-			pt_domid_format(a->domid, dd, sizeof(dd)), d->msix_ctrl);
-	/* the proof: the control word write that left MASKALL, then the call */
 	ctrl = pt_model_last_msix_ctrl(c->m, d);
+	if (ok(ev)) {
+		f = rule_report(c, d->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
+				"%s assigned to %s with MSI-X MASKALL still set (control %#06x)",
+				pt_sbdf_format(d->sbdf, b, sizeof(b)),
+				pt_domid_format(a->domid, dd, sizeof(dd)), d->msix_ctrl);
+	} else {
+		/*
+		 * Xen's pci_reset_msix_state() read MASKALL set in the device
+		 * and refused it: a reset since the bit was seen set did not
+		 * clear it (in the lab, QEMU's e1000e kept it across libxl's PM reset).
+		 */
+		reset = reset_after(d, ctrl);
+		if (reset < 0)
+			snprintf(since, sizeof(since), ", no reset since it was set");
+		else
+			snprintf(since, sizeof(since),
+				 ", although the device was reset since (%s): that reset left it set",
+				 pt_kind_name(PT_EV_PCI_RESET, reset));
+		f = rule_report(c, d->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
+				"Xen refused to assign %s to %s (%s): its MSI-X MASKALL is still set (control %#06x)%s",
+				pt_sbdf_format(d->sbdf, b, sizeof(b)),
+				pt_domid_format(a->domid, dd, sizeof(dd)),
+				pt_errno_name(ev->hdr.ret, e, sizeof(e)), d->msix_ctrl,
+				since);
+	}
+	/* the proof: the control word write that left MASKALL, then the call */
 	if (ctrl)
 		pt_proof_add(f, ctrl);
 	pt_proof_add_ev(f, ev, line);
