@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "pt_model.h"
-#include "../../src/core/rules.h"	/* the queries rules read the model with */
+#include "../../src/core/model_query.h"	/* the queries rules read the model with */
 #include "../../src/core/xen_public.h"
 
 #define DEV PT_SBDF(0, 0, 0x18)		/* 0000:00:03.0 */
