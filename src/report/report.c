@@ -43,13 +43,7 @@ static int on_event(void *ctx, const struct pt_event *ev, unsigned long line,
 	if (!r->want_timeline)
 		return 0;
 	t = report_timeline_of(r, d);
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 32;
-		t->v = realloc(t->v, t->cap * sizeof(*t->v));
-		if (!t->v)
-			abort();
-	}
-	e = &t->v[t->n++];
+	e = timeline_push(t, r->full);
 	e->line = line;
 	e->ts = ev->hdr.ts_ns;
 	e->sbdf = ev->hdr.sbdf;
@@ -136,7 +130,7 @@ static const struct pt_opt report_opts[] = {
 	{ "json", 'j', NULL, PT_OPT_FLAG,
 	  "machine-readable output (docs/report-json.md)" },
 	{ "full", OPT_FULL, NULL, PT_OPT_FLAG,
-	  "every event and probe: nothing folded" },
+	  "every event and probe: nothing folded or left out (memory grows with the log)" },
 	{ "no-timeline", OPT_NO_TIMELINE, NULL, PT_OPT_FLAG,
 	  "devices and findings only" },
 	{ "color", OPT_COLOR, "WHEN", PT_OPT_STRING,
@@ -157,7 +151,10 @@ const struct pt_cli report_cli = {
 	.args = "[options] LOG",
 	.summary = "per-device timeline and findings of a trace log",
 	.doc = "Per-device owner history, GSI, vectors, resets, timeline and\n"
-	       "findings of a trace log; needs neither root nor BPF.",
+	       "findings of a trace log; needs neither root nor BPF.  A device's\n"
+	       "timeline shows its first 512 and last 512 events and counts the\n"
+	       "rest, so memory does not grow with the log; --full keeps and\n"
+	       "shows every event.",
 	.opts = report_opts,
 	.examples =
 		"ptrace report trace.jsonl              # summary, findings, folded timelines\n"
@@ -222,6 +219,9 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc - 1)
 		return pt_cli_usage_error(&report_cli, optind < argc ?
 					  "one LOG at a time" : "no LOG given");
+	/* --json has no timelines: keep none */
+	if (json)
+		r.want_timeline = false;
 	m = pt_model_new();
 	if (window_ns)
 		pt_model_set_window(m, window_ns);
@@ -291,9 +291,9 @@ int cmd_report(int argc, char **argv)
 	ret = PT_EXIT_OK;
 out:
 	for (size_t i = 0; i < r.ntl; i++)
-		free(r.tl[i].v);
+		timeline_free(&r.tl[i]);
 	free(r.tl);
-	free(r.global.v);
+	timeline_free(&r.global);
 	pt_log_header_free(&hdr);
 	pt_model_free(m);
 	return ret;
