@@ -117,6 +117,70 @@ static json_t *order_json(const struct pt_replay *res)
 	return o;
 }
 
+#define JSON_FLAGS	(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* One device, as an element of the top object's "devices" array. */
+static int print_device_json(FILE *out, const struct pt_log_header *h,
+			     const struct pt_device *d)
+{
+	json_t *o = device_json(h, d);
+	char *s = json_dumps(o, JSON_FLAGS);
+
+	json_decref(o);
+	if (!s)
+		return -1;
+	fputs("\n    ", out);
+	for (const char *p = s; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fputs("    ", out);
+	}
+	free(s);
+	return 0;
+}
+
+/*
+ * The report as one JSON object, o with an empty "devices" array, which
+ * is filled as it is printed: one device's tree at a time is in memory,
+ * not every device's owner history and resets at once.  The bytes are
+ * those of json_dumpf() on the whole tree.
+ */
+static int print_json(FILE *out, json_t *o, const struct pt_log_header *h,
+		      const struct pt_model *m, __u32 only)
+{
+	static const char mark[] = "\n  \"devices\": []";
+	char *s = json_dumps(o, JSON_FLAGS), *at;
+	size_t n = 0;
+
+	if (!s)
+		return -1;
+	at = strstr(s, mark);
+	if (!at) {
+		free(s);
+		return -1;
+	}
+	at += sizeof(mark) - 2;		/* at the ']' */
+	fwrite(s, 1, at - s, out);
+	for (size_t i = 0; i < pt_model_device_count(m); i++) {
+		const struct pt_device *d = pt_model_device_at(m, i);
+
+		if (only != PT_SBDF_NONE && d->sbdf != only)
+			continue;
+		if (n++)
+			fputc(',', out);
+		if (print_device_json(out, h, d)) {
+			free(s);
+			return -1;
+		}
+	}
+	if (n)
+		fputs("\n  ", out);
+	fputs(at, out);
+	fputc('\n', out);
+	free(s);
+	return 0;
+}
+
 enum {
 	OPT_NO_TIMELINE = PT_OPT_LONG,
 	OPT_FULL,
@@ -270,16 +334,14 @@ int cmd_report(int argc, char **argv)
 		json_object_set_new(st, "until", until_ns ? json_integer(until_ns) : json_null());
 		json_object_set_new(st, "order", order_json(&res));
 		json_object_set_new(o, "stats", st);
-		for (size_t i = 0; i < pt_model_device_count(m); i++) {
-			const struct pt_device *d = pt_model_device_at(m, i);
-
-			if (only == PT_SBDF_NONE || d->sbdf == only)
-				json_array_append_new(devs, device_json(&hdr, d));
-		}
 		json_object_set_new(o, "devices", devs);
 		json_object_set_new(o, "findings", pt_model_findings_json(m));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		if (print_json(stdout, o, &hdr, m, only)) {
+			fprintf(stderr, "ptrace report: out of memory\n");
+			ret = PT_EXIT_FAIL;
+			json_decref(o);
+			goto out;
+		}
 		json_decref(o);
 	} else {
 		r.color = report_color_wanted(color);
