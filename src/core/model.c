@@ -841,6 +841,23 @@ static struct pt_device *on_vmask(struct pt_model *m, const struct pt_event *ev,
 
 /* ------------------------------------------------------------ hypercalls */
 
+/*
+ * Before the list of toolstack maps grows: drop the unmapped ones, which
+ * nothing reads again, keeping the order of the others.  The list is as
+ * long as the maps alive at once, not as the log.
+ */
+static void ts_maps_compact(struct pt_model *m)
+{
+	size_t k = 0;
+
+	if (m->nts_maps < m->capts_maps)
+		return;
+	for (size_t i = 0; i < m->nts_maps; i++)
+		if (m->ts_maps[i].live)
+			m->ts_maps[k++] = m->ts_maps[i];
+	m->nts_maps = k;
+}
+
 static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event *ev,
 				      unsigned long line)
 {
@@ -863,6 +880,7 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 					*idmap_slot(&m->ts_gsi_by_pirq,
 						    pirq_key(domid, pirq),
 						    true) = a->index;
+					ts_maps_compact(m);
 					*PT_PUSH(m->ts_maps, m->nts_maps,
 						 m->capts_maps) = (struct ts_gsi_map){
 						domid, pirq, a->index, true };
@@ -969,19 +987,31 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
  */
 static void add_window(struct pt_model *m, __u64 since, __u64 ts)
 {
-	struct lost_window *w;
+	struct lost_window *w, nw;
 
-	w = PT_PUSH(m->lost, m->nlost, m->caplost);
 	/* since_ns 0 means "since the previous record" */
-	w->from = since ? since : m->last_ts;
-	w->to = ts;
-	/* every device active in the window is affected */
+	nw.from = since ? since : m->last_ts;
+	nw.to = ts;
+	/*
+	 * A window overlapping the last one extends it: the list is as long
+	 * as the separate windows, and overlap queries answer the same.
+	 */
+	w = m->nlost ? &m->lost[m->nlost - 1] : NULL;
+	if (w && nw.from <= w->to && nw.to >= w->from) {
+		if (nw.from < w->from)
+			w->from = nw.from;
+		if (nw.to > w->to)
+			w->to = nw.to;
+	} else {
+		w = PT_PUSH(m->lost, m->nlost, m->caplost);
+		*w = nw;
+	}
+	/* every device active in this window is affected */
 	for (size_t i = 0; i < m->ndevs; i++) {
 		struct pt_device *d = m->devs[i];
-
 		struct dev_state *ds = dev_state(d);
 
-		if (ds->have_last && ds->last.hdr.ts_ns >= w->from)
+		if (ds->have_last && ds->last.hdr.ts_ns >= nw.from)
 			d->incomplete = true;
 	}
 }
