@@ -15,7 +15,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include "idmap.h"
 #include "pt_grow.h"
 #include "rules.h"
