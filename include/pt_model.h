@@ -3,7 +3,8 @@
  * The state model: from events alone, the picture of every device
  * (owner over time, GSI, irqs, pirqs, event channels, MSI/MSI-X state,
  * per-vector mask state, resets) and the findings of the ordering rules,
- * which subscribe to the model's events (src/core/rules.h).
+ * which subscribe to the model's events (src/core/rules.h).  pt_model_apply()
+ * (src/core/analysis.c) applies an event to the state, then to the rules.
  *
  * Feed events in log order with pt_model_apply(); query at any point
  * (the TUI does, after each batch); call pt_model_finish() at the end of

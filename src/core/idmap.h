@@ -21,17 +21,4 @@ struct idmap {
 size_t *idmap_slot(struct idmap *m, uint64_t key, bool insert);
 void idmap_free(struct idmap *m);
 
-/* Growable arrays of fixed-size records; out of memory aborts. */
-#define GROW(arr, n, cap) \
-	do { \
-		if ((n) == (cap)) { \
-			size_t nc = (cap) ? (cap) * 2 : 16; \
-			void *p = realloc((arr), nc * sizeof(*(arr))); \
-			if (!p) \
-				abort(); \
-			(arr) = p; \
-			(cap) = nc; \
-		} \
-	} while (0)
-
 #endif /* PT_IDMAP_H */

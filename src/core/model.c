@@ -7,9 +7,10 @@
  * dom0 itself keeps: gsi -> device, irq -> pirq, pirq -> device, port ->
  * irq, and attributes each event to the device it concerns.
  *
- * The model keeps state and judges nothing: once it has applied an event,
- * the rules (rules.c, rule_*.c) see it and read the state through the
- * queries at the end of this file.
+ * The model keeps state and judges nothing, and calls nothing above it:
+ * the analysis (analysis.c) applies each event here, then hands it to the
+ * rules (rules.c, rule_*.c), which read the state through the queries at
+ * the end of this file (model_query.h).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +19,8 @@
 #include "pt_model.h"
 #include "idmap.h"
 #include "pt_names.h"
-#include "rules.h"
+#include "model_query.h"
+#include "pt_grow.h"
 #include "xen_public.h"
 
 #define DEFAULT_WINDOW_NS	1000000000ull
@@ -86,7 +88,7 @@ struct pt_model {
 	size_t nlost, caplost;
 	__u64 last_ts;
 
-	struct rules *rules;	/* the subscribers */
+	struct pt_analysis *analysis;	/* the layer above's: never read here */
 
 	struct pt_model_stats stats;
 };
@@ -96,22 +98,30 @@ static uint64_t pirq_key(int domid, int pirq)
 	return ((uint64_t)(uint32_t)domid << 32) | (uint32_t)pirq;
 }
 
-struct pt_model *pt_model_new(void)
+struct pt_model *pt_state_new(void)
 {
 	struct pt_model *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
 	m->window_ns = DEFAULT_WINDOW_NS;
-	m->rules = rules_new(m);
 	return m;
 }
 
-void pt_model_free(struct pt_model *m)
+void pt_state_attach(struct pt_model *m, struct pt_analysis *a)
+{
+	m->analysis = a;
+}
+
+struct pt_analysis *pt_state_analysis(const struct pt_model *m)
+{
+	return m->analysis;
+}
+
+void pt_state_free(struct pt_model *m)
 {
 	if (!m)
 		return;
-	rules_free(m->rules);
 	for (size_t i = 0; i < m->ndevs; i++) {
 		free(m->devs[i]->history);
 		free(m->devs[i]->vectors);
@@ -166,18 +176,15 @@ static struct pt_device *dev_get(struct pt_model *m, __u32 sbdf, bool create)
 		return m->devs[*slot];
 	if (!create)
 		return NULL;
-	d = calloc(1, sizeof(struct dev_state));
-	if (!d)
-		abort();
+	d = pt_xcalloc(1, sizeof(struct dev_state));
 	d->sbdf = sbdf;
 	d->domid = PT_NONE;
 	d->gsi = d->gsi_trigger = d->gsi_polarity = PT_NONE;
 	d->gsi_irq = d->gsi_pirq = PT_NONE;
 	d->msix_ctrl = -1;
 	d->maskall = -1;
-	GROW(m->devs, m->ndevs, m->capdevs);
-	m->devs[m->ndevs] = d;
-	*idmap_slot(&m->dev_by_sbdf, sbdf, true) = m->ndevs++;
+	*PT_PUSH(m->devs, m->ndevs, m->capdevs) = d;
+	*idmap_slot(&m->dev_by_sbdf, sbdf, true) = m->ndevs - 1;
 	return d;
 }
 
@@ -223,10 +230,9 @@ static struct pt_domain_state *dom_get(struct pt_model *m, int domid, bool creat
 		return &m->doms[*slot];
 	if (!create)
 		return NULL;
-	GROW(m->doms, m->ndoms, m->capdoms);
-	memset(&m->doms[m->ndoms], 0, sizeof(m->doms[0]));
-	*idmap_slot(&m->dom_by_id, (uint32_t)domid, true) = m->ndoms;
-	return &m->doms[m->ndoms++];
+	PT_PUSH(m->doms, m->ndoms, m->capdoms);
+	*idmap_slot(&m->dom_by_id, (uint32_t)domid, true) = m->ndoms - 1;
+	return &m->doms[m->ndoms - 1];
 }
 
 static void evref(struct pt_evref *r, const struct pt_event *ev,
@@ -251,7 +257,7 @@ static void set_owner(struct pt_device *d, enum pt_owner owner, int domid,
 	d->domid = domid;
 	c = realloc(d->history, (d->nhistory + 1) * sizeof(*d->history));
 	if (!c)
-		abort();
+		pt_oom("growing a device's list");
 	d->history = c;
 	c = &d->history[d->nhistory++];
 	c->ts = ev->hdr.ts_ns;
@@ -281,7 +287,7 @@ static struct pt_vector *vector_get(struct pt_device *d, int pirq, int domid,
 	}
 	v = realloc(d->vectors, (d->nvectors + 1) * sizeof(*v));
 	if (!v)
-		abort();
+		pt_oom("growing a device's list");
 	d->vectors = v;
 	v = &d->vectors[d->nvectors++];
 	v->mask_transitions = 0;
@@ -335,7 +341,7 @@ static struct pt_gsi_bind *gsi_bind_get(struct pt_device *d, int domid,
 	}
 	b = realloc(d->gsi_binds, (d->ngsi_binds + 1) * sizeof(*b));
 	if (!b)
-		abort();
+		pt_oom("growing a device's list");
 	d->gsi_binds = b;
 	b = &d->gsi_binds[d->ngsi_binds++];
 	b->pirq = pirq;
@@ -453,7 +459,7 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 	}
 	r = realloc(d->resets, (d->nresets + 1) * sizeof(*r));
 	if (!r)
-		abort();
+		pt_oom("growing a device's list");
 	d->resets = r;
 	r = &d->resets[d->nresets++];
 	r->ts = ev->hdr.ts_ns;
@@ -509,13 +515,11 @@ static void register_gsi(struct pt_model *m, int gsi, int irq, __u32 sbdf,
 	struct pt_gsi_state *g = gsi_find(m, gsi);
 
 	if (!g) {
-		GROW(m->gsis, m->ngsis, m->capgsis);
-		g = &m->gsis[m->ngsis];
-		memset(g, 0, sizeof(*g));
+		g = PT_PUSH(m->gsis, m->ngsis, m->capgsis);
 		g->gsi = gsi;
 		g->irq = PT_NONE;
 		g->sbdf = PT_SBDF_NONE;
-		*idmap_slot(&m->gsi_by_num, (uint32_t)gsi, true) = m->ngsis++;
+		*idmap_slot(&m->gsi_by_num, (uint32_t)gsi, true) = m->ngsis - 1;
 	}
 	if (irq != PT_NONE) {
 		g->irq = irq;
@@ -587,8 +591,8 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 		}
 		p = pirq_find(m, domid, e->pirq);
 		if (!p) {
-			GROW(m->pirqs, m->npirqs, m->cappirqs);
-			idx = m->npirqs++;
+			PT_PUSH(m->pirqs, m->npirqs, m->cappirqs);
+			idx = m->npirqs - 1;
 			*idmap_slot(&m->pirq_by_key, pirq_key(domid, e->pirq), true) = idx;
 			p = &m->pirqs[idx];
 		}
@@ -713,9 +717,9 @@ static struct pt_device *on_evtchn(struct pt_model *m, const struct pt_event *ev
 		if (e->evtchn <= 0)
 			break;
 		if (!pr) {
-			GROW(m->ports, m->nports, m->capports);
-			*idmap_slot(&m->port_by_num, (uint32_t)e->evtchn, true) = m->nports;
-			pr = &m->ports[m->nports++];
+			pr = PT_PUSH(m->ports, m->nports, m->capports);
+			*idmap_slot(&m->port_by_num, (uint32_t)e->evtchn, true) =
+				m->nports - 1;
 		}
 		pr->irq = e->irq;
 		pr->pirq = p ? p->pirq : e->pirq;
@@ -837,6 +841,23 @@ static struct pt_device *on_vmask(struct pt_model *m, const struct pt_event *ev,
 
 /* ------------------------------------------------------------ hypercalls */
 
+/*
+ * Before the list of toolstack maps grows: drop the unmapped ones, which
+ * nothing reads again, keeping the order of the others.  The list is as
+ * long as the maps alive at once, not as the log.
+ */
+static void ts_maps_compact(struct pt_model *m)
+{
+	size_t k = 0;
+
+	if (m->nts_maps < m->capts_maps)
+		return;
+	for (size_t i = 0; i < m->nts_maps; i++)
+		if (m->ts_maps[i].live)
+			m->ts_maps[k++] = m->ts_maps[i];
+	m->nts_maps = k;
+}
+
 static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event *ev,
 				      unsigned long line)
 {
@@ -859,8 +880,9 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 					*idmap_slot(&m->ts_gsi_by_pirq,
 						    pirq_key(domid, pirq),
 						    true) = a->index;
-					GROW(m->ts_maps, m->nts_maps, m->capts_maps);
-					m->ts_maps[m->nts_maps++] = (struct ts_gsi_map){
+					ts_maps_compact(m);
+					*PT_PUSH(m->ts_maps, m->nts_maps,
+						 m->capts_maps) = (struct ts_gsi_map){
 						domid, pirq, a->index, true };
 					/* the guest's binding of the device's GSI */
 					if (g && g->sbdf != PT_SBDF_NONE && domid != 0) {
@@ -965,20 +987,31 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
  */
 static void add_window(struct pt_model *m, __u64 since, __u64 ts)
 {
-	struct lost_window *w;
+	struct lost_window *w, nw;
 
-	GROW(m->lost, m->nlost, m->caplost);
-	w = &m->lost[m->nlost++];
 	/* since_ns 0 means "since the previous record" */
-	w->from = since ? since : m->last_ts;
-	w->to = ts;
-	/* every device active in the window is affected */
+	nw.from = since ? since : m->last_ts;
+	nw.to = ts;
+	/*
+	 * A window overlapping the last one extends it: the list is as long
+	 * as the separate windows, and overlap queries answer the same.
+	 */
+	w = m->nlost ? &m->lost[m->nlost - 1] : NULL;
+	if (w && nw.from <= w->to && nw.to >= w->from) {
+		if (nw.from < w->from)
+			w->from = nw.from;
+		if (nw.to > w->to)
+			w->to = nw.to;
+	} else {
+		w = PT_PUSH(m->lost, m->nlost, m->caplost);
+		*w = nw;
+	}
+	/* every device active in this window is affected */
 	for (size_t i = 0; i < m->ndevs; i++) {
 		struct pt_device *d = m->devs[i];
-
 		struct dev_state *ds = dev_state(d);
 
-		if (ds->have_last && ds->last.hdr.ts_ns >= w->from)
+		if (ds->have_last && ds->last.hdr.ts_ns >= nw.from)
 			d->incomplete = true;
 	}
 }
@@ -997,20 +1030,20 @@ static void on_blind(struct pt_model *m, const struct pt_event *ev)
 	add_window(m, ev->blind.since_ns, ev->hdr.ts_ns);
 }
 
-const struct pt_device *pt_model_apply(struct pt_model *m,
+void pt_state_count(struct pt_model *m, const struct pt_event *ev)
+{
+	if (!m->stats.events)
+		m->stats.first_ts = ev->hdr.ts_ns;
+	m->stats.events++;
+	if (ev->hdr.type < PT_EV_MAX)
+		m->stats.per_type[ev->hdr.type]++;
+}
+
+const struct pt_device *pt_state_apply(struct pt_model *m,
 				       const struct pt_event *ev,
 				       unsigned long line)
 {
 	struct pt_device *d = NULL;
-	__u64 ts = ev->hdr.ts_ns;
-
-	if (!m->stats.events)
-		m->stats.first_ts = ts;
-	m->stats.events++;
-	if (ev->hdr.type < PT_EV_MAX)
-		m->stats.per_type[ev->hdr.type]++;
-	/* waits that ended before this event conclude without it */
-	rules_expire(m->rules, ts);
 
 	switch (ev->hdr.type) {
 	case PT_EV_PCIBACK:
@@ -1049,16 +1082,19 @@ const struct pt_device *pt_model_apply(struct pt_model *m,
 	}
 	if (d)
 		recent_add(d, ev, line);
-	rules_event(m->rules, ev, line, d);
-	if (ts > m->last_ts)
-		m->last_ts = ts;
-	m->stats.last_ts = m->last_ts;
 	return d;
 }
 
-void pt_model_finish(struct pt_model *m)
+void pt_state_advance(struct pt_model *m, __u64 ts)
 {
-	rules_finish(m->rules, m->last_ts);
+	if (ts > m->last_ts)
+		m->last_ts = ts;
+	m->stats.last_ts = m->last_ts;
+}
+
+__u64 pt_state_last_ts(const struct pt_model *m)
+{
+	return m->last_ts;
 }
 
 /* ------------------------------------------------------------ queries */
@@ -1076,16 +1112,6 @@ const struct pt_device *pt_model_device_at(const struct pt_model *m, size_t i)
 const struct pt_device *pt_model_device(const struct pt_model *m, __u32 sbdf)
 {
 	return dev_get((struct pt_model *)m, sbdf, false);
-}
-
-size_t pt_model_finding_count(const struct pt_model *m)
-{
-	return rules_finding_count(m->rules);
-}
-
-const struct pt_finding *pt_model_finding(const struct pt_model *m, size_t i)
-{
-	return rules_finding_at(m->rules, i);
 }
 
 const struct pt_model_stats *pt_model_stats(const struct pt_model *m)

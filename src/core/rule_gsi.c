@@ -117,7 +117,7 @@ static void gnr_event(struct rule_ctx *c, const struct pt_event *ev,
 				    what, pt_domid_format(a->domid, dd, sizeof(dd)), gsi),
 			ev, line);
 	*idmap_slot(&s->finding_of_gsi, (uint32_t)gsi, true) =
-		pt_model_finding_count(c->m) - 1;
+		rule_finding_count(c) - 1;
 }
 
 static void gnr_fini(void *priv)

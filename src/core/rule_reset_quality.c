@@ -95,7 +95,7 @@ static void nrm_event(struct rule_ctx *c, const struct pt_event *ev,
 				    pt_kind_name(PT_EV_PCI_RESET, ev->hdr.kind)),
 			ev, line);
 	s->reported = true;
-	s->finding = pt_model_finding_count(c->m) - 1;
+	s->finding = rule_finding_count(c) - 1;
 }
 
 const struct rule_def rule_no_reset_method = {

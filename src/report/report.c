@@ -43,13 +43,7 @@ static int on_event(void *ctx, const struct pt_event *ev, unsigned long line,
 	if (!r->want_timeline)
 		return 0;
 	t = report_timeline_of(r, d);
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 32;
-		t->v = realloc(t->v, t->cap * sizeof(*t->v));
-		if (!t->v)
-			abort();
-	}
-	e = &t->v[t->n++];
+	e = timeline_push(t, r->full);
 	e->line = line;
 	e->ts = ev->hdr.ts_ns;
 	e->sbdf = ev->hdr.sbdf;
@@ -123,6 +117,70 @@ static json_t *order_json(const struct pt_replay *res)
 	return o;
 }
 
+#define JSON_FLAGS	(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* One device, as an element of the top object's "devices" array. */
+static int print_device_json(FILE *out, const struct pt_log_header *h,
+			     const struct pt_device *d)
+{
+	json_t *o = device_json(h, d);
+	char *s = json_dumps(o, JSON_FLAGS);
+
+	json_decref(o);
+	if (!s)
+		return -1;
+	fputs("\n    ", out);
+	for (const char *p = s; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fputs("    ", out);
+	}
+	free(s);
+	return 0;
+}
+
+/*
+ * The report as one JSON object, o with an empty "devices" array, which
+ * is filled as it is printed: one device's tree at a time is in memory,
+ * not every device's owner history and resets at once.  The bytes are
+ * those of json_dumpf() on the whole tree.
+ */
+static int print_json(FILE *out, json_t *o, const struct pt_log_header *h,
+		      const struct pt_model *m, __u32 only)
+{
+	static const char mark[] = "\n  \"devices\": []";
+	char *s = json_dumps(o, JSON_FLAGS), *at;
+	size_t n = 0;
+
+	if (!s)
+		return -1;
+	at = strstr(s, mark);
+	if (!at) {
+		free(s);
+		return -1;
+	}
+	at += sizeof(mark) - 2;		/* at the ']' */
+	fwrite(s, 1, at - s, out);
+	for (size_t i = 0; i < pt_model_device_count(m); i++) {
+		const struct pt_device *d = pt_model_device_at(m, i);
+
+		if (only != PT_SBDF_NONE && d->sbdf != only)
+			continue;
+		if (n++)
+			fputc(',', out);
+		if (print_device_json(out, h, d)) {
+			free(s);
+			return -1;
+		}
+	}
+	if (n)
+		fputs("\n  ", out);
+	fputs(at, out);
+	fputc('\n', out);
+	free(s);
+	return 0;
+}
+
 enum {
 	OPT_NO_TIMELINE = PT_OPT_LONG,
 	OPT_FULL,
@@ -136,7 +194,7 @@ static const struct pt_opt report_opts[] = {
 	{ "json", 'j', NULL, PT_OPT_FLAG,
 	  "machine-readable output (docs/report-json.md)" },
 	{ "full", OPT_FULL, NULL, PT_OPT_FLAG,
-	  "every event and probe: nothing folded" },
+	  "every event and probe: nothing folded or left out (memory grows with the log)" },
 	{ "no-timeline", OPT_NO_TIMELINE, NULL, PT_OPT_FLAG,
 	  "devices and findings only" },
 	{ "color", OPT_COLOR, "WHEN", PT_OPT_STRING,
@@ -157,7 +215,10 @@ const struct pt_cli report_cli = {
 	.args = "[options] LOG",
 	.summary = "per-device timeline and findings of a trace log",
 	.doc = "Per-device owner history, GSI, vectors, resets, timeline and\n"
-	       "findings of a trace log; needs neither root nor BPF.",
+	       "findings of a trace log; needs neither root nor BPF.  A device's\n"
+	       "timeline shows its first 512 and last 512 events and counts the\n"
+	       "rest, so memory does not grow with the log; --full keeps and\n"
+	       "shows every event.",
 	.opts = report_opts,
 	.examples =
 		"ptrace report trace.jsonl              # summary, findings, folded timelines\n"
@@ -222,6 +283,9 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc - 1)
 		return pt_cli_usage_error(&report_cli, optind < argc ?
 					  "one LOG at a time" : "no LOG given");
+	/* --json has no timelines: keep none */
+	if (json)
+		r.want_timeline = false;
 	m = pt_model_new();
 	if (window_ns)
 		pt_model_set_window(m, window_ns);
@@ -270,16 +334,14 @@ int cmd_report(int argc, char **argv)
 		json_object_set_new(st, "until", until_ns ? json_integer(until_ns) : json_null());
 		json_object_set_new(st, "order", order_json(&res));
 		json_object_set_new(o, "stats", st);
-		for (size_t i = 0; i < pt_model_device_count(m); i++) {
-			const struct pt_device *d = pt_model_device_at(m, i);
-
-			if (only == PT_SBDF_NONE || d->sbdf == only)
-				json_array_append_new(devs, device_json(&hdr, d));
-		}
 		json_object_set_new(o, "devices", devs);
 		json_object_set_new(o, "findings", pt_model_findings_json(m));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		putchar('\n');
+		if (print_json(stdout, o, &hdr, m, only)) {
+			fprintf(stderr, "ptrace report: out of memory\n");
+			ret = PT_EXIT_FAIL;
+			json_decref(o);
+			goto out;
+		}
 		json_decref(o);
 	} else {
 		r.color = report_color_wanted(color);
@@ -291,9 +353,9 @@ int cmd_report(int argc, char **argv)
 	ret = PT_EXIT_OK;
 out:
 	for (size_t i = 0; i < r.ntl; i++)
-		free(r.tl[i].v);
+		timeline_free(&r.tl[i]);
 	free(r.tl);
-	free(r.global.v);
+	timeline_free(&r.global);
 	pt_log_header_free(&hdr);
 	pt_model_free(m);
 	return ret;

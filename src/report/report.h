@@ -25,10 +25,24 @@ struct tl_entry {
 	char text[160];
 };
 
+/*
+ * A timeline keeps its first TL_HEAD events and a ring of its last
+ * TL_TAIL, and only counts the ones in between: the report's memory does
+ * not grow with the log.  --full keeps every event in v.
+ */
+#define TL_HEAD		512
+#define TL_TAIL		512
+
 struct timeline {
 	const struct pt_device *dev;
-	struct tl_entry *v;
+	struct tl_entry *v;		/* the first events (--full: all) */
 	size_t n, cap;
+	struct tl_entry *ring;		/* the last TL_TAIL after those */
+	size_t nring;			/* ever added to the ring */
+	/* the events that left the ring: counted, not kept */
+	unsigned long long left;
+	unsigned long left_lo, left_hi;	/* their lines */
+	__u64 left_t0, left_t1;		/* their times */
 };
 
 /* An event the reorder window could not put in place: [ts, released]. */
@@ -55,6 +69,12 @@ struct report {
 };
 
 struct timeline *report_timeline_of(struct report *r, const struct pt_device *d);
+/* Room for the next event of t (full: keep every event). */
+struct tl_entry *timeline_push(struct timeline *t, bool full);
+/* Ring entry i (0 = oldest kept) after the first events. */
+const struct tl_entry *timeline_tail(const struct timeline *t, size_t i);
+size_t timeline_tail_count(const struct timeline *t);
+void timeline_free(struct timeline *t);
 
 /* The human-readable story: summary, findings, timelines. */
 void report_text(FILE *out, struct report *r, const char *path,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "pt_probetally.h"
 #include "pt_names.h"
+#include "pt_grow.h"
 #include "report.h"
 #include "lib/pciname.h"
 
@@ -567,25 +568,64 @@ static void print_row(FILE *out, const struct report *r,
 	fprintf(out, ", %+.1f..%+.1f s\n", rel(r, e->ts), rel(r, sp.tmax));
 }
 
-static void print_timeline(FILE *out, const struct report *r,
-			   const struct timeline *t, size_t *folded)
+static void print_entries(FILE *out, const struct report *r,
+			  const struct timeline *t, size_t *folded)
 {
 	struct item *it;
 	struct row *rows;
 	size_t ni, nr;
 
-	if (!t || !t->n)
+	if (!t->n)
 		return;
-	it = calloc(t->n, sizeof(*it));
-	rows = calloc(t->n, sizeof(*rows));
-	if (!it || !rows)
-		abort();
+	it = pt_xcalloc(t->n, sizeof(*it));
+	rows = pt_xcalloc(t->n, sizeof(*rows));
 	ni = build_items(r, t, it);
 	nr = build_rows(r, it, ni, rows);
 	for (size_t i = 0; i < nr; i++)
 		print_row(out, r, t, it, &rows[i], folded);
 	free(rows);
 	free(it);
+}
+
+/*
+ * The first events, then the last: a long timeline keeps only those
+ * (report.h), and says how many it left out in between.
+ */
+static void print_timeline(FILE *out, const struct report *r,
+			   const struct timeline *t, size_t *folded,
+			   unsigned long long *left)
+{
+	struct timeline part = { .dev = t ? t->dev : NULL };
+	size_t nt;
+
+	if (!t || !(t->n + t->nring))
+		return;
+	nt = timeline_tail_count(t);
+	if (!t->left) {
+		/* nothing left out: one timeline, as if every event was kept */
+		part.n = t->n + nt;
+		part.v = pt_xcalloc(part.n, sizeof(*part.v));
+		memcpy(part.v, t->v, t->n * sizeof(*t->v));
+		for (size_t i = 0; i < nt; i++)
+			part.v[t->n + i] = *timeline_tail(t, i);
+		print_entries(out, r, &part, folded);
+		free(part.v);
+		return;
+	}
+	part.v = t->v;
+	part.n = t->n;
+	print_entries(out, r, &part, folded);
+	*left += t->left;
+	fprintf(out, "    %+12.6f  lines %lu-%lu %llu events not kept, %+.1f..%+.1f s "
+		"(the first %d and the last %d are)\n",
+		rel(r, t->left_t0), t->left_lo, t->left_hi, t->left,
+		rel(r, t->left_t0), rel(r, t->left_t1), TL_HEAD, TL_TAIL);
+	part.v = pt_xcalloc(nt, sizeof(*part.v));
+	part.n = nt;
+	for (size_t i = 0; i < nt; i++)
+		part.v[i] = *timeline_tail(t, i);
+	print_entries(out, r, &part, folded);
+	free(part.v);
 }
 
 static void print_vectors(FILE *out, const struct pt_device *d)
@@ -614,7 +654,7 @@ static void print_vectors(FILE *out, const struct pt_device *d)
 static void print_device(FILE *out, const struct report *r,
 			 const struct pt_log_header *h,
 			 const struct pt_device *d, const struct timeline *t,
-			 size_t *folded)
+			 size_t *folded, unsigned long long *left)
 {
 	char b[PT_SBDF_STRLEN], dom[16], irq[16], pirq[16], name[256];
 	const char *nm = pt_pci_log_name(h, d->sbdf, name, sizeof(name));
@@ -664,7 +704,7 @@ static void print_device(FILE *out, const struct report *r,
 			d->resets[i].xen_told ? "yes" : "no");
 	if (t && t->n) {
 		fprintf(out, "  timeline:\n");
-		print_timeline(out, r, t, folded);
+		print_timeline(out, r, t, folded, left);
 	}
 }
 
@@ -673,6 +713,7 @@ void report_text(FILE *out, struct report *r, const char *path,
 		 const struct pt_replay *res, __u32 only)
 {
 	size_t folded = 0;
+	unsigned long long left = 0;
 
 	print_header(out, r, path, h, pt_model_stats(m), res);
 	print_summary(out, r, h, m, only);
@@ -685,12 +726,17 @@ void report_text(FILE *out, struct report *r, const char *path,
 		const struct pt_device *d = pt_model_device_at(m, i);
 
 		if (only == PT_SBDF_NONE || d->sbdf == only)
-			print_device(out, r, h, d, report_timeline_of(r, d), &folded);
+			print_device(out, r, h, d, report_timeline_of(r, d), &folded,
+				     &left);
 	}
 	if (r->global.n && only == PT_SBDF_NONE) {
 		fprintf(out, "\nnot joined to a device:\n");
-		print_timeline(out, r, &r->global, &folded);
+		print_timeline(out, r, &r->global, &folded, &left);
 	}
+	if (left)
+		fprintf(out, "\n%llu events in the middle of long timelines were not kept "
+			"(the first %d and the last %d of each are).  Every event: "
+			"ptrace report --full %s\n", left, TL_HEAD, TL_TAIL, path);
 	if (folded)
 		fprintf(out, "\n%zu repeated events were folded.  Every event: ptrace report --full %s\n"
 			"Step through them: ptrace top --replay %s\n"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "pt_model.h"
-#include "../../src/core/rules.h"	/* the queries rules read the model with */
+#include "../../src/core/model_query.h"	/* the queries rules read the model with */
 #include "../../src/core/xen_public.h"
 
 #define DEV PT_SBDF(0, 0, 0x18)		/* 0000:00:03.0 */
@@ -421,6 +421,33 @@ static void test_gsi_binds_lab(void **state)
 	pt_model_free(m);
 }
 
+/*
+ * Guests come and go before the GSI's device is known: only the maps
+ * still alive become the device's bindings, in the order they were made,
+ * however many dead ones came before.
+ */
+static void test_gsi_binds_many_guests(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	const struct pt_device *d;
+	unsigned long line = 1;
+
+	for (int domid = 1; domid <= 100; domid++) {
+		apply_map_gsi(m, PHYSDEVOP_map_pirq, domid, line++);
+		/* every guest but 40 and 99 unmaps it again */
+		if (domid != 40 && domid != 99)
+			apply_map_gsi(m, PHYSDEVOP_unmap_pirq, domid, line++);
+	}
+	apply_gsi_reg(m, DEV, line++);
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	assert_int_equal(d->ngsi_binds, 2);
+	assert_int_equal(d->gsi_binds[0].domid, 40);
+	assert_int_equal(d->gsi_binds[1].domid, 99);
+	assert_true(d->gsi_binds[0].live && d->gsi_binds[1].live);
+	pt_model_free(m);
+}
+
 static void apply_at(struct pt_model *m, struct pt_event *ev, __u64 ts,
 		     unsigned long line)
 {
@@ -471,6 +498,67 @@ static void test_blind_window(void **state)
 	pt_model_free(m);
 }
 
+/*
+ * Overlapping loss windows are kept as one: the overlap queries answer as
+ * for each window, and a device is incomplete only for a window it was
+ * active in, not for the earlier part of a window it extends.
+ */
+static void test_lost_windows_merge(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	struct pt_event ev, lost;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.type = PT_EV_PCI_RESET;
+	ev.hdr.kind = PT_RESET_FUNCTION;
+	ev.hdr.sbdf = DEV;
+	memset(&lost, 0, sizeof(lost));
+	lost.hdr.type = PT_EV_LOST;
+	lost.hdr.sbdf = PT_SBDF_NONE;
+	lost.lost.count = 1;
+
+	lost.lost.since_ns = 1000;
+	apply_at(m, &lost, 3000, 1);		/* [1000, 3000] */
+	apply_at(m, &ev, 3500, 2);		/* DEV active after it */
+	lost.lost.since_ns = 2000;
+	apply_at(m, &lost, 4000, 3);		/* [2000, 4000]: overlaps */
+	assert_true(pt_model_device(m, DEV)->incomplete);
+	pt_model_free(m);
+
+	m = pt_model_new();
+	apply_at(m, &ev, 2500, 1);		/* DEV active inside the first */
+	lost.lost.since_ns = 1000;
+	apply_at(m, &lost, 3000, 2);		/* [1000, 3000] */
+	lost.lost.since_ns = 2800;
+	apply_at(m, &lost, 5000, 3);		/* [2800, 5000]: extends it */
+	lost.lost.since_ns = 8000;
+	apply_at(m, &lost, 9000, 4);		/* [8000, 9000]: apart */
+	assert_true(pt_model_device(m, DEV)->incomplete);	/* the first */
+	assert_true(pt_model_lost_between(m, 900, 1000));
+	assert_true(pt_model_lost_between(m, 4500, 4600));
+	assert_true(pt_model_lost_between(m, 8500, 8500));
+	assert_false(pt_model_lost_between(m, 5001, 7999));
+	assert_false(pt_model_lost_between(m, 9001, 9999));
+	assert_int_equal(pt_model_stats(m)->lost_records, 3);
+	pt_model_free(m);
+
+	/*
+	 * A device whose last event lies in the older window but before the
+	 * newer one, seen only after the older window was noted (late): the
+	 * newer window, though it extends the older one, does not touch it.
+	 */
+	m = pt_model_new();
+	lost.lost.since_ns = 1000;
+	apply_at(m, &lost, 3000, 1);		/* [1000, 3000] */
+	ev.hdr.sbdf = PT_SBDF(0, 0, 0x20);
+	apply_at(m, &ev, 1500, 2);		/* late, inside it */
+	lost.lost.since_ns = 2800;
+	apply_at(m, &lost, 5000, 3);		/* [2800, 5000] */
+	assert_false(pt_model_device(m, PT_SBDF(0, 0, 0x20))->incomplete);
+	assert_true(pt_model_lost_between(m, 1200, 1300));
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,7 +570,9 @@ int main(void)
 		cmocka_unit_test(test_gsi_binds),
 		cmocka_unit_test(test_gsi_binds_late_device),
 		cmocka_unit_test(test_gsi_binds_lab),
+		cmocka_unit_test(test_gsi_binds_many_guests),
 		cmocka_unit_test(test_blind_window),
+		cmocka_unit_test(test_lost_windows_merge),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
