@@ -26,10 +26,9 @@
 #include <unistd.h>
 #include "commands.h"
 #include "dump.h"
+#include "lib/host.h"
 #include "collect/probes.h"
 #include "bpf/irqwalk.h"
-
-#define SYS_PCI	"/sys/bus/pci/devices"
 
 /* The device whose msi_irqs/ lists irq, PT_SBDF_NONE if none. */
 static __u32 msi_irq_owner(int irq)
@@ -37,16 +36,16 @@ static __u32 msi_irq_owner(int irq)
 	struct dirent *de;
 	char path[512];
 	__u32 sbdf = PT_SBDF_NONE;
-	DIR *dir = opendir(SYS_PCI);
+	DIR *dir = pt_host_opendir(PT_HOST_PCI);
 
 	if (!dir)
 		return sbdf;
 	while ((de = readdir(dir)) && sbdf == PT_SBDF_NONE) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), SYS_PCI "/%s/msi_irqs/%d",
+		snprintf(path, sizeof(path), PT_HOST_PCI "/%s/msi_irqs/%d",
 			 de->d_name, irq);
-		if (!access(path, F_OK) && pt_sbdf_parse(de->d_name, &sbdf))
+		if (pt_host_exists(path) && pt_sbdf_parse(de->d_name, &sbdf))
 			sbdf = PT_SBDF_NONE;
 	}
 	closedir(dir);
@@ -59,7 +58,7 @@ static size_t seed_events(struct dump_trace *t, struct pt_event **out, __u64 ts)
 	struct dump tmp = { .root = true };
 	struct pt_irq_rec *recs = NULL;
 	struct pt_event *ev = NULL;
-	size_t nrecs = 0, n = 0, i;
+	size_t nrecs = 0, n = 0, cap = 0, i;
 
 	dump_xen_detect(&tmp);
 	if (dump_irq_records(&tmp, &recs, &nrecs)) {
@@ -78,12 +77,7 @@ static size_t seed_events(struct dump_trace *t, struct pt_event **out, __u64 ts)
 		sbdf = msi_irq_owner(r->irq);
 		if (sbdf == PT_SBDF_NONE)
 			continue;
-		e = realloc(ev, (n + 1) * sizeof(*ev));
-		if (!e)
-			break;
-		ev = e;
-		e = &ev[n++];
-		memset(e, 0, sizeof(*e));
+		e = PT_PUSH(ev, n, cap);
 		e->hdr.ts_ns = ts;
 		e->hdr.sbdf = sbdf;
 		e->hdr.type = PT_EV_PIRQ;
