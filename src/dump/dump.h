@@ -167,7 +167,7 @@ struct dump_trace {
 	bool asked;
 	bool ok;			/* recorded and replayed */
 	double seconds;
-	int exit;			/* ptrace record's exit code */
+	int exit;			/* the recording's exit code (PT_EXIT_*) */
 	char log[4096];			/* kept recording, "" if removed */
 	bool kept;
 	bool complete;			/* the log's end trailer was written */
@@ -245,7 +245,7 @@ int dump_irq_records(struct dump *d, struct pt_irq_rec **recs, size_t *n);
 /* Load (not attach) the walker, CO-RE relocated for btf or this kernel. */
 int dump_irqwalk_verify(const char *btf);
 
-/* dump_trace.c: --trace, `ptrace record` for S seconds, replayed */
+/* dump_trace.c: --trace, the collector session for S seconds, replayed */
 int dump_trace(struct dump *d, double seconds, const char *keep);
 void dump_trace_free(struct dump_trace *t);
 

@@ -2,9 +2,9 @@
 /*
  * ptrace dump --trace S: a short live capture before the snapshot.
  *
- * The capture is `ptrace record` itself (same probes, same loss
- * accounting, same log format), run in this process for S seconds into
- * a log, then replayed through the model like `ptrace check`: the dump
+ * The capture is the recorder's collector session (collect/session.h:
+ * same probes, same loss accounting, same log format), run for S seconds
+ * into a log, then replayed through the model like `ptrace check`: the dump
  * gains the events' count, the lost count and the findings the events
  * prove, and the snapshot that follows shows the state they led to.
  * With --trace-log FILE the recording is kept; otherwise it lives in a
@@ -20,6 +20,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@
 #include "commands.h"
 #include "dump.h"
 #include "lib/host.h"
+#include "pt_outfile.h"
 #include "collect/probes.h"
+#include "collect/session.h"
 #include "bpf/irqwalk.h"
 
 /* The device whose msi_irqs/ lists irq, PT_SBDF_NONE if none. */
@@ -102,11 +105,61 @@ out:
 	return n;
 }
 
+static volatile sig_atomic_t capture_stop;
+
+static void on_signal(int sig)
+{
+	capture_stop = 1;
+}
+
+/*
+ * S seconds of the collector session into t->log, as `ptrace record
+ * --duration S` writes it; SIGINT or SIGTERM ends the capture early and
+ * the dump goes on.  PT_EXIT_*, the reason on stderr.
+ */
+static int capture(struct dump_trace *t, double seconds)
+{
+	struct pt_session_opts so = { .report = stderr, .sampler_row = true };
+	struct pt_session_log log = {
+		.who = "ptrace dump", .path = t->log, .duration = seconds,
+		.stop = &capture_stop,
+	};
+	struct sigaction sa, old_int, old_term;
+	struct pt_session *s = NULL;
+	bool created = false;
+	char msg[256];
+	int rc;
+
+	/* an existing --trace-log is kept: the dump has no --force */
+	log.fd = pt_outfile_open(t->log, 0, &created, msg, sizeof(msg));
+	if (log.fd < 0) {
+		fprintf(stderr, "ptrace dump: %s\n", msg);
+		return PT_EXIT_USAGE;
+	}
+	capture_stop = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = pt_session_open(&so, &s, msg, sizeof(msg));
+	if (rc)
+		fprintf(stderr, "ptrace dump: %s\n", msg);
+	else
+		rc = pt_session_record(s, &log);
+	pt_session_close(s);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	close(log.fd);
+	/* nothing recorded: leave no empty file behind */
+	if (!log.created && created)
+		unlink(t->log);
+	return rc;
+}
+
 int dump_trace(struct dump *d, double seconds, const char *keep)
 {
 	struct dump_trace *t = &d->trace;
-	char dir[] = "/tmp/ptrace-dump-XXXXXX", secs[32], err[200];
-	char *argv[] = { "record", "-o", t->log, "--duration", secs, NULL };
+	char dir[] = "/tmp/ptrace-dump-XXXXXX", err[200];
 	struct pt_replay res = { 0 };
 	struct pt_event *seeds = NULL;
 	size_t i;
@@ -126,13 +179,11 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 		}
 		snprintf(t->log, sizeof(t->log), "%s/trace.jsonl", dir);
 	}
-	snprintf(secs, sizeof(secs), "%g", seconds);
-
 	t->seeded = seed_events(t, &seeds, pt_mono_ns());
-	t->exit = cmd_record(5, argv);
+	t->exit = capture(t, seconds);
 	if (t->exit != PT_EXIT_OK) {
 		snprintf(t->note, sizeof(t->note),
-			 "ptrace record exited %d (its message is above)", t->exit);
+			 "the recording exited %d (its message is above)", t->exit);
 		goto out;
 	}
 	t->model = pt_model_new();
