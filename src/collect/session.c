@@ -356,11 +356,6 @@ const struct pt_session_stats *pt_session_stats(const struct pt_session *s)
 	return &s->stats;
 }
 
-const struct pt_env *pt_session_env(const struct pt_session *s)
-{
-	return &s->env;
-}
-
 size_t pt_session_dead(const struct pt_session *s, char *buf, size_t len)
 {
 	return pt_modwatch_dead(&s->mw, buf, len);

@@ -92,7 +92,6 @@ void pt_session_stop(struct pt_session *s, pt_session_cb cb, void *ctx);
 void pt_session_close(struct pt_session *s);
 
 const struct pt_session_stats *pt_session_stats(const struct pt_session *s);
-const struct pt_env *pt_session_env(const struct pt_session *s);
 /* "xen_pciback: 11 probes dead", "" if none; how many modules. */
 size_t pt_session_dead(const struct pt_session *s, char *buf, size_t len);
 /* The loaded BPF programs (their run time is ptrace's own). */
