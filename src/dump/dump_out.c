@@ -77,6 +77,7 @@ static void tbl_print(struct tbl *t, FILE *f)
 	}
 	free(t->rows);
 	t->rows = NULL;
+	t->nrows = t->caprows = 0;
 }
 
 /* ------------------------------------------------------------ helpers */
