@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "pt_cli.h"
 #include "dump.h"
+#include "lib/host.h"
 #include "dump_xenparse.h"
 #include "pt_outfile.h"
 
@@ -34,7 +35,7 @@ struct dump_opts {
 	bool verify_walker;
 	const char *btf;
 	__u32 *only;			/* -d filters */
-	size_t nonly;
+	size_t nonly, caponly;
 };
 
 
@@ -108,11 +109,8 @@ static int parse_args(int argc, char **argv, struct dump *d,
 			if (pt_sbdf_parse(v.str, &sbdf))
 				return pt_cli_usage_error(&dump_cli,
 					"--device: bad device '%s' (want SSSS:BB:DD.F)", v.str);
-			p = dump_grow(o->only, &o->nonly, sizeof(*p));
-			if (!p)
-				return PT_EXIT_FAIL;
-			o->only = p;
-			p[o->nonly - 1] = sbdf;
+			p = PT_PUSH(o->only, o->nonly, o->caponly);
+			*p = sbdf;
 			break;
 		case 'j':
 			o->json = true;
@@ -376,6 +374,8 @@ int cmd_dump(int argc, char **argv)
 	struct dump d = { 0 };
 	int rc;
 
+	/* tests point the dump at a fake host tree */
+	pt_host_set_root(getenv("PTRACE_DUMP_SYSROOT"));
 	rc = parse_args(argc, argv, &d, &o);
 	if (rc) {
 		free(o.only);

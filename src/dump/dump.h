@@ -15,6 +15,7 @@
 #include "pt_pcicfg.h"
 #include "pt_model.h"
 #include "pt_names.h"
+#include "pt_grow.h"
 
 #define DUMP_SCHEMA		1	/* "schema" in the JSON; docs/dump.md */
 
@@ -94,7 +95,7 @@ struct dump_dev {
 	const char *table_how;		/* "pread", "mmap-ro" */
 
 	struct dump_irq *irqs;
-	size_t nirqs;
+	size_t nirqs, capirqs;
 
 	bool matters;			/* shown without --all */
 };
@@ -155,9 +156,9 @@ struct dump_xen {
 	bool view_ok;
 	char view_note[256];
 	struct dump_xen_irq *irqs;
-	size_t nirqs;
+	size_t nirqs, capirqs;
 	struct dump_xen_pdev *pdevs;
-	size_t npdevs;
+	size_t npdevs, cappdevs;
 	char *raw;			/* console text captured */
 };
 
@@ -166,7 +167,7 @@ struct dump_trace {
 	bool asked;
 	bool ok;			/* recorded and replayed */
 	double seconds;
-	int exit;			/* ptrace record's exit code */
+	int exit;			/* the recording's exit code (PT_EXIT_*) */
 	char log[4096];			/* kept recording, "" if removed */
 	bool kept;
 	bool complete;			/* the log's end trailer was written */
@@ -188,20 +189,20 @@ struct dump {
 	bool filtered;			/* -d: only some devices */
 
 	struct dump_dev *devs;
-	size_t ndevs;
+	size_t ndevs, capdevs;
 
 	char **notes;			/* what could not be read, and why */
-	size_t nnotes;
+	size_t nnotes, capnotes;
 
 	struct dump_finding *findings;
-	size_t nfindings;
+	size_t nfindings, capfindings;
 
 	struct dump_diff *diffs;
-	size_t ndiffs;
+	size_t ndiffs, capdiffs;
 
 	/* Linux irqs backed by a Xen pirq (chip xen-pirq-*), all devices */
 	struct dump_irq *pirq_irqs;
-	size_t npirq_irqs;
+	size_t npirq_irqs, cappirq_irqs;
 
 	struct dump_xen xen;
 	char bpf_walk[200];		/* irq records walk: status */
@@ -216,7 +217,6 @@ struct dump {
 /* dump.c */
 void dump_note(struct dump *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void *dump_grow(void *arr, size_t *n, size_t size);
 
 #define SYS_IRQ		"/sys/kernel/irq"
 
@@ -224,12 +224,8 @@ void *dump_grow(void *arr, size_t *n, size_t size);
 int dump_gather_pci(struct dump *d);
 void dump_gather_pirq_irqs(struct dump *d);
 void dump_read_msix_tables(struct dump *d);
-/* A zeroed irq appended to *arr (NULL if out of memory); order by irq. */
-struct dump_irq *dump_irq_add(struct dump_irq **arr, size_t *n);
+/* Order by irq. */
 int dump_irq_cmp(const void *a, const void *b);
-const char *dump_sysroot(void);
-int dump_open(const char *path, int flags);	/* under dump_sysroot() */
-int dump_read_str(const char *path, char *buf, size_t len);
 void dump_free_devs(struct dump *d);
 
 /* dump_xen.c: detection, xenstore, GSI, --xen views, disagreements */
@@ -249,7 +245,7 @@ int dump_irq_records(struct dump *d, struct pt_irq_rec **recs, size_t *n);
 /* Load (not attach) the walker, CO-RE relocated for btf or this kernel. */
 int dump_irqwalk_verify(const char *btf);
 
-/* dump_trace.c: --trace, `ptrace record` for S seconds, replayed */
+/* dump_trace.c: --trace, the collector session for S seconds, replayed */
 int dump_trace(struct dump *d, double seconds, const char *keep);
 void dump_trace_free(struct dump_trace *t);
 

@@ -15,14 +15,10 @@ static void __attribute__((format(printf, 5, 6)))
 finding(struct dump *d, const char *rule, const struct dump_dev *dev,
 	int domid, const char *fmt, ...)
 {
-	struct dump_finding *f = dump_grow(d->findings, &d->nfindings,
-					   sizeof(*f));
+	struct dump_finding *f = PT_PUSH(d->findings, d->nfindings,
+					 d->capfindings);
 	va_list ap;
 
-	if (!f)
-		return;
-	d->findings = f;
-	f = &f[d->nfindings - 1];
 	f->rule = pt_rule_find(rule);
 	snprintf(f->name, sizeof(f->name), "%s", rule);
 	f->severity = f->rule ? f->rule->severity : PT_SEV_ERROR;

@@ -25,13 +25,14 @@
 #include <bpf/bpf.h>
 #include "commands.h"
 #include "dump.h"
+#include "lib/host.h"
 #include "collect/probes.h"
 #include "bpf/irqwalk.h"
 #include "irqwalk.skel.h"
 
 struct walk {
 	struct pt_irq_rec *recs;
-	size_t nrecs;
+	size_t nrecs, caprecs;
 	unsigned long long visited;	/* descriptors the program saw */
 	const char *how;		/* "fentry", "kprobe", "file" */
 };
@@ -92,11 +93,8 @@ static int collect(struct irqwalk_bpf *skel, struct walk *w)
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct pt_irq_rec *p;
 
-		p = dump_grow(w->recs, &w->nrecs, sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		w->recs = p;
-		if (bpf_map_lookup_elem(fd, &next, &p[w->nrecs - 1]))
+		p = PT_PUSH(w->recs, w->nrecs, w->caprecs);
+		if (bpf_map_lookup_elem(fd, &next, p))
 			w->nrecs--;
 		key = next;
 		prev = &key;
@@ -189,13 +187,8 @@ static int walk_from_file(const char *path, struct walk *w, char *why,
 			fclose(f);
 			return -EINVAL;
 		}
-		p = dump_grow(w->recs, &w->nrecs, sizeof(*p));
-		if (!p) {
-			fclose(f);
-			return -ENOMEM;
-		}
-		w->recs = p;
-		p[w->nrecs - 1] = (struct pt_irq_rec){
+		p = PT_PUSH(w->recs, w->nrecs, w->caprecs);
+		*p = (struct pt_irq_rec){
 			.irq = irq, .type = type, .evtchn = evtchn,
 			.pirq = pirq, .gsi = gsi, .domid = domid,
 		};
@@ -272,9 +265,8 @@ static void fill(struct dump *d, const struct walk *w)
 				q = &d->pirq_irqs[k];
 		if (!q) {
 			/* a pirq record behind a chip not named xen-pirq-* */
-			q = dump_irq_add(&d->pirq_irqs, &d->npirq_irqs);
-			if (!q)
-				break;
+			q = PT_PUSH(d->pirq_irqs, d->npirq_irqs,
+				    d->cappirq_irqs);
 			q->irq = r->irq;
 			q->hwirq = -1;
 			q->entry = -1;
@@ -335,7 +327,7 @@ static int read_records(struct dump *d, struct walk *w)
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
 			 "not read: loading the walker (BPF) needs root; pirq-backed irqs from chip names only");
 		return -EPERM;
-	} else if (dump_sysroot()[0]) {
+	} else if (pt_host_root()[0]) {
 		snprintf(d->bpf_walk, sizeof(d->bpf_walk),
 			 "not read: a saved tree (PTRACE_DUMP_SYSROOT) has no kernel to walk");
 		return -ENOENT;

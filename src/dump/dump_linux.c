@@ -21,72 +21,10 @@
 #include <pci/pci.h>
 #include "commands.h"
 #include "dump.h"
+#include "lib/host.h"
 
-#define SYS_PCI		"/sys/bus/pci/devices"
+#define SYS_PCI		PT_HOST_PCI
 #define PCIBACK_DIR	"/sys/bus/pci/drivers/pciback"
-
-/*
- * Every host path goes through here, so tests can point the dump at a
- * fake tree (PTRACE_DUMP_SYSROOT=/tmp/fake reads /tmp/fake/sys/...).
- */
-const char *dump_sysroot(void)
-{
-	static const char *root;
-
-	if (!root) {
-		root = getenv("PTRACE_DUMP_SYSROOT");
-		if (!root)
-			root = "";
-	}
-	return root;
-}
-
-int dump_open(const char *path, int flags)
-{
-	char full[PATH_MAX];
-
-	snprintf(full, sizeof(full), "%s%s", dump_sysroot(), path);
-	return open(full, flags | O_CLOEXEC);
-}
-
-static DIR *dump_opendir(const char *path)
-{
-	char full[PATH_MAX];
-
-	snprintf(full, sizeof(full), "%s%s", dump_sysroot(), path);
-	return opendir(full);
-}
-
-int dump_read_str(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = dump_open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
-
-static int read_long(const char *path, long *val)
-{
-	char buf[32], *end;
-	int err;
-
-	err = dump_read_str(path, buf, sizeof(buf));
-	if (err)
-		return err;
-	errno = 0;
-	*val = strtol(buf, &end, 0);
-	return errno || end == buf ? -EINVAL : 0;
-}
 
 /* libpci calls this on fatal errors and expects it not to return. */
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -135,9 +73,9 @@ static void irq_fill(struct dump *d, struct dump_irq *q)
 	q->xen_irq = q->pirq = q->evtchn = q->domid = q->gsi = PT_NONE;
 
 	snprintf(path, sizeof(path), SYS_IRQ "/%d/chip_name", q->irq);
-	if (dump_read_str(path, q->chip, sizeof(q->chip))) {
+	if (pt_host_read_str(path, q->chip, sizeof(q->chip))) {
 		/* no descriptor: nobody set this irq up (yet) */
-		if (!noted && dump_read_str(SYS_IRQ, buf, sizeof(buf)) == -ENOENT)
+		if (!noted && pt_host_read_str(SYS_IRQ, buf, sizeof(buf)) == -ENOENT)
 			dump_note(d, "%s absent: irq chips and counts unknown",
 				  SYS_IRQ);
 		noted = true;
@@ -145,12 +83,12 @@ static void irq_fill(struct dump *d, struct dump_irq *q)
 		return;
 	}
 	snprintf(path, sizeof(path), SYS_IRQ "/%d/hwirq", q->irq);
-	if (!read_long(path, &hw))
+	if (!pt_host_read_long(path, 0, &hw))
 		q->hwirq = hw;
 	snprintf(path, sizeof(path), SYS_IRQ "/%d/actions", q->irq);
-	dump_read_str(path, q->actions, sizeof(q->actions));
+	pt_host_read_str(path, q->actions, sizeof(q->actions));
 	snprintf(path, sizeof(path), SYS_IRQ "/%d/per_cpu_count", q->irq);
-	if (!dump_read_str(path, buf, sizeof(buf)))
+	if (!pt_host_read_str(path, buf, sizeof(buf)))
 		q->count = sum_counts(buf);
 
 	q->xen_pirq = !strncmp(q->chip, "xen-pirq", 8);
@@ -171,18 +109,6 @@ int dump_irq_cmp(const void *a, const void *b)
 	return (x->irq > y->irq) - (x->irq < y->irq);
 }
 
-struct dump_irq *dump_irq_add(struct dump_irq **arr, size_t *n)
-{
-	struct dump_irq *q = dump_grow(*arr, n, sizeof(**arr));
-
-	if (!q)
-		return NULL;
-	*arr = q;
-	q = &q[*n - 1];
-	memset(q, 0, sizeof(*q));
-	return q;
-}
-
 static void gather_msi_irqs(struct dump *d, struct dump_dev *dev)
 {
 	char path[160];
@@ -190,7 +116,7 @@ static void gather_msi_irqs(struct dump *d, struct dump_dev *dev)
 	DIR *dir;
 
 	snprintf(path, sizeof(path), SYS_PCI "/%s/msi_irqs", dev->bdf);
-	dir = dump_opendir(path);
+	dir = pt_host_opendir(path);
 	if (!dir)
 		return;		/* no MSI/MSI-X irqs allocated */
 	while ((de = readdir(dir))) {
@@ -200,13 +126,11 @@ static void gather_msi_irqs(struct dump *d, struct dump_dev *dev)
 
 		if (*end || end == de->d_name)
 			continue;
-		q = dump_irq_add(&dev->irqs, &dev->nirqs);
-		if (!q)
-			break;
+		q = PT_PUSH(dev->irqs, dev->nirqs, dev->capirqs);
 		q->irq = (int)irq;
 		snprintf(path, sizeof(path), SYS_PCI "/%s/msi_irqs/%ld",
 			 dev->bdf, irq);
-		if (dump_read_str(path, q->mode, sizeof(q->mode)))
+		if (pt_host_read_str(path, q->mode, sizeof(q->mode)))
 			strcpy(q->mode, "msi");
 		irq_fill(d, q);
 	}
@@ -226,9 +150,7 @@ static void gather_intx_irq(struct dump *d, struct dump_dev *dev)
 		return;
 	if (dev->msi_rc == 0 && dev->msi.enabled)
 		return;
-	q = dump_irq_add(&dev->irqs, &dev->nirqs);
-	if (!q)
-		return;
+	q = PT_PUSH(dev->irqs, dev->nirqs, dev->capirqs);
 	q->irq = dev->sysfs_irq;
 	strcpy(q->mode, "intx");
 	irq_fill(d, q);
@@ -239,7 +161,7 @@ void dump_gather_pirq_irqs(struct dump *d)
 	struct dirent *de;
 	DIR *dir;
 
-	dir = dump_opendir(SYS_IRQ);
+	dir = pt_host_opendir(SYS_IRQ);
 	if (!dir)
 		return;
 	while ((de = readdir(dir))) {
@@ -250,12 +172,10 @@ void dump_gather_pirq_irqs(struct dump *d)
 		if (*end || end == de->d_name)
 			continue;
 		snprintf(path, sizeof(path), SYS_IRQ "/%ld/chip_name", irq);
-		if (dump_read_str(path, tmp.chip, sizeof(tmp.chip)) ||
+		if (pt_host_read_str(path, tmp.chip, sizeof(tmp.chip)) ||
 		    strncmp(tmp.chip, "xen-pirq", 8))
 			continue;
-		q = dump_irq_add(&d->pirq_irqs, &d->npirq_irqs);
-		if (!q)
-			break;
+		q = PT_PUSH(d->pirq_irqs, d->npirq_irqs, d->cappirq_irqs);
 		q->irq = (int)irq;
 		strcpy(q->mode, strstr(tmp.chip, "msi") ? "msi" : "gsi");
 		irq_fill(d, q);
@@ -296,7 +216,7 @@ static int bar_read(const char *bdf, unsigned int bir, __u64 off,
 	int fd, err;
 
 	snprintf(path, sizeof(path), SYS_PCI "/%s/resource%u", bdf, bir);
-	fd = dump_open(path, O_RDONLY);
+	fd = pt_host_open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
 	if (pread(fd, buf, len, off) == (ssize_t)len) {
@@ -447,7 +367,7 @@ static bool pciback_lists(const struct dump_dev *dev, const char *file)
 	char path[128], buf[8192], *line, *save;
 
 	snprintf(path, sizeof(path), PCIBACK_DIR "/%s", file);
-	if (dump_read_str(path, buf, sizeof(buf)))
+	if (pt_host_read_str(path, buf, sizeof(buf)))
 		return false;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -482,16 +402,16 @@ static void reset_state(struct dump_dev *dev)
 	dev->reset = -1;
 	dev->reset_method[0] = '\0';
 	snprintf(path, sizeof(path), SYS_PCI "/%s/config", dev->bdf);
-	fd = dump_open(path, O_RDONLY | O_PATH);
+	fd = pt_host_open(path, O_RDONLY | O_PATH);
 	if (fd < 0)
 		return;
 	close(fd);
 	snprintf(path, sizeof(path), SYS_PCI "/%s/reset_method", dev->bdf);
-	if (dump_read_str(path, dev->reset_method, sizeof(dev->reset_method)))
+	if (pt_host_read_str(path, dev->reset_method, sizeof(dev->reset_method)))
 		dev->reset_method[0] = '\0';
 	/* O_PATH: whether it is there, never opened for a write */
 	snprintf(path, sizeof(path), SYS_PCI "/%s/reset", dev->bdf);
-	fd = dump_open(path, O_RDONLY | O_PATH);
+	fd = pt_host_open(path, O_RDONLY | O_PATH);
 	dev->reset = fd >= 0 || errno != ENOENT;
 	if (fd >= 0)
 		close(fd);
@@ -569,11 +489,10 @@ int dump_gather_pci(struct dump *d)
 {
 	struct pci_access *pacc;
 	struct pci_dev *pd;
-	int err = 0;
 	char perm[8];
 
 	/* xen-pciback's global relaxation: every held device permissive */
-	if (!dump_read_str("/sys/module/xen_pciback/parameters/permissive",
+	if (!pt_host_read_str("/sys/module/xen_pciback/parameters/permissive",
 			   perm, sizeof(perm)))
 		d->pciback_permissive = perm[0] == 'Y' || perm[0] == '1' ? 'Y' : 'N';
 
@@ -582,10 +501,10 @@ int dump_gather_pci(struct dump *d)
 		return -ENOMEM;
 	pacc->error = pci_die;
 	pacc->warning = pci_quiet;
-	if (dump_sysroot()[0]) {
+	if (pt_host_root()[0]) {
 		char path[PATH_MAX];
 
-		snprintf(path, sizeof(path), "%s/sys/bus/pci", dump_sysroot());
+		snprintf(path, sizeof(path), "%s/sys/bus/pci", pt_host_root());
 		pacc->method = PCI_ACCESS_SYS_BUS_PCI;
 		pci_set_param(pacc, "sysfs.path", path);
 	}
@@ -593,24 +512,15 @@ int dump_gather_pci(struct dump *d)
 	pci_scan_bus(pacc);
 
 	for (pd = pacc->devices; pd; pd = pd->next) {
-		struct dump_dev *devs;
-
 		pci_fill_info(pd, PCI_FILL_IDENT | PCI_FILL_CLASS |
 			      PCI_FILL_IRQ | PCI_FILL_BASES | PCI_FILL_SIZES |
 			      PCI_FILL_DRIVER);
-		devs = dump_grow(d->devs, &d->ndevs, sizeof(*d->devs));
-		if (!devs) {
-			err = -ENOMEM;
-			break;
-		}
-		d->devs = devs;
-		memset(&devs[d->ndevs - 1], 0, sizeof(*devs));
-		fill_dev(d, &devs[d->ndevs - 1], pd, pacc);
+		fill_dev(d, PT_PUSH(d->devs, d->ndevs, d->capdevs), pd, pacc);
 	}
 	pci_cleanup(pacc);
 	if (d->ndevs)
 		qsort(d->devs, d->ndevs, sizeof(*d->devs), dev_cmp);
-	return err;
+	return 0;
 }
 
 void dump_free_devs(struct dump *d)
@@ -624,5 +534,7 @@ void dump_free_devs(struct dump *d)
 	free(d->devs);
 	free(d->pirq_irqs);
 	d->devs = NULL;
-	d->ndevs = 0;
+	d->ndevs = d->capdevs = 0;
+	d->pirq_irqs = NULL;
+	d->npirq_irqs = d->cappirq_irqs = 0;
 }

@@ -16,7 +16,7 @@ struct tbl {
 	size_t ncol;
 	const char *hdr[TBL_COLS];
 	char (*rows)[TBL_COLS][TBL_CELL];
-	size_t nrows;
+	size_t nrows, caprows;
 };
 
 static void tbl_init(struct tbl *t, size_t ncol, ...)
@@ -35,16 +35,13 @@ static void tbl_init(struct tbl *t, size_t ncol, ...)
 /* Add a row; cells are given as printf-formatted strings in order. */
 static void tbl_row(struct tbl *t, ...)
 {
-	void *p = dump_grow(t->rows, &t->nrows, sizeof(*t->rows));
+	char (*row)[TBL_CELL] = *PT_PUSH(t->rows, t->nrows, t->caprows);
 	va_list ap;
 	size_t i;
 
-	if (!p)
-		return;
-	t->rows = p;
 	va_start(ap, t);
 	for (i = 0; i < t->ncol; i++)
-		snprintf(t->rows[t->nrows - 1][i], TBL_CELL, "%s",
+		snprintf(row[i], TBL_CELL, "%s",
 			 va_arg(ap, const char *));
 	va_end(ap);
 }
@@ -80,6 +77,7 @@ static void tbl_print(struct tbl *t, FILE *f)
 	}
 	free(t->rows);
 	t->rows = NULL;
+	t->nrows = t->caprows = 0;
 }
 
 /* ------------------------------------------------------------ helpers */

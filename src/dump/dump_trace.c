@@ -2,9 +2,9 @@
 /*
  * ptrace dump --trace S: a short live capture before the snapshot.
  *
- * The capture is `ptrace record` itself (same probes, same loss
- * accounting, same log format), run in this process for S seconds into
- * a log, then replayed through the model like `ptrace check`: the dump
+ * The capture is the recorder's collector session (collect/session.h:
+ * same probes, same loss accounting, same log format), run for S seconds
+ * into a log, then replayed through the model like `ptrace check`: the dump
  * gains the events' count, the lost count and the findings the events
  * prove, and the snapshot that follows shows the state they led to.
  * With --trace-log FILE the recording is kept; otherwise it lives in a
@@ -20,16 +20,18 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
 #include "dump.h"
+#include "lib/host.h"
+#include "pt_outfile.h"
 #include "collect/probes.h"
+#include "collect/session.h"
 #include "bpf/irqwalk.h"
-
-#define SYS_PCI	"/sys/bus/pci/devices"
 
 /* The device whose msi_irqs/ lists irq, PT_SBDF_NONE if none. */
 static __u32 msi_irq_owner(int irq)
@@ -37,16 +39,16 @@ static __u32 msi_irq_owner(int irq)
 	struct dirent *de;
 	char path[512];
 	__u32 sbdf = PT_SBDF_NONE;
-	DIR *dir = opendir(SYS_PCI);
+	DIR *dir = pt_host_opendir(PT_HOST_PCI);
 
 	if (!dir)
 		return sbdf;
 	while ((de = readdir(dir)) && sbdf == PT_SBDF_NONE) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), SYS_PCI "/%s/msi_irqs/%d",
+		snprintf(path, sizeof(path), PT_HOST_PCI "/%s/msi_irqs/%d",
 			 de->d_name, irq);
-		if (!access(path, F_OK) && pt_sbdf_parse(de->d_name, &sbdf))
+		if (pt_host_exists(path) && pt_sbdf_parse(de->d_name, &sbdf))
 			sbdf = PT_SBDF_NONE;
 	}
 	closedir(dir);
@@ -59,7 +61,7 @@ static size_t seed_events(struct dump_trace *t, struct pt_event **out, __u64 ts)
 	struct dump tmp = { .root = true };
 	struct pt_irq_rec *recs = NULL;
 	struct pt_event *ev = NULL;
-	size_t nrecs = 0, n = 0, i;
+	size_t nrecs = 0, n = 0, cap = 0, i;
 
 	dump_xen_detect(&tmp);
 	if (dump_irq_records(&tmp, &recs, &nrecs)) {
@@ -78,12 +80,7 @@ static size_t seed_events(struct dump_trace *t, struct pt_event **out, __u64 ts)
 		sbdf = msi_irq_owner(r->irq);
 		if (sbdf == PT_SBDF_NONE)
 			continue;
-		e = realloc(ev, (n + 1) * sizeof(*ev));
-		if (!e)
-			break;
-		ev = e;
-		e = &ev[n++];
-		memset(e, 0, sizeof(*e));
+		e = PT_PUSH(ev, n, cap);
 		e->hdr.ts_ns = ts;
 		e->hdr.sbdf = sbdf;
 		e->hdr.type = PT_EV_PIRQ;
@@ -108,11 +105,61 @@ out:
 	return n;
 }
 
+static volatile sig_atomic_t capture_stop;
+
+static void on_signal(int sig)
+{
+	capture_stop = 1;
+}
+
+/*
+ * S seconds of the collector session into t->log, as `ptrace record
+ * --duration S` writes it; SIGINT or SIGTERM ends the capture early and
+ * the dump goes on.  PT_EXIT_*, the reason on stderr.
+ */
+static int capture(struct dump_trace *t, double seconds)
+{
+	struct pt_session_opts so = { .report = stderr, .sampler_row = true };
+	struct pt_session_log log = {
+		.who = "ptrace dump", .path = t->log, .duration = seconds,
+		.stop = &capture_stop,
+	};
+	struct sigaction sa, old_int, old_term;
+	struct pt_session *s = NULL;
+	bool created = false;
+	char msg[256];
+	int rc;
+
+	/* an existing --trace-log is kept: the dump has no --force */
+	log.fd = pt_outfile_open(t->log, 0, &created, msg, sizeof(msg));
+	if (log.fd < 0) {
+		fprintf(stderr, "ptrace dump: %s\n", msg);
+		return PT_EXIT_USAGE;
+	}
+	capture_stop = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = pt_session_open(&so, &s, msg, sizeof(msg));
+	if (rc)
+		fprintf(stderr, "ptrace dump: %s\n", msg);
+	else
+		rc = pt_session_record(s, &log);
+	pt_session_close(s);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	close(log.fd);
+	/* nothing recorded: leave no empty file behind */
+	if (!log.created && created)
+		unlink(t->log);
+	return rc;
+}
+
 int dump_trace(struct dump *d, double seconds, const char *keep)
 {
 	struct dump_trace *t = &d->trace;
-	char dir[] = "/tmp/ptrace-dump-XXXXXX", secs[32], err[200];
-	char *argv[] = { "record", "-o", t->log, "--duration", secs, NULL };
+	char dir[] = "/tmp/ptrace-dump-XXXXXX", err[200];
 	struct pt_replay res = { 0 };
 	struct pt_event *seeds = NULL;
 	size_t i;
@@ -132,13 +179,11 @@ int dump_trace(struct dump *d, double seconds, const char *keep)
 		}
 		snprintf(t->log, sizeof(t->log), "%s/trace.jsonl", dir);
 	}
-	snprintf(secs, sizeof(secs), "%g", seconds);
-
 	t->seeded = seed_events(t, &seeds, pt_mono_ns());
-	t->exit = cmd_record(5, argv);
+	t->exit = capture(t, seconds);
 	if (t->exit != PT_EXIT_OK) {
 		snprintf(t->note, sizeof(t->note),
-			 "ptrace record exited %d (its message is above)", t->exit);
+			 "the recording exited %d (its message is above)", t->exit);
 		goto out;
 	}
 	t->model = pt_model_new();

@@ -19,51 +19,22 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "dump.h"
+#include "lib/host.h"
 #include "dump_xenparse.h"
 
 /* ------------------------------------------------------------ detection */
 
-static bool dump_exists(const char *path)
-{
-	int fd = dump_open(path, O_RDONLY | O_PATH);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
+/* The host's answer (lib/host.c), kept with the dump. */
 void dump_xen_detect(struct dump *d)
 {
 	struct dump_xen *x = &d->xen;
-	char buf[128];
+	struct pt_host_xen h;
 
-	if (!dump_read_str("/sys/hypervisor/type", buf, sizeof(buf)) &&
-	    !strcmp(buf, "xen")) {
-		x->present = true;
-	} else if (dump_exists("/proc/xen")) {
-		x->present = true;
-	} else {
-		snprintf(x->why, sizeof(x->why),
-			 "no Xen found: /sys/hypervisor/type is not \"xen\" and there is no /proc/xen");
-		return;
-	}
-
-	if (!dump_read_str("/proc/xen/capabilities", buf, sizeof(buf)))
-		x->dom0 = strstr(buf, "control_d") != NULL;
-	else
-		x->dom0 = dump_exists("/dev/xen/privcmd");
-
-	/* guest_type appeared in 4.x-era kernels: "PV", "PVH" or "HVM". */
-	if (!dump_read_str("/sys/hypervisor/guest_type", buf, sizeof(buf))) {
-		if (!strcmp(buf, "PV"))
-			strcpy(x->mode, "pv");
-		else if (!strcmp(buf, "PVH"))
-			strcpy(x->mode, "pvh");
-	}
-	snprintf(x->why, sizeof(x->why), "Xen %s%s%s",
-		 x->dom0 ? "dom0" : "guest (not dom0: passthrough state is not visible here)",
-		 x->mode[0] ? ", " : "", x->mode);
+	pt_host_xen_detect(&h);
+	x->present = h.xen;
+	x->dom0 = h.dom0;
+	snprintf(x->mode, sizeof(x->mode), "%s", h.mode);
+	snprintf(x->why, sizeof(x->why), "%s", h.why);
 }
 
 /* ------------------------------------------------------------ xenstore */
@@ -385,7 +356,7 @@ void dump_xen_gsi(struct dump *d)
 
 	if (!d->xen.dom0)
 		return;
-	fd = dump_open("/dev/xen/privcmd", O_RDWR);
+	fd = pt_host_open("/dev/xen/privcmd", O_RDWR);
 	if (fd < 0) {
 		dump_note(d, "/dev/xen/privcmd: %s: GSIs unknown", strerror(errno));
 		return;
@@ -665,12 +636,8 @@ void dump_xen_join(struct dump *d)
 static void diff_add(struct dump *d, __u32 sbdf, const char *what,
 		     const char *lin, const char *xen)
 {
-	struct dump_diff *p = dump_grow(d->diffs, &d->ndiffs, sizeof(*p));
+	struct dump_diff *p = PT_PUSH(d->diffs, d->ndiffs, d->capdiffs);
 
-	if (!p)
-		return;
-	d->diffs = p;
-	p = &p[d->ndiffs - 1];
 	p->sbdf = sbdf;
 	snprintf(p->what, sizeof(p->what), "%s", what);
 	snprintf(p->linux_says, sizeof(p->linux_says), "%s", lin);

@@ -24,12 +24,7 @@ static struct dump_xen_irq *irq_get(struct dump_xen *x, int irq)
 	for (i = 0; i < x->nirqs; i++)
 		if (x->irqs[i].irq == irq)
 			return &x->irqs[i];
-	q = dump_grow(x->irqs, &x->nirqs, sizeof(*q));
-	if (!q)
-		return NULL;
-	x->irqs = q;
-	q = &q[x->nirqs - 1];
-	memset(q, 0, sizeof(*q));
+	q = PT_PUSH(x->irqs, x->nirqs, x->capirqs);
 	q->irq = irq;
 	q->vector = -1;
 	q->maskbit = -1;
@@ -47,12 +42,7 @@ static struct dump_xen_pdev *pdev_get(struct dump_xen *x, __u32 sbdf)
 	for (i = 0; i < x->npdevs; i++)
 		if (!strcmp(x->pdevs[i].sbdf, b))
 			return &x->pdevs[i];
-	d = dump_grow(x->pdevs, &x->npdevs, sizeof(*d));
-	if (!d)
-		return NULL;
-	x->pdevs = d;
-	d = &d[x->npdevs - 1];
-	memset(d, 0, sizeof(*d));
+	d = PT_PUSH(x->pdevs, x->npdevs, x->cappdevs);
 	snprintf(d->sbdf, sizeof(d->sbdf), "%s", b);
 	return d;
 }

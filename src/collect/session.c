@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The collector session (session.h): one straight sequence of steps from
+ * the environment to decoded events, as libbpf-bootstrap's bootstrap.c
+ * runs its skeleton, shared by record, live top and dump --trace.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "pt_grow.h"
+#include "pt_probetally.h"
+#include "pt_xenhc.h"
+#include "collect/msix_sampler.h"
+#include "collect/probes.h"
+#include "collect/session.h"
+#include "lib/host.h"
+#include "collect.skel.h"
+
+/* How often the per-CPU drop counters become lost records. */
+#define LOST_PERIOD_NS	1000000000ull
+
+struct pt_session {
+	struct pt_session_opts o;
+	__u32 *devices;			/* o.devices, copied */
+	struct pt_env env;
+	bool env_ok;
+	struct pt_probe_plan *plans;
+	struct collect_bpf *skel;
+	struct pt_modwatch mw;
+	bool watching;
+	struct ring_buffer *rb;
+	struct pt_lost_reader lost;
+	struct pt_msix_sampler *sampler;
+	__u64 start_ns;			/* CLOCK_MONOTONIC: the events' clock */
+	time_t start_wall;
+	__u64 next_lost, next_sample;
+	struct pt_session_stats stats;
+	/* the callback of the pt_session_poll() or _stop() under way */
+	pt_session_cb cb;
+	void *ctx;
+};
+
+void pt_session_env_summary(FILE *f, const struct pt_env *env)
+{
+	fprintf(f, "ptrace: kernel %s, %s%s%s%s, BTF %s, kprobes %s, fentry %s%s%s\n",
+		env->kernel,
+		env->xen ? "Xen " : "no Xen",
+		env->xen ? env->xen_version : "",
+		env->xen ? (env->xen_dom0 ? " dom0 " : " domU ") : "",
+		env->xen ? env->dom0_mode : "",
+		env->btf ? "yes" : "no", env->kprobes ? "yes" : "no",
+		env->fentry ? "yes" : env->fentry_off ? "off" : "no",
+		env->fentry || env->fentry_off ? "" : ": ",
+		env->fentry || env->fentry_off ? "" : strerror(env->fentry_err));
+}
+
+/* ------------------------------------------------------------ events */
+
+static bool wanted(const struct pt_session *s, __u32 sbdf)
+{
+	/* irq-only events pass: the model joins them to devices later */
+	if (!s->o.ndevices || sbdf == PT_SBDF_NONE)
+		return true;
+	for (size_t i = 0; i < s->o.ndevices; i++)
+		if (s->devices[i] == sbdf)
+			return true;
+	return false;
+}
+
+/* An event of the collectors or the sampler: filtered, then handed over. */
+static void deliver(struct pt_session *s, const struct pt_event *ev)
+{
+	if (!wanted(s, ev->hdr.sbdf)) {
+		s->stats.filtered++;
+		return;
+	}
+	s->cb(ev, s->ctx);
+}
+
+static int on_ring_event(void *ctx, void *data, size_t len)
+{
+	struct pt_event ev;
+
+	if (len < sizeof(ev))
+		return 0;
+	/* the ring buffer slot is not aligned for every consumer: copy */
+	memcpy(&ev, data, sizeof(ev));
+	/* the one place raw hypercall arguments are decoded, live or logged */
+	if (ev.hdr.type == PT_EV_HYPERCALL)
+		pt_hc_decode(&ev.hc);
+	deliver(ctx, &ev);
+	return 0;
+}
+
+static void on_sample(const struct pt_event *ev, void *arg)
+{
+	deliver(arg, ev);
+}
+
+/* Lost and blind records concern every device: never filtered. */
+static void on_record(const struct pt_event *ev, void *arg)
+{
+	struct pt_session *s = arg;
+
+	s->cb(ev, s->ctx);
+}
+
+/* Module reloads: one line each in the report, as they happen. */
+static void say(void *arg, const char *line)
+{
+	struct pt_session *s = arg;
+
+	if (s->o.report)
+		fprintf(s->o.report, "%s\n", line);
+}
+
+static void flush_lost(struct pt_session *s, __u64 now)
+{
+	s->stats.lost += pt_lost_reader_flush(&s->lost, now, on_record, s);
+}
+
+/* ------------------------------------------------------------ open */
+
+int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
+		    char *err, size_t len)
+{
+	struct pt_session *s;
+	struct pt_host_xen host;
+	FILE *rep = o->report;
+	size_t attached, missing, req_missing;
+	char msg[256];
+	int e;
+
+	*out = NULL;
+	err[0] = '\0';
+	if (geteuid() != 0) {
+		snprintf(err, len, "%s", PT_SESSION_NEEDS_ROOT);
+		return PT_EXIT_NOPERM;
+	}
+	s = pt_xcalloc(1, sizeof(*s));
+	s->o = *o;
+	s->lost.fd = -1;
+	s->mw.fd = -1;
+	if (o->ndevices) {
+		s->devices = pt_xcalloc(o->ndevices, sizeof(*s->devices));
+		memcpy(s->devices, o->devices, o->ndevices * sizeof(*s->devices));
+	}
+
+	/* 1. the environment: what this kernel offers */
+	pt_env_probe(&s->env);
+	s->env_ok = true;
+	if (o->no_fentry)
+		pt_env_no_fentry(&s->env);
+	if (o->pin_modules)
+		pt_env_pin_modules(&s->env);
+	if (rep)
+		pt_session_env_summary(rep, &s->env);
+	if (!s->env.btf) {
+		snprintf(err, len, "this kernel has no BTF "
+			 "(/sys/kernel/btf/vmlinux missing: CONFIG_DEBUG_INFO_BTF off), "
+			 "the CO-RE collectors cannot be loaded");
+		goto fail_exit;
+	}
+
+	/* 2. the plan, 3. the collectors loaded (and verified) */
+	s->plans = pt_xcalloc(pt_probe_count, sizeof(*s->plans));
+	pt_probes_plan(&s->env, s->plans);
+	s->skel = pt_probes_load(&s->env, s->plans, PT_LOAD_PLAN, o->ringbuf,
+				 &e, msg, sizeof(msg));
+	if (!s->skel) {
+		snprintf(err, len, "%s", msg);
+		pt_session_close(s);
+		return e == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
+	}
+
+	/* 4. a Xen dom0, after loading: even exit 4 proves the collectors load */
+	pt_host_xen_detect(&host);
+	if (!host.dom0 && !o->allow_no_xen) {
+		if (rep)
+			pt_probes_print(rep, s->plans, false);
+		snprintf(err, len, "not a Xen dom0 (%s): nothing to trace; "
+			 "the collectors loaded, the Xen probes above are missing",
+			 host.xen ? "Xen guest without privcmd/xen-backend" :
+				    "no /sys/hypervisor/type \"xen\"");
+		pt_session_close(s);
+		return PT_EXIT_NOXEN;
+	}
+
+	/* 5. the module watch, before the probes: no unload is missed */
+	pt_modwatch_start(&s->mw, s->skel, s->plans);
+	s->watching = true;
+
+	/* 6. attach: a row that cannot never stops the others */
+	pt_probes_attach(s->skel, s->plans);
+	if (rep) {
+		pt_probes_print(rep, s->plans, true);
+		fprintf(rep, "ptrace: module unload/reload watched through %s\n",
+			s->mw.how);
+	}
+	/* the one way the collectors change the system: say so */
+	if (rep && pt_probes_pinned(s->plans, msg, sizeof(msg)))
+		fprintf(rep, "ptrace: --pin-modules: fentry holds %s: "
+			"rmmod fails until the recording ends\n", msg);
+	pt_probes_count(s->plans, &attached, &missing, &req_missing);
+	if (o->strict && req_missing) {
+		snprintf(err, len, "--strict: %zu required probe%s missing",
+			 req_missing, req_missing == 1 ? "" : "s");
+		pt_session_close(s);
+		return PT_EXIT_PROBES;
+	}
+
+	/* 7. the event clock starts; ring buffer, lost reader, sampler */
+	s->start_ns = pt_mono_ns();
+	s->start_wall = time(NULL);
+	s->next_lost = s->start_ns + LOST_PERIOD_NS;
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events),
+				 on_ring_event, s, NULL);
+	if (!s->rb || pt_lost_reader_init(&s->lost,
+					  bpf_map__fd(s->skel->maps.lost),
+					  s->start_ns)) {
+		snprintf(err, len, "cannot set up the ring buffer");
+		goto fail_exit;
+	}
+	if (o->sample_msix_ms > 0) {
+		s->sampler = pt_msix_sampler_new(s->devices, o->ndevices,
+						 o->ndevices == 0);
+		if (!s->sampler) {
+			snprintf(err, len, "cannot start the MSI-X table sampler");
+			goto fail_exit;
+		}
+		s->next_sample = s->start_ns;
+	}
+	*out = s;
+	return PT_EXIT_OK;
+
+fail_exit:
+	pt_session_close(s);
+	return PT_EXIT_FAIL;
+}
+
+/* ------------------------------------------------------------ header */
+
+/* The sampler is not a kernel probe, but the header says whether it ran. */
+static void header_add_sampler(struct pt_log_header *hdr, long period_ms)
+{
+	size_t cap = hdr->nprobes;
+	struct pt_probe_status *p = PT_PUSH(hdr->probes, hdr->nprobes, cap);
+
+	snprintf(p->name, sizeof(p->name), "msix_table_sampler");
+	snprintf(p->func, sizeof(p->func), "sysfs resource, every %ld ms",
+		 period_ms);
+	snprintf(p->attach, sizeof(p->attach), period_ms > 0 ? "sampler" : "");
+	p->state = period_ms > 0 ? PT_PROBE_ATTACHED : PT_PROBE_DISABLED;
+	if (period_ms <= 0)
+		snprintf(p->reason, sizeof(p->reason), "off (--sample-msix MS)");
+}
+
+int pt_session_header(const struct pt_session *s, struct pt_log_header *hdr)
+{
+	struct tm tm;
+
+	pt_log_header_init(hdr);
+	snprintf(hdr->kernel, sizeof(hdr->kernel), "%s", s->env.kernel);
+	gethostname(hdr->host, sizeof(hdr->host) - 1);
+	gmtime_r(&s->start_wall, &tm);
+	strftime(hdr->start_time, sizeof(hdr->start_time),
+		 "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hdr->start_ns = s->start_ns;
+	snprintf(hdr->xen_version, sizeof(hdr->xen_version), "%s",
+		 s->env.xen_version);
+	snprintf(hdr->dom0_mode, sizeof(hdr->dom0_mode), "%s",
+		 s->env.dom0_mode);
+	/* a replay elsewhere names devices from this machine's bus */
+	pt_host_pci_idents(&hdr->devices, &hdr->ndevices);
+	if (pt_probes_to_header(s->plans, hdr)) {
+		pt_log_header_free(hdr);
+		return -ENOMEM;
+	}
+	if (s->o.sampler_row)
+		header_add_sampler(hdr, s->o.sample_msix_ms);
+	return 0;
+}
+
+/* ------------------------------------------------------------ events */
+
+int pt_session_poll(struct pt_session *s, int timeout_ms, pt_session_cb cb,
+		    void *ctx)
+{
+	__u64 now = pt_mono_ns();
+	int changed, err;
+
+	s->cb = cb;
+	s->ctx = ctx;
+	if (s->sampler && s->next_sample <= now) {
+		pt_msix_sampler_run(s->sampler, on_sample, s);
+		s->next_sample = now + s->o.sample_msix_ms * 1000000ull;
+	}
+	/* a module reload: probes dead or back, a blind record */
+	changed = pt_modwatch_poll(&s->mw, s->skel, s->plans, now, on_record,
+				   say, s);
+	if (s->next_lost <= now) {
+		flush_lost(s, now);
+		s->next_lost = now + LOST_PERIOD_NS;
+	}
+	if (s->sampler && (long)((s->next_sample - now) / 1000000) < timeout_ms)
+		timeout_ms = (s->next_sample - now) / 1000000;
+	err = timeout_ms > 0 ? ring_buffer__poll(s->rb, timeout_ms) :
+			       ring_buffer__consume(s->rb);
+	if (err < 0)
+		return err;
+	return changed ? 1 : 0;
+}
+
+void pt_session_stop(struct pt_session *s, pt_session_cb cb, void *ctx)
+{
+	s->cb = cb;
+	s->ctx = ctx;
+	/* the sources first, so that the drain is complete */
+	pt_probes_detach(s->plans);
+	ring_buffer__consume(s->rb);
+	if (s->sampler)
+		pt_msix_sampler_run(s->sampler, on_sample, s);
+	flush_lost(s, pt_mono_ns());
+	pt_modwatch_finish(&s->mw, s->plans, pt_mono_ns(), on_record, s);
+}
+
+void pt_session_close(struct pt_session *s)
+{
+	if (!s)
+		return;
+	if (s->watching)
+		pt_modwatch_stop(&s->mw);
+	ring_buffer__free(s->rb);
+	pt_msix_sampler_free(s->sampler);
+	if (s->plans)
+		pt_probes_detach(s->plans);
+	collect_bpf__destroy(s->skel);
+	pt_lost_reader_free(&s->lost);
+	free(s->plans);
+	if (s->env_ok)
+		pt_env_free(&s->env);
+	free(s->devices);
+	free(s);
+}
+
+const struct pt_session_stats *pt_session_stats(const struct pt_session *s)
+{
+	return &s->stats;
+}
+
+size_t pt_session_dead(const struct pt_session *s, char *buf, size_t len)
+{
+	return pt_modwatch_dead(&s->mw, buf, len);
+}
+
+size_t pt_session_prog_fds(const struct pt_session *s, int *fds, size_t max)
+{
+	struct bpf_program *p;
+	size_t n = 0;
+
+	bpf_object__for_each_program(p, s->skel->obj) {
+		int fd = bpf_program__fd(p);
+
+		if (fd >= 0 && n < max)
+			fds[n++] = fd;
+	}
+	return n;
+}
+
+void pt_session_print_stats(const struct pt_session *s, FILE *f)
+{
+	pt_probes_print_stats(f, s->skel, s->plans);
+}
+
+/* ------------------------------------------------------------ into a log */
+
+struct log_run {
+	struct pt_log_writer *w;
+	unsigned long long written;
+	int write_err;
+};
+
+static void write_event(const struct pt_event *ev, void *arg)
+{
+	struct log_run *r = arg;
+
+	if (pt_log_write(r->w, ev)) {
+		if (!r->write_err)
+			r->write_err = errno ? errno : EIO;
+		return;
+	}
+	/* what the collectors saw, not the session's own records */
+	if (ev->hdr.type != PT_EV_LOST && ev->hdr.type != PT_EV_BLIND)
+		r->written++;
+}
+
+/*
+ * The probe count, from the header just written: the list report counts
+ * (the plan and the collectors such as the MSI-X table sampler).
+ */
+static void print_probe_tally(const struct pt_log_header *hdr,
+			      const char *out, bool timed)
+{
+	struct pt_probe_tally t;
+	char buf[96];
+
+	pt_probe_tally(hdr->probes, hdr->nprobes, &t);
+	pt_probe_tally_format(&t, buf, sizeof(buf));
+	fprintf(stderr, "  %s\n", buf);
+	fprintf(stderr, "ptrace: recording to %s (%zu of %zu probes attached)%s\n",
+		out, t.attached, t.total,
+		timed ? "" : "; SIGINT or SIGTERM stops");
+}
+
+int pt_session_record(struct pt_session *s, struct pt_session_log *l)
+{
+	struct pt_log_header hdr;
+	struct log_run r = { 0 };
+	__u64 deadline = 0, next_flush;
+	char msg[256];
+	int err, ret;
+
+	l->created = false;
+	if (pt_session_header(s, &hdr)) {
+		fprintf(stderr, "%s: out of memory\n", l->who);
+		return PT_EXIT_FAIL;
+	}
+	r.w = pt_log_create_fd(l->fd, l->path, &hdr, msg, sizeof(msg));
+	if (!r.w) {
+		fprintf(stderr, "%s: %s\n", l->who, msg);
+		pt_log_header_free(&hdr);
+		return PT_EXIT_FAIL;
+	}
+	l->created = true;
+	print_probe_tally(&hdr, l->path, l->duration > 0);
+	pt_log_header_free(&hdr);
+
+	if (l->duration > 0)
+		deadline = s->start_ns + (__u64)(l->duration * 1e9);
+	next_flush = s->start_ns + LOST_PERIOD_NS;
+	while (!*l->stop) {
+		__u64 now = pt_mono_ns();
+		long timeout = 100;
+
+		if (deadline && now >= deadline)
+			break;
+		if (deadline && (long)((deadline - now) / 1000000) < timeout)
+			timeout = (deadline - now) / 1000000;
+		err = pt_session_poll(s, timeout, write_event, &r);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "%s: ring buffer: %s\n", l->who,
+				strerror(-err));
+			break;
+		}
+		/* once a second, and when probes died or came back */
+		if (err > 0 || now >= next_flush) {
+			pt_log_flush(r.w);
+			next_flush = now + LOST_PERIOD_NS;
+		}
+		if (r.write_err) {
+			fprintf(stderr, "%s: writing %s: %s\n", l->who, l->path,
+				strerror(r.write_err));
+			break;
+		}
+	}
+	pt_session_stop(s, write_event, &r);
+	/* detached, still loaded: the counts are final */
+	if (l->bpf_stats)
+		pt_session_print_stats(s, stderr);
+	ret = r.write_err ? PT_EXIT_FAIL : PT_EXIT_OK;
+	if (pt_log_finish(r.w, s->stats.lost))
+		ret = PT_EXIT_FAIL;
+	fprintf(stderr, "ptrace: %llu events written, %llu lost, %llu filtered out\n",
+		r.written, s->stats.lost, s->stats.filtered);
+	return ret;
+}
