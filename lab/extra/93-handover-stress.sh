@@ -46,11 +46,15 @@ while [ $i -lt "$cycles" ]; do
 	check "cycle $i: xl pci-assignable-remove -r $dev" \
 		t 60 xl pci-assignable-remove -r $dev
 	check "cycle $i: e1000e bound to $dev again" wait_for 20 is_driver $dev e1000e
+	# the kernel's "segfault at" lines are KERN_INFO: not on the console
+	dmesg | grep -E 'segfault|traps:|general protection' \
+		>"$RES/dmesg-cycle$i.txt"
 	log "cycle $i done"
 done
 
 touch /tmp/stress-stop
-wait $CANARY
+check "canary loop ended" wait_for 30 not kill -0 $CANARY
+kill $CANARY 2>/dev/null
 check "canary pipelines all ok" [ ! -s "$RES/canary.txt" ]
 dmesg | grep -E 'segfault|traps:|general protection|BUG|Oops|DMAR|DMA' \
 	>"$RES/dmesg-grep.txt"
