@@ -70,9 +70,13 @@ alt_screen_off()
 	[ "$(tm display-message -p -t "$SESSION" '#{alternate_on}')" = 0 ]
 }
 
+# exited_0: top exited with status 0 within 60 s.  Quitting detaches
+# every probe: each fentry/fexit trampoline update waits for an RCU
+# tasks grace period, seconds in all under TCG, more on a loaded host.
+# This is a liveness check, not a timing: docs/performance.md has those.
 exited_0()
 {
-	n=40
+	n=240
 	while [ $n -gt 0 ] && [ ! -f "$STATE/exit" ]; do
 		sleep 0.25
 		n=$((n - 1))
