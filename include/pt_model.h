@@ -75,8 +75,15 @@ struct pt_device {
 	__u32 sbdf;
 	enum pt_owner owner;
 	int domid;		/* owner domain when owner == PT_OWNER_DOMAIN */
+	/*
+	 * The last PT_HISTORY_MAX owner changes and resets (oldest first),
+	 * so that a long trace does not grow the model; *_dropped counts
+	 * the older ones no longer kept (pt_device_owner_changes() and
+	 * pt_device_resets() give the totals).
+	 */
 	struct pt_owner_change *history;
 	size_t nhistory;
+	size_t history_dropped;
 
 	int gsi;		/* PT_NONE if not known */
 	int gsi_trigger;
@@ -96,6 +103,7 @@ struct pt_device {
 
 	struct pt_reset *resets;
 	size_t nresets;
+	size_t resets_dropped;
 
 	unsigned long nevents;
 	unsigned int nfindings;
@@ -106,6 +114,19 @@ struct pt_device {
 	struct pt_evref recent[PT_RECENT_MAX];
 	size_t nrecent;		/* total ever added; ring index = n % MAX */
 };
+
+#define PT_HISTORY_MAX	256
+
+/* Every owner change and reset of d since the trace began, kept or not. */
+static inline size_t pt_device_owner_changes(const struct pt_device *d)
+{
+	return d->nhistory + d->history_dropped;
+}
+
+static inline size_t pt_device_resets(const struct pt_device *d)
+{
+	return d->nresets + d->resets_dropped;
+}
 
 enum pt_severity {
 	PT_SEV_INFO = 0,

@@ -244,6 +244,22 @@ static void evref(struct pt_evref *r, const struct pt_event *ev,
 
 /* ------------------------------------------------------------ devices */
 
+/*
+ * A device's owner changes and resets are listed by the report, but a
+ * trace of days must not grow the model: at PT_HISTORY_MAX the older half
+ * goes, counted.  The rules only look at the latest ones.
+ */
+static void keep_recent(void *arr, size_t *n, size_t *dropped, size_t size)
+{
+	size_t drop = PT_HISTORY_MAX / 2;
+
+	if (*n < PT_HISTORY_MAX)
+		return;
+	memmove(arr, (char *)arr + drop * size, (*n - drop) * size);
+	*n -= drop;
+	*dropped += drop;
+}
+
 static void set_owner(struct pt_device *d, enum pt_owner owner, int domid,
 		      const struct pt_event *ev, unsigned long line)
 {
@@ -255,6 +271,8 @@ static void set_owner(struct pt_device *d, enum pt_owner owner, int domid,
 		return;
 	d->owner = owner;
 	d->domid = domid;
+	keep_recent(d->history, &d->nhistory, &d->history_dropped,
+		    sizeof(*d->history));
 	c = realloc(d->history, (d->nhistory + 1) * sizeof(*d->history));
 	if (!c)
 		pt_oom("growing a device's list");
@@ -457,6 +475,7 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 			return d;
 		}
 	}
+	keep_recent(d->resets, &d->nresets, &d->resets_dropped, sizeof(*r));
 	r = realloc(d->resets, (d->nresets + 1) * sizeof(*r));
 	if (!r)
 		pt_oom("growing a device's list");

@@ -93,6 +93,13 @@ json_t *pt_device_to_json(const struct pt_device *d)
 		json_array_append_new(a, j);
 	}
 	json_object_set_new(o, "resets", a);
+	/* only the last PT_HISTORY_MAX of each are kept: say how many went */
+	if (d->history_dropped)
+		json_object_set_new(o, "owner_history_dropped",
+				    json_integer(d->history_dropped));
+	if (d->resets_dropped)
+		json_object_set_new(o, "resets_dropped",
+				    json_integer(d->resets_dropped));
 	json_object_set_new(o, "events", json_integer(d->nevents));
 	json_object_set_new(o, "findings", json_integer(d->nfindings));
 	json_object_set_new(o, "incomplete", json_boolean(d->incomplete));

@@ -113,7 +113,7 @@ const struct rule_def rule_no_reset_method = {
 /* ---------------------------------------------------- PT013 reset-failed */
 
 struct rf_dev {
-	size_t reported_reset;	/* d->nresets of the last reset reported */
+	size_t reported_reset;	/* pt_device_resets() at the last one reported */
 };
 
 static void rf_event(struct rule_ctx *c, const struct pt_event *ev,
@@ -126,9 +126,9 @@ static void rf_event(struct rule_ctx *c, const struct pt_event *ev,
 		return;
 	/* pci_reset_function() around __pci_reset_function_locked(): one reset */
 	s = per_dev_get(c->priv, d->sbdf, sizeof(*s));
-	if (s->reported_reset == d->nresets)
+	if (s->reported_reset == pt_device_resets(d))
 		return;
-	s->reported_reset = d->nresets;
+	s->reported_reset = pt_device_resets(d);
 	pt_proof_add_ev(rule_report(c, d->sbdf, PT_NONE, ev->hdr.ts_ns, ev->hdr.ts_ns,
 				    "%s reset (%s) failed with %s: the device keeps whatever its last owner left in it",
 				    pt_sbdf_format(d->sbdf, b, sizeof(b)),
@@ -152,7 +152,7 @@ const struct rule_def rule_reset_failed = {
 /* ---------------------------------------------------- PT014 owner-not-reset */
 
 struct onr_dev {
-	size_t owner_changes;	/* d->nhistory already looked at */
+	size_t owner_changes;	/* pt_device_owner_changes() looked at */
 	bool used;		/* an owner used it since the last good reset */
 	enum pt_owner user;	/* that owner: dom0 or a domain */
 	int user_domid;
@@ -188,9 +188,9 @@ static void onr_event(struct rule_ctx *c, const struct pt_event *ev,
 			s->have_failed = true;
 		}
 	}
-	if (s->owner_changes == d->nhistory)
+	if (s->owner_changes == pt_device_owner_changes(d))
 		return;
-	s->owner_changes = d->nhistory;
+	s->owner_changes = pt_device_owner_changes(d);
 	if (d->owner != PT_OWNER_DOM0 && d->owner != PT_OWNER_DOMAIN)
 		return;
 	if (d->owner == PT_OWNER_DOMAIN && s->used &&

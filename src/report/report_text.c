@@ -210,7 +210,7 @@ static void summary_row(const struct pt_log_header *h, const struct pt_device *d
 		snprintf(col[C_MSIX], 96, "%s%s%s", d->msix_enabled ? "on" : "off",
 			 d->maskall == 1 ? ", maskall" : "",
 			 d->msi_enabled ? " (msi on)" : "");
-	snprintf(col[C_RESETS], 96, "%zu", d->nresets);
+	snprintf(col[C_RESETS], 96, "%zu", pt_device_resets(d));
 	snprintf(col[C_FIND], 96, "%u%s", d->nfindings,
 		 d->incomplete ? " (incomplete)" : "");
 }
@@ -664,6 +664,8 @@ static void print_device(FILE *out, const struct report *r,
 	fprintf(out, "  owner:");
 	if (!d->nhistory)
 		fprintf(out, " unknown");
+	if (d->history_dropped)
+		fprintf(out, " (%zu earlier changes not kept) ...", d->history_dropped);
 	for (size_t i = 0; i < d->nhistory; i++) {
 		const struct pt_owner_change *c = &d->history[i];
 
@@ -697,6 +699,8 @@ static void print_device(FILE *out, const struct report *r,
 			d->maskall ? "set" : "clear");
 	fprintf(out, "%s\n", d->incomplete ? "  [events lost while active: incomplete]" : "");
 	print_vectors(out, d);
+	if (d->resets_dropped)
+		fprintf(out, "  %zu earlier resets not kept\n", d->resets_dropped);
 	for (size_t i = 0; i < d->nresets; i++)
 		fprintf(out, "  reset %+.6f line %lu %s, Xen told: %s\n",
 			rel(r, d->resets[i].ts), d->resets[i].line,

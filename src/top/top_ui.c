@@ -318,7 +318,7 @@ static int cmp_row(const void *a, const void *b)
 		c = x->rate > y->rate ? -1 : x->rate < y->rate;
 		break;
 	case S_RESETS:
-		c = cmp_desc_u(x->d->nresets, y->d->nresets);
+		c = cmp_desc_u(pt_device_resets(x->d), pt_device_resets(y->d));
 		break;
 	case S_FINDINGS:
 		c = cmp_desc_u(x->d->nfindings, y->d->nfindings);
@@ -545,7 +545,7 @@ static void dev_row_text(struct top *t, const struct row *r, char *buf,
 		snprintf(rate, sizeof(rate), "-");
 	snprintf(buf, len, "%-13s %-8s %3s %-11s %-11s %-11s %-16s %6s %3zu %4u %s",
 		 bdf, r->owner, num(d->gsi, g, sizeof(g)), irqs, pirqs, evs, msi,
-		 rate, d->nresets, d->nfindings, r->name ? r->name : "-");
+		 rate, pt_device_resets(d), d->nfindings, r->name ? r->name : "-");
 }
 
 static void draw_dev_row(struct top *t, int y, const struct row *r, bool sel)
@@ -851,7 +851,7 @@ static void draw_device_head(struct top *t, const struct pt_device *d,
 
 		put(w, 4, 1, A_NORMAL,
 		    "resets %zu (last: %s, Xen told: %s)   events %lu   findings %u%s",
-		    d->nresets, pt_kind_name(PT_EV_PCI_RESET, rs->method),
+		    pt_device_resets(d), pt_kind_name(PT_EV_PCI_RESET, rs->method),
 		    rs->xen_told ? "yes" : "no", d->nevents, d->nfindings,
 		    d->incomplete ? "   LOST EVENTS touched this device" : "");
 	} else {
