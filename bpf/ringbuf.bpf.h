@@ -42,20 +42,14 @@ static __always_inline struct pt_event *ev_reserve(void)
 
 /*
  * Hand an event over without waking the reader: the recorder polls the
- * ring at least every 100 ms, and a wakeup (irq_work, a self-IPI: a
- * hypercall in a PV dom0) would cost more than the event itself.  Once
- * the unread data passes PT_RINGBUF_WAKE_BYTES the reader is woken, so a
- * burst cannot fill the ring while it sleeps.
+ * ring at least every 100 ms anyway, and a wakeup (irq_work, a self-IPI:
+ * a hypercall in a PV dom0) would cost more than the event itself.  The
+ * ring holds 28 339 events (8 MiB): a burst is lost only beyond that
+ * within one poll period, and then counted.
  */
-#define PT_RINGBUF_WAKE_BYTES	(256u << 10)
-
 static __always_inline void ev_submit(struct pt_event *e)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
-
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= PT_RINGBUF_WAKE_BYTES)
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 #endif /* PT_RINGBUF_BPF_H */
