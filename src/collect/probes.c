@@ -472,6 +472,77 @@ static struct btf *btf_for(const struct pt_env *env, enum pt_module m)
 	return m == PT_MOD_VMLINUX ? env->vmlinux_btf : env->mod_btfs[m];
 }
 
+/*
+ * FUNC ids of the names the planner asks about (every hook, and the
+ * fentry probe's target), found in one pass over a BTF: a name lookup in
+ * libbpf is a scan of every type, and the planner asks some fifty times.
+ * One index per BTF object, dropped when pt_env_free() frees it.
+ */
+#define HOOK_NAME(fn, exit)	#fn,
+static const char *const want_funcs[] = { PT_HOOKS(HOOK_NAME) "vfs_read" };
+#define NWANT	(sizeof(want_funcs) / sizeof(want_funcs[0]))
+
+static struct func_index {
+	const struct btf *btf;
+	int id[NWANT];
+} func_idx[4];
+
+static int find_want(const char *name)
+{
+	for (size_t i = 0; i < NWANT; i++)
+		if (name[0] == want_funcs[i][0] && !strcmp(name, want_funcs[i]))
+			return i;
+	return -1;
+}
+
+static const struct func_index *index_of(const struct btf *btf)
+{
+	struct func_index *fi = NULL;
+	const struct btf *base = btf__base_btf(btf);
+	__u32 n = btf__type_cnt(btf), first = base ? btf__type_cnt(base) : 1;
+
+	for (size_t i = 0; i < 4; i++) {
+		if (func_idx[i].btf == btf)
+			return &func_idx[i];
+		if (!fi && !func_idx[i].btf)
+			fi = &func_idx[i];
+	}
+	if (!fi)
+		return NULL;
+	fi->btf = btf;
+	memset(fi->id, 0, sizeof(fi->id));
+	for (__u32 id = first; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+		int k;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (name && (k = find_want(name)) >= 0 && !fi->id[k])
+			fi->id[k] = id;
+	}
+	return fi;
+}
+
+static void index_drop(const struct btf *btf)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (btf && func_idx[i].btf == btf)
+			func_idx[i].btf = NULL;
+}
+
+/* The FUNC id of func in btf (a module's own types only), or -1. */
+static int func_id(const struct btf *btf, const char *func)
+{
+	const struct func_index *fi;
+	int k = find_want(func);
+
+	if (k < 0 || !(fi = index_of(btf)))
+		return btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	return fi->id[k] ? fi->id[k] : -1;
+}
+
 static const struct btf_type *btf_func_proto(const struct btf *btf,
 					     const char *func)
 {
@@ -480,7 +551,7 @@ static const struct btf_type *btf_func_proto(const struct btf *btf,
 
 	if (!btf)
 		return NULL;
-	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	id = func_id(btf, func);
 	if (id < 0)
 		return NULL;
 	t = btf__type_by_id(btf, id);
@@ -518,7 +589,7 @@ static void probe_fentry(struct pt_env *env)
 	env->fentry_err = ENOENT;
 	if (!env->vmlinux_btf)
 		return;
-	id = btf__find_by_name_kind(env->vmlinux_btf, "vfs_read", BTF_KIND_FUNC);
+	id = func_id(env->vmlinux_btf, "vfs_read");
 	if (id < 0)
 		return;
 	opts.attach_btf_id = id;
@@ -704,6 +775,7 @@ int pt_env_variants_from(struct pt_env *env, const char *btf_path)
 		return -errno;
 	env->startup_pirq_info = first_param_is_ptr(b, "__startup_pirq") == 1;
 	env->unbind_info = first_param_is_ptr(b, "__unbind_from_irq") != 0;
+	index_drop(b);
 	btf__free(b);
 	return 0;
 }
@@ -726,8 +798,11 @@ void pt_env_free(struct pt_env *env)
 	free(env->syms);
 	env->syms = NULL;
 	env->nsyms = 0;
-	for (int m = PT_MOD_PCIBACK; m <= PT_MOD_PRIVCMD; m++)
+	for (int m = PT_MOD_PCIBACK; m <= PT_MOD_PRIVCMD; m++) {
+		index_drop(env->mod_btfs[m]);
 		btf__free(env->mod_btfs[m]);
+	}
+	index_drop(env->vmlinux_btf);
 	btf__free(env->vmlinux_btf);
 	env->vmlinux_btf = NULL;
 }
@@ -739,7 +814,7 @@ static bool btf_has_func(const struct pt_env *env, enum pt_module m,
 {
 	struct btf *b = btf_for(env, m);
 
-	return b && btf__find_by_name_kind(b, func, BTF_KIND_FUNC) >= 0;
+	return b && func_id(b, func) >= 0;
 }
 
 /*
