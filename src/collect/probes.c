@@ -474,12 +474,14 @@ static struct btf *btf_for(const struct pt_env *env, enum pt_module m)
 
 /*
  * FUNC ids of the names the planner asks about (every hook, and the
- * fentry probe's target), found in one pass over a BTF: a name lookup in
+ * fentry probe's targets), found in one pass over a BTF: a name lookup in
  * libbpf is a scan of every type, and the planner asks some fifty times.
  * One index per BTF object, dropped when pt_env_free() frees it.
  */
 #define HOOK_NAME(fn, exit)	#fn,
-static const char *const want_funcs[] = { PT_HOOKS(HOOK_NAME) "vfs_read" };
+static const char *const want_funcs[] = {
+	PT_HOOKS(HOOK_NAME) "do_one_initcall", "vfs_read"
+};
 #define NWANT	(sizeof(want_funcs) / sizeof(want_funcs[0]))
 
 static struct func_index {
@@ -575,26 +577,43 @@ static int first_param_is_ptr(const struct btf *btf, const char *func)
 }
 
 /* Can a tracing (fentry) program be loaded at all here? */
-static void probe_fentry(struct pt_env *env)
+static int load_fentry_probe(int btf_id)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		    .expected_attach_type = BPF_TRACE_FENTRY);
-	int id, fd;
+		    .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = btf_id);
+
+	return bpf_prog_load(BPF_PROG_TYPE_TRACING, "pt_fentry_probe", "GPL",
+			     insns, 2, &opts);
+}
+
+static void probe_fentry(struct pt_env *env)
+{
+	int early, id, fd = -1;
 
 	env->fentry = false;
 	env->fentry_err = ENOENT;
 	if (!env->vmlinux_btf)
 		return;
-	id = func_id(env->vmlinux_btf, "vfs_read");
-	if (id < 0)
-		return;
-	opts.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pt_fentry_probe", "GPL",
-			   insns, 2, &opts);
+	/*
+	 * The kernel looks the target up by name at load, linearly in
+	 * kallsyms' address order before 6.2: do_one_initcall (init/main.c,
+	 * linked first) is found within the first few hundred symbols where
+	 * it is in .text (with CONFIG_MODULES), vfs_read a third of the way.
+	 */
+	early = func_id(env->vmlinux_btf, "do_one_initcall");
+	if (early >= 0)
+		fd = load_fentry_probe(early);
+	if (fd < 0) {
+		id = func_id(env->vmlinux_btf, "vfs_read");
+		if (id < 0)
+			return;
+		fd = load_fentry_probe(id);
+	}
 	if (fd < 0) {
 		env->fentry_err = errno;
 		return;
