@@ -1272,96 +1272,12 @@ static struct bpf_link *attach_one(struct bpf_program *prog,
 				   const struct pt_probe_plan *p, bool exit)
 {
 	LIBBPF_OPTS(bpf_kprobe_opts, ko, .retprobe = exit);
-	struct bpf_link *l;
 
 	if (p->kind == PT_ATTACH_FENTRY)
 		return bpf_program__attach_trace(prog);
 	if (p->via == PT_VIA_COOKIE)
 		ko.bpf_cookie = p->def->alt[p->alt].hook;
-	if (p->kaddr) {
-		/* by address: the kernel skips its symbol search */
-		ko.offset = p->kaddr;
-		l = bpf_program__attach_kprobe_opts(prog, NULL, &ko);
-		if (!libbpf_get_error(l))
-			return l;
-		ko.offset = 0;
-	}
 	return bpf_program__attach_kprobe_opts(prog, p->func, &ko);
-}
-
-struct want_sym {
-	const char *name;
-	struct pt_probe_plan *p;
-};
-
-static int cmp_want(const void *a, const void *b)
-{
-	return strcmp(((const struct want_sym *)a)->name,
-		      ((const struct want_sym *)b)->name);
-}
-
-static int cmp_want_key(const void *key, const void *b)
-{
-	return strcmp(key, ((const struct want_sym *)b)->name);
-}
-
-/*
- * Addresses of the kprobe rows' functions, from one read of
- * /proc/kallsyms.  A kprobe by name makes the kernel search its symbol
- * table (linearly before 6.2) once per probe: once per entry and once
- * per exit hook; one read of the table costs a few of those searches.
- * The first match wins, as in the kernel's own search.  Left at 0 (by
- * name) when the addresses are hidden (kptr_restrict) or unreadable.
- */
-static void kprobe_addrs(struct pt_probe_plan *plans)
-{
-	struct want_sym want[pt_probe_count];
-	size_t n = 0, found = 0;
-	char line[512];
-	FILE *f;
-
-	for (size_t i = 0; i < pt_probe_count; i++) {
-		struct pt_probe_plan *p = &plans[i];
-
-		p->kaddr = 0;
-		if (row_planned(p) && p->kind == PT_ATTACH_KPROBE &&
-		    p->via != PT_VIA_MULTI) {
-			want[n].name = p->func;
-			want[n++].p = p;
-		}
-	}
-	/* a handful of probes: searching by name is cheaper than the read */
-	if (n < 8)
-		return;
-	qsort(want, n, sizeof(want[0]), cmp_want);
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return;
-	while (found < n && fgets(line, sizeof(line), f)) {
-		unsigned long addr;
-		char *name, *end;
-		struct want_sym *w;
-
-		addr = strtoul(line, &end, 16);
-		if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
-			continue;
-		name = end + 3;
-		name[strcspn(name, " \t\n")] = '\0';
-		w = bsearch(name, want, n, sizeof(want[0]), cmp_want_key);
-		if (!w)
-			continue;
-		/* duplicates of one name are adjacent after the sort */
-		while (w > want && !strcmp(w[-1].name, name))
-			w--;
-		for (; w < want + n && !strcmp(w->name, name); w++)
-			if (!w->p->kaddr) {
-				w->p->kaddr = addr;
-				found += addr != 0;
-			}
-		if (!addr)
-			break;	/* hidden: every address reads 0 */
-	}
-	fclose(f);
 }
 
 /* Attach one planned row (both hooks) into p->link[]; 0 or -errno. */
@@ -1506,7 +1422,6 @@ void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans)
 	int nth = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (int)ncpu, started = 0;
 
 	attach_multi(skel, plans);
-	kprobe_addrs(plans);
 	for (int t = 1; t < nth; t++)
 		if (!pthread_create(&th[started], NULL, attach_worker, &w))
 			started++;
@@ -1868,7 +1783,6 @@ static bool mark_dead(struct pt_modwatch *mw, struct pt_probe_plan *plans,
 		bpf_link__destroy(p->link[1]);
 		p->link[0] = p->link[1] = NULL;
 		p->dead = true;
-		p->kaddr = 0;	/* the module comes back elsewhere: by name */
 		n++;
 		if (off < sizeof(names))
 			off += snprintf(names + off, sizeof(names) - off, "%s%s",

@@ -117,7 +117,6 @@ struct pt_probe_plan {
 	struct bpf_link *link[2];	/* entry, exit */
 	bool dead;			/* its module went away: links gone */
 	enum pt_probe_via via;		/* set by pt_probes_load() */
-	unsigned long kaddr;		/* kprobe by address (0: by name) */
 };
 
 struct collect_bpf;
