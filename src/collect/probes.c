@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1245,7 +1244,6 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
  * The function list, read only when an attach by a BTF name fails: the
  * kernel may know the function only as a compiler clone (.isra.0).
  */
-static pthread_mutex_t clone_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pt_env clone_syms;
 static bool clone_syms_read;
 
@@ -1254,7 +1252,6 @@ static bool find_clone(const char *func, char *out, size_t len)
 	const char *sym = NULL;
 	bool renamed = false;
 
-	pthread_mutex_lock(&clone_lock);
 	if (!clone_syms_read) {
 		clone_syms.root = geteuid() == 0;
 		load_symbols(&clone_syms);
@@ -1264,7 +1261,6 @@ static bool find_clone(const char *func, char *out, size_t len)
 		sym = find_symbol(&clone_syms, func, &renamed);
 	if (sym && renamed)
 		snprintf(out, len, "%s", sym);
-	pthread_mutex_unlock(&clone_lock);
 	return sym && renamed;
 }
 
@@ -1378,56 +1374,25 @@ static void attach_multi(struct collect_bpf *skel, struct pt_probe_plan *plans)
 			mark_attach_failed(&plans[i], err);
 }
 
-struct attach_work {
-	struct collect_bpf *skel;
-	struct pt_probe_plan *plans;
-	size_t next;
-	pthread_mutex_t lock;
-};
-
-static void *attach_worker(void *arg)
-{
-	struct attach_work *w = arg;
-
-	for (;;) {
-		struct pt_probe_plan *p;
-		size_t i;
-		int err;
-
-		pthread_mutex_lock(&w->lock);
-		i = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		if (i >= pt_probe_count)
-			return NULL;
-		p = &w->plans[i];
-		if (!row_planned(p) || p->via == PT_VIA_MULTI)
-			continue;
-		err = attach_row(w->skel, p);
-		if (err)
-			mark_attach_failed(p, err);
-	}
-}
-
 /*
- * Rows are attached by a few threads at once: most of an attach is the
- * kernel finding the symbol and setting up the probe, which runs in
- * parallel; only the text patching itself is serialised.
+ * The kprobe_multi rows in their two links, then every other row, one
+ * by one.  (Several attach threads were tried in the lab: the kernel
+ * serialises kprobe registration and text patching, and under QEMU the
+ * threads made start-up no faster, if anything slower.)
  */
 void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans)
 {
-	struct attach_work w = { .skel = skel, .plans = plans,
-				 .lock = PTHREAD_MUTEX_INITIALIZER };
-	pthread_t th[4];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int nth = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (int)ncpu, started = 0;
-
 	attach_multi(skel, plans);
-	for (int t = 1; t < nth; t++)
-		if (!pthread_create(&th[started], NULL, attach_worker, &w))
-			started++;
-	attach_worker(&w);
-	for (int t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		struct pt_probe_plan *p = &plans[i];
+		int err;
+
+		if (!row_planned(p) || p->via == PT_VIA_MULTI)
+			continue;
+		err = attach_row(skel, p);
+		if (err)
+			mark_attach_failed(p, err);
+	}
 }
 
 void pt_probes_detach(struct pt_probe_plan *plans)
