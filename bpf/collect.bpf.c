@@ -1,13 +1,26 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The collectors: one program per kernel function and attach kind.
+ * The collectors: one body per kernel function, several ways in.
  *
- * Every hook exists twice, as kprobe/kretprobe (kp_/kr_) and as
- * fentry/fexit (fe_/fx_), with one shared body.  All of them are
- * autoload-off ("?" sections): the recorder (src/collect/probes.c) turns on,
- * per row of the probe table, the one variant that this kernel can load
- * and attach, and leaves the rest off.  That way a kernel without Xen,
- * without a module, or without fentry still loads this object.
+ * Every hook of PT_HOOKS (collect.h) has typed programs: fe_<fn>/fx_<fn>
+ * (fentry/fexit, BPF_PROG) and kp_<fn>/kr_<fn> (kprobe/kretprobe,
+ * BPF_KPROBE/BPF_KRETPROBE), which call the same static inline body.
+ * The same bodies are reached, by hook number (the BPF cookie), from
+ * the shared programs: kp_cookie/kr_cookie (one kprobe and one kretprobe
+ * program attached to many functions) and km_entry/km_exit (the same,
+ * attached through kprobe_multi links).  The shared ones are verified
+ * once however many functions they serve; that is what makes start-up
+ * fast.  Everything is autoload-off ("?" sections): the recorder
+ * (src/collect/probes.c) turns on what the plan uses.
+ *
+ * Entry/exit pairs: the entry keeps its time and CPU (and, for a
+ * kprobe, which has no arguments at the return, the arguments) in the
+ * calling task's slot for that hook (task-local storage, no hash
+ * lookups); the exit builds the event in the ring buffer in place, from
+ * its typed arguments (fexit) or the saved ones (kretprobe), and the
+ * return value.  The hypercall hook, which must copy the argument
+ * struct before Xen writes into it, builds its whole event at the entry
+ * in a per-task buffer and copies it at the return.
  *
  * The layouts come from Debian's 6.1 Xen dom0 kernel (vmlinux/x86); CO-RE
  * relocates them against the running kernel.  Signature differences
@@ -30,6 +43,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define PCI_CAP_ID_MSIX		0x11
 #define XEN_PCI_OP_enable_msi	2	/* xen/interface/io/pciif.h */
 #define IRQT_PIRQ		1	/* events_base.c enum xen_irq_type */
+#define ENODEV			19
 
 /* Set by the recorder from the running kernel's BTF before load. */
 const volatile __u8 pt_init_device_psdev = 0;	/* pcistub_init_device(pcistub_device *) (6.12) */
@@ -52,40 +66,66 @@ struct msi_desc___old {
 
 #include "ringbuf.bpf.h"
 
-struct stash_key {
-	__u64 pid_tgid;
-	__u32 probe;
+/*
+ * The sixth argument of a kprobed function (libbpf's BPF_KPROBE stops at
+ * five before libbpf 1.3).
+ */
+#if defined(PT_REGS_PARM6)
+#define PT_PARM6(ctx)	PT_REGS_PARM6(ctx)
+#elif defined(__TARGET_ARCH_x86)
+#define PT_PARM6(ctx)	(((const struct pt_regs *)(ctx))->r9)
+#elif defined(__TARGET_ARCH_arm64)
+#define PT_PARM6(ctx)	(((const struct user_pt_regs *)(ctx))->regs[5])
+#else
+#error "the sixth kprobe argument: add this architecture's register"
+#endif
+
+/* Slots: one per hook with a return hook. */
+enum {
+	P_PCISTUB_PROBE, P_PCISTUB_SEIZE, P_PCISTUB_INIT, P_PCISTUB_GET,
+	P_PCISTUB_GSI, P_MSIX_FLAGS_WRITE, P_PCIBK_CONFIG_WRITE,
+	P_RESET_LOCKED, P_RESET_FN, P_RESET_FN_LOCKED, P_FLR, P_AF_FLR,
+	P_PM_RESET, P_RESET_BUS, P_XEN_RESET,
+	P_ACPI_GSI, P_ACPI_GSI_XEN, P_XEN_REG_PIRQ, P_PVH_GSI,
+	P_BIND_GSI, P_BIND_MSI, P_ALLOC_MSI, P_DESTROY,
+	P_SETUP_MSI, P_ENABLE_MSIX, P_STARTUP, P___STARTUP,
+	P_NSLOTS,
+};
+
+/* An entry waiting for its return: when, where, and (kprobes) the arguments. */
+struct pt_slot {
+	__u64 ts;
+	__u32 cpu;
+	__u32 live;
+	__u64 arg[6];
+};
+
+struct pt_task {
+	struct pt_slot slot[P_NSLOTS];
+	__s32 op_domid;		/* guest a pciback worker serves (xen_pcibk_do_op) */
+	__u32 in_op;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pt_task);
+} tstate SEC(".maps");
+
+/* A hypercall's event, built at the ioctl's entry. */
+struct pt_hcstash {
+	struct pt_event ev;
+	__u32 live;
 	__u32 pad;
 };
 
-struct stash_val {
-	struct pt_event ev;
-	__u64 aux;		/* a kernel pointer the exit needs */
-};
-
-/* Entry arguments waiting for their function's return. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct stash_key);
-	__type(value, struct stash_val);
-} stash SEC(".maps");
-
-/* Too big for the BPF stack: entries are built here, then copied. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct stash_val);
-} scratch SEC(".maps");
-
-/* Guest a pciback worker is serving (set across xen_pcibk_do_op). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u64);
-	__type(value, __s32);
-} pcibk_dom SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pt_hcstash);
+} hcstate SEC(".maps");
 
 /* MSI (0) or MSI-X (1) last set up per device, for the teardown. */
 struct {
@@ -95,110 +135,89 @@ struct {
 	__type(value, __u8);
 } msi_kind SEC(".maps");
 
-/* Stash keys: one per function that has an exit hook. */
-enum {
-	P_PCISTUB_PROBE = 1, P_PCISTUB_SEIZE, P_PCISTUB_INIT, P_PCISTUB_GET,
-	P_PCISTUB_GSI, P_MSIX_FLAGS_WRITE, P_PCIBK_CONFIG_WRITE,
-	P_RESET_LOCKED, P_RESET_FN, P_RESET_FN_LOCKED, P_FLR, P_AF_FLR,
-	P_PM_RESET, P_RESET_BUS, P_XEN_RESET,
-	P_ACPI_GSI, P_ACPI_GSI_XEN, P_XEN_REG_PIRQ, P_PVH_GSI,
-	P_BIND_GSI, P_BIND_MSI, P_ALLOC_MSI, P_DESTROY,
-	P_SETUP_MSI, P_ENABLE_MSIX,
-	P_STARTUP, P___STARTUP, P_PRIVCMD,
-};
-
-struct pt_args {
-	__u64 a[6];
-};
-
-static __always_inline void hdr_init(struct pt_event *e, __u16 type, __u16 kind)
+static __always_inline struct pt_task *task_state(bool create)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	return bpf_task_storage_get(&tstate, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
 
-	e->hdr.ts_ns = bpf_ktime_get_ns();
-	e->hdr.cpu = bpf_get_smp_processor_id();
-	e->hdr.pid = id >> 32;
+/* Entry of a pair: note the time and CPU in the task's slot. */
+static __always_inline struct pt_slot *slot_open(__u32 idx)
+{
+	struct pt_task *t = task_state(true);
+	struct pt_slot *s;
+
+	if (!t) {
+		count_lost();
+		return NULL;
+	}
+	if (idx >= P_NSLOTS)
+		return NULL;
+	s = &t->slot[idx];
+	s->ts = bpf_ktime_get_ns();
+	s->cpu = bpf_get_smp_processor_id();
+	s->live = 1;
+	return s;
+}
+
+/* Return of a pair: the slot its entry filled, NULL if none (attached mid-call). */
+static __always_inline struct pt_slot *slot_take(__u32 idx)
+{
+	struct pt_task *t = task_state(false);
+	struct pt_slot *s;
+
+	if (!t || idx >= P_NSLOTS)
+		return NULL;
+	s = &t->slot[idx];
+	if (!s->live)
+		return NULL;
+	s->live = 0;
+	return s;
+}
+
+/* Header of an event; the payload's first 32 bytes are zeroed. */
+static __always_inline void hdr_fill(struct pt_event *e, __u64 ts, __u32 cpu,
+				     __u16 type, __u16 kind)
+{
+	__u64 *p = (__u64 *)&e->pirq;
+
+	e->hdr.ts_ns = ts;
+	e->hdr.cpu = cpu;
+	e->hdr.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e->hdr.comm, sizeof(e->hdr.comm));
 	e->hdr.sbdf = PT_SBDF_NONE;
 	e->hdr.ret = 0;
 	e->hdr.type = type;
 	e->hdr.kind = kind;
 	e->hdr.flags = 0;
-	__builtin_memset(&e->hc, 0, sizeof(e->hc));
+	p[0] = 0;
+	p[1] = 0;
+	p[2] = 0;
+	p[3] = 0;
 }
 
+/* An event of an entry-only hook, now. */
 static __always_inline struct pt_event *ev_new(__u16 type, __u16 kind)
 {
 	struct pt_event *e = ev_reserve();
 
 	if (!e)
 		return NULL;
-	hdr_init(e, type, kind);
+	hdr_fill(e, bpf_ktime_get_ns(), bpf_get_smp_processor_id(), type, kind);
 	return e;
 }
 
-static __always_inline void ev_send(struct pt_event *e)
+/* The event of a pair, at its return: time and CPU of the entry. */
+static __always_inline struct pt_event *ev_exit(struct pt_slot *s, __u16 type,
+						__u16 kind, long ret)
 {
-	bpf_ringbuf_submit(e, 0);
-}
+	struct pt_event *e = ev_reserve();
 
-/* Start an entry/exit pair: the returned event lives in the stash map. */
-static __always_inline struct stash_val *stash_new(__u32 probe, __u16 type,
-						   __u16 kind)
-{
-	struct stash_key k = { .pid_tgid = bpf_get_current_pid_tgid(),
-			       .probe = probe };
-	struct stash_val *s;
-	__u32 zero = 0;
-
-	s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s)
+	if (!e)
 		return NULL;
-	hdr_init(&s->ev, type, kind);
-	s->aux = 0;
-	if (bpf_map_update_elem(&stash, &k, s, BPF_ANY)) {
-		count_lost();
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&stash, &k);
-}
-
-static __always_inline struct stash_val *stash_get(__u32 probe)
-{
-	struct stash_key k = { .pid_tgid = bpf_get_current_pid_tgid(),
-			       .probe = probe };
-
-	return bpf_map_lookup_elem(&stash, &k);
-}
-
-static __always_inline void stash_drop(__u32 probe)
-{
-	struct stash_key k = { .pid_tgid = bpf_get_current_pid_tgid(),
-			       .probe = probe };
-
-	bpf_map_delete_elem(&stash, &k);
-}
-
-/*
- * Finish a pair: copy the stashed entry into the ring buffer with the
- * return value.  The caller may still fill fields, then ev_send().
- */
-static __always_inline struct pt_event *stash_take(__u32 probe, long ret)
-{
-	struct stash_val *s = stash_get(probe);
-	struct pt_event *e;
-
-	if (!s)
-		return NULL;	/* entry not seen (attached mid-call) */
-	e = ev_reserve();
-	if (!e) {
-		stash_drop(probe);
-		return NULL;
-	}
-	bpf_probe_read_kernel(e, sizeof(*e), &s->ev);
-	stash_drop(probe);
+	hdr_fill(e, s->ts, s->cpu, type, kind);
 	e->hdr.ret = ret;
-	e->hdr.flags |= PT_EVF_HAS_RET;
+	e->hdr.flags = PT_EVF_HAS_RET;
 	return e;
 }
 
@@ -303,88 +322,149 @@ static __always_inline __u32 msi_sbdf(struct msi_desc *desc)
 
 /* ---------------------------------------------------------------- glue */
 
-#define KP_ARGS(ctx, a) do {						\
-	(a).a[0] = PT_REGS_PARM1(ctx); (a).a[1] = PT_REGS_PARM2(ctx);	\
-	(a).a[2] = PT_REGS_PARM3(ctx); (a).a[3] = PT_REGS_PARM4(ctx);	\
-	(a).a[4] = PT_REGS_PARM5(ctx); (a).a[5] = (ctx)->r9;		\
-} while (0)
+#define PT_UNPAREN(...)		__VA_ARGS__
+#define PT_CAT(a, b)		PT_CAT_(a, b)
+#define PT_CAT_(a, b)		a##b
+#define PT_NARG(...)		PT_NARG_(__VA_ARGS__, 6, 5, 4, 3, 2, 1, 0)
+#define PT_NARG_(_1, _2, _3, _4, _5, _6, n, ...)	n
 
-/* fentry: only the function's own arguments may be read from ctx. */
-#define FE_ARGS(ctx, a, n) do {						\
-	if ((n) > 0) (a).a[0] = (ctx)[0];				\
-	if ((n) > 1) (a).a[1] = (ctx)[1];				\
-	if ((n) > 2) (a).a[2] = (ctx)[2];				\
-	if ((n) > 3) (a).a[3] = (ctx)[3];				\
-	if ((n) > 4) (a).a[4] = (ctx)[4];				\
-	if ((n) > 5) (a).a[5] = (ctx)[5];				\
-} while (0)
+/* kprobe entry: the arguments into the slot, as 64-bit words */
+#define PT_SAVE_1(s, x1)		(s)->arg[0] = (__u64)(x1)
+#define PT_SAVE_2(s, x1, x2)		PT_SAVE_1(s, x1); (s)->arg[1] = (__u64)(x2)
+#define PT_SAVE_3(s, x1, x2, x3)	PT_SAVE_2(s, x1, x2); (s)->arg[2] = (__u64)(x3)
+#define PT_SAVE_4(s, x1, x2, x3, x4)	PT_SAVE_3(s, x1, x2, x3); (s)->arg[3] = (__u64)(x4)
+#define PT_SAVE_5(s, x1, x2, x3, x4, x5) \
+	PT_SAVE_4(s, x1, x2, x3, x4); (s)->arg[4] = (__u64)(x5)
+#define PT_SAVE(s, ...)		PT_CAT(PT_SAVE_, PT_NARG(__VA_ARGS__))(s, __VA_ARGS__)
 
-/* Entry hook: kp_<fn> and fe_<fn> call h_<fn>(struct pt_args *). */
-#define PT_ENTRY(fn, nargs)						\
-SEC("?kprobe/" #fn)							\
-int kp_##fn(struct pt_regs *ctx)					\
+/* kretprobe: the saved words back as the body's typed parameters */
+#define PT_LOAD_1(s)		(void *)(s)->arg[0]
+#define PT_LOAD_2(s)		PT_LOAD_1(s), (void *)(s)->arg[1]
+#define PT_LOAD_3(s)		PT_LOAD_2(s), (void *)(s)->arg[2]
+#define PT_LOAD_4(s)		PT_LOAD_3(s), (void *)(s)->arg[3]
+#define PT_LOAD_5(s)		PT_LOAD_4(s), (void *)(s)->arg[4]
+#define PT_LOAD_6(s)		PT_LOAD_5(s), (void *)(s)->arg[5]
+#define PT_LOAD(s, n)		PT_CAT(PT_LOAD_, n)(s)
+
+/* the shared kprobe programs: a hook's arguments from the registers */
+#define PT_KARGS_1		, (void *)PT_REGS_PARM1(ctx)
+#define PT_KARGS_2		PT_KARGS_1, (void *)PT_REGS_PARM2(ctx)
+#define PT_KARGS_3		PT_KARGS_2, (void *)PT_REGS_PARM3(ctx)
+#define PT_KARGS_4		PT_KARGS_3, (void *)PT_REGS_PARM4(ctx)
+#define PT_KARGS_5		PT_KARGS_4, (void *)PT_REGS_PARM5(ctx)
+
+/* (void *) into an int parameter, as libbpf's own BPF_KPROBE does */
+#define PT_INTCONV_OFF	_Pragma("GCC diagnostic push")			\
+			_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")
+#define PT_INTCONV_ON	_Pragma("GCC diagnostic pop")
+
+/*
+ * How the shared programs reach a hook: d_kp_<fn>(ctx) at the entry,
+ * d_kr_<fn>(ctx) at the return (the inner functions of BPF_KPROBE and
+ * BPF_KRETPROBE, so the typed body is the very same code).
+ */
+#define PT_KDISPATCH(fn, nargs)						\
+static __always_inline int d_kp_##fn(struct pt_regs *ctx)		\
 {									\
-	struct pt_args a = {};						\
-	KP_ARGS(ctx, a);						\
-	return h_##fn(&a);						\
-}									\
+	PT_INTCONV_OFF							\
+	return ____kp_##fn(ctx PT_CAT(PT_KARGS_, nargs));		\
+	PT_INTCONV_ON							\
+}
+
+#define PT_KRDISPATCH(fn)						\
+static __always_inline int d_kr_##fn(struct pt_regs *ctx)		\
+{									\
+	PT_INTCONV_OFF							\
+	return ____kr_##fn(ctx, (void *)PT_REGS_RC(ctx));		\
+	PT_INTCONV_ON							\
+}
+
+/*
+ * An entry/exit pair.  e_<fn>(args) runs at the entry: false drops the
+ * call (nothing is kept), and anything that must be seen before the
+ * call happens there.  x_<fn>(slot, ret, args) builds the event at the
+ * return.  targs: the typed parameters used (a prefix of the
+ * function's); names: the same names; nargs: how many.
+ */
+#define PT_PAIR(fn, slot, nargs, targs, names)				\
 SEC("?fentry/" #fn)							\
-int fe_##fn(unsigned long long *ctx)					\
+int BPF_PROG(fe_##fn, PT_UNPAREN targs)					\
 {									\
-	struct pt_args a = {};						\
-	FE_ARGS(ctx, a, nargs);						\
-	return h_##fn(&a);						\
-}
-
-/* Exit hook with a return value: kr_<fn> and fx_<fn> call x_<fn>(ret). */
-#define PT_EXIT(fn)							\
-SEC("?kretprobe/" #fn)							\
-int kr_##fn(struct pt_regs *ctx)					\
-{									\
-	return x_##fn((long)PT_REGS_RC(ctx));				\
+	if (e_##fn names)						\
+		slot_open(slot);					\
+	return 0;							\
 }									\
 SEC("?fexit/" #fn)							\
-int fx_##fn(unsigned long long *ctx)					\
+int BPF_PROG(fx_##fn, PT_UNPAREN targs)					\
 {									\
+	struct pt_slot *s = slot_take(slot);				\
 	__u64 ret = 0;							\
+									\
+	if (!s)								\
+		return 0;						\
 	bpf_get_func_ret(ctx, &ret);					\
-	return x_##fn((long)ret);					\
-}
-
-/* Exit hook of a void function. */
-#define PT_EXIT_VOID(fn)						\
-SEC("?kretprobe/" #fn)							\
-int kr_##fn(struct pt_regs *ctx)					\
-{									\
-	return x_##fn(0);						\
+	return x_##fn(s, (long)ret, PT_UNPAREN names);			\
 }									\
-SEC("?fexit/" #fn)							\
-int fx_##fn(unsigned long long *ctx)					\
+SEC("?kprobe/" #fn)							\
+int BPF_KPROBE(kp_##fn, PT_UNPAREN targs)				\
 {									\
-	return x_##fn(0);						\
-}
+	struct pt_slot *s;						\
+									\
+	if (!e_##fn names)						\
+		return 0;						\
+	s = slot_open(slot);						\
+	if (s) {							\
+		PT_SAVE(s, PT_UNPAREN names);				\
+	}								\
+	return 0;							\
+}									\
+SEC("?kretprobe/" #fn)							\
+int BPF_KRETPROBE(kr_##fn, long ret)					\
+{									\
+	struct pt_slot *s = slot_take(slot);				\
+									\
+	if (!s)								\
+		return 0;						\
+	PT_INTCONV_OFF							\
+	return x_##fn(s, ret, PT_LOAD(s, nargs));			\
+	PT_INTCONV_ON							\
+}									\
+PT_KDISPATCH(fn, nargs)							\
+PT_KRDISPATCH(fn)
 
-/* Generic finishing of a pair whose event needs nothing from the return. */
-static __always_inline int pair_done(__u32 probe, long ret)
-{
-	struct pt_event *e = stash_take(probe, ret);
+/* A hook without a return hook: h_<fn>(args) writes its event now. */
+#define PT_ENTRY(fn, nargs, targs, names)				\
+SEC("?fentry/" #fn)							\
+int BPF_PROG(fe_##fn, PT_UNPAREN targs)					\
+{									\
+	return h_##fn names;						\
+}									\
+SEC("?kprobe/" #fn)							\
+int BPF_KPROBE(kp_##fn, PT_UNPAREN targs)				\
+{									\
+	return h_##fn names;						\
+}									\
+PT_KDISPATCH(fn, nargs)
 
-	if (e)
-		ev_send(e);
-	return 0;
+/* Entry filter of the pairs that keep every call. */
+#define PT_ALWAYS(fn, targs)						\
+static __always_inline bool e_##fn(PT_UNPAREN targs)			\
+{									\
+	return true;							\
 }
 
 /* ------------------------------------------------------- xen-pciback */
 
-static __always_inline int pciback_pair(__u32 probe, __u16 kind,
-					struct pci_dev *dev)
+static __always_inline int pciback_done(struct pt_slot *s, long ret, __u16 kind,
+					__u32 sbdf, __s32 domid)
 {
-	struct stash_val *s = stash_new(probe, PT_EV_PCIBACK, kind);
+	struct pt_event *e = ev_exit(s, PT_EV_PCIBACK, kind, ret);
 
-	if (!s)
+	if (!e)
 		return 0;
-	s->ev.hdr.sbdf = dev_sbdf(dev);
-	s->ev.pciback.domid = PT_NONE;
+	e->hdr.sbdf = sbdf;
+	e->pciback.domid = domid;
+	ev_submit(e);
 	return 0;
 }
 
@@ -397,55 +477,42 @@ static __always_inline int pciback_now(__u16 kind, struct pci_dev *dev,
 		return 0;
 	e->hdr.sbdf = dev_sbdf(dev);
 	e->pciback.domid = domid;
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
 
-static __always_inline int h_pcistub_probe(struct pt_args *a)
+/* pcistub_probe(dev, id) */
+PT_ALWAYS(pcistub_probe, (struct pci_dev *dev))
+static __always_inline int x_pcistub_probe(struct pt_slot *s, long ret,
+					   struct pci_dev *dev)
 {
-	return pciback_pair(P_PCISTUB_PROBE, PT_PCIBACK_PROBE,
-			    (struct pci_dev *)a->a[0]);
+	return pciback_done(s, ret, PT_PCIBACK_PROBE, dev_sbdf(dev), PT_NONE);
 }
-static __always_inline int x_pcistub_probe(long ret)
-{
-	return pair_done(P_PCISTUB_PROBE, ret);
-}
-PT_ENTRY(pcistub_probe, 2)
-PT_EXIT(pcistub_probe)
+PT_PAIR(pcistub_probe, P_PCISTUB_PROBE, 1, (struct pci_dev *dev), (dev))
 
-static __always_inline int h_pcistub_seize(struct pt_args *a)
+/* pcistub_seize(dev, ...) */
+PT_ALWAYS(pcistub_seize, (struct pci_dev *dev))
+static __always_inline int x_pcistub_seize(struct pt_slot *s, long ret,
+					   struct pci_dev *dev)
 {
-	return pciback_pair(P_PCISTUB_SEIZE, PT_PCIBACK_SEIZE,
-			    (struct pci_dev *)a->a[0]);
+	return pciback_done(s, ret, PT_PCIBACK_SEIZE, dev_sbdf(dev), PT_NONE);
 }
-static __always_inline int x_pcistub_seize(long ret)
-{
-	return pair_done(P_PCISTUB_SEIZE, ret);
-}
-PT_ENTRY(pcistub_seize, 2)
-PT_EXIT(pcistub_seize)
+PT_PAIR(pcistub_seize, P_PCISTUB_SEIZE, 1, (struct pci_dev *dev), (dev))
 
-static __always_inline int h_pcistub_init_device(struct pt_args *a)
+/* pcistub_init_device(struct pci_dev *) in 6.1, (struct pcistub_device *) in 6.12 */
+PT_ALWAYS(pcistub_init_device, (void *arg))
+static __always_inline int x_pcistub_init_device(struct pt_slot *s, long ret,
+						 void *arg)
 {
-	struct pci_dev *dev = (struct pci_dev *)a->a[0];
-	struct pcistub_device *psdev = (struct pcistub_device *)a->a[0];
+	struct pcistub_device *psdev = arg;
+	struct pci_dev *dev = arg;
 
-	/*
-	 * 6.12 passes the pcistub_device instead of the pci_dev.  (The
-	 * pointer is taken outside BPF_CORE_READ: inside it, a->a[0] would
-	 * become a relocation against our own struct pt_args.)
-	 */
 	if (pt_init_device_psdev && psdev &&
 	    bpf_core_type_exists(struct pcistub_device))
 		dev = BPF_CORE_READ(psdev, dev);
-	return pciback_pair(P_PCISTUB_INIT, PT_PCIBACK_INIT, dev);
+	return pciback_done(s, ret, PT_PCIBACK_INIT, dev_sbdf(dev), PT_NONE);
 }
-static __always_inline int x_pcistub_init_device(long ret)
-{
-	return pair_done(P_PCISTUB_INIT, ret);
-}
-PT_ENTRY(pcistub_init_device, 1)
-PT_EXIT(pcistub_init_device)
+PT_PAIR(pcistub_init_device, P_PCISTUB_INIT, 1, (void *arg), (arg))
 
 static __always_inline __s32 pcibk_domid(struct xen_pcibk_device *pdev)
 {
@@ -460,99 +527,92 @@ static __always_inline __s32 pcibk_domid(struct xen_pcibk_device *pdev)
 }
 
 /* pcistub_get_pci_dev(pdev, dev): the device is handed to a guest. */
-static __always_inline int h_pcistub_get_pci_dev(struct pt_args *a)
-{
-	struct stash_val *s = stash_new(P_PCISTUB_GET, PT_EV_PCIBACK,
-					PT_PCIBACK_GET);
-
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = dev_sbdf((struct pci_dev *)a->a[1]);
-	s->ev.pciback.domid = pcibk_domid((struct xen_pcibk_device *)a->a[0]);
-	return 0;
-}
-static __always_inline int x_pcistub_get_pci_dev(long ret)
+PT_ALWAYS(pcistub_get_pci_dev, (struct xen_pcibk_device *pdev, struct pci_dev *dev))
+static __always_inline int x_pcistub_get_pci_dev(struct pt_slot *s, long ret,
+						 struct xen_pcibk_device *pdev,
+						 struct pci_dev *dev)
 {
 	/* returns the pci_dev or NULL: report 0 or -ENODEV */
-	return pair_done(P_PCISTUB_GET, ret ? 0 : -19);
+	return pciback_done(s, ret ? 0 : -ENODEV, PT_PCIBACK_GET, dev_sbdf(dev),
+			    pcibk_domid(pdev));
 }
-PT_ENTRY(pcistub_get_pci_dev, 2)
-PT_EXIT(pcistub_get_pci_dev)
+PT_PAIR(pcistub_get_pci_dev, P_PCISTUB_GET, 2,
+	(struct xen_pcibk_device *pdev, struct pci_dev *dev), (pdev, dev))
 
 /*
  * pcistub_get_pci_dev_by_slot(pdev, domain, bus, slot, func): the one the
  * backend uses when it exports a device to the guest's frontend.
  */
-static __always_inline int h_pcistub_get_pci_dev_by_slot(struct pt_args *a)
+PT_ALWAYS(pcistub_get_pci_dev_by_slot,
+	  (struct xen_pcibk_device *pdev, int domain, int bus, int slot, int func))
+static __always_inline int x_pcistub_get_pci_dev_by_slot(struct pt_slot *s, long ret,
+							 struct xen_pcibk_device *pdev,
+							 int domain, int bus,
+							 int slot, int func)
 {
-	struct stash_val *s = stash_new(P_PCISTUB_GET, PT_EV_PCIBACK,
-					PT_PCIBACK_GET);
-
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = PT_SBDF(a->a[1], a->a[2],
-				 ((a->a[3] & 0x1f) << 3) | (a->a[4] & 0x7));
-	s->ev.pciback.domid = pcibk_domid((struct xen_pcibk_device *)a->a[0]);
-	return 0;
+	return pciback_done(s, ret ? 0 : -ENODEV, PT_PCIBACK_GET,
+			    PT_SBDF(domain, bus, ((slot & 0x1f) << 3) | (func & 0x7)),
+			    pcibk_domid(pdev));
 }
-static __always_inline int x_pcistub_get_pci_dev_by_slot(long ret)
+PT_PAIR(pcistub_get_pci_dev_by_slot, P_PCISTUB_GET, 5,
+	(struct xen_pcibk_device *pdev, int domain, int bus, int slot, int func),
+	(pdev, domain, bus, slot, func))
+
+static __always_inline int h_pcistub_put_pci_dev(struct pci_dev *dev)
 {
-	return pair_done(P_PCISTUB_GET, ret ? 0 : -19);
+	return pciback_now(PT_PCIBACK_PUT, dev, PT_NONE);
 }
-PT_ENTRY(pcistub_get_pci_dev_by_slot, 5)
-PT_EXIT(pcistub_get_pci_dev_by_slot)
+PT_ENTRY(pcistub_put_pci_dev, 1, (struct pci_dev *dev), (dev))
 
-static __always_inline int h_pcistub_put_pci_dev(struct pt_args *a)
-{
-	return pciback_now(PT_PCIBACK_PUT, (struct pci_dev *)a->a[0], PT_NONE);
-}
-PT_ENTRY(pcistub_put_pci_dev, 1)
-
-static __always_inline int h_pcistub_device_release(struct pt_args *a)
+static __always_inline int h_pcistub_device_release(struct kref *kref)
 {
 	struct pcistub_device *psdev;
 
 	/* module types are only relocatable where xen-pciback has BTF */
 	if (!bpf_core_type_exists(struct pcistub_device))
 		return 0;
-	psdev = (void *)a->a[0] - bpf_core_field_offset(struct pcistub_device, kref);
+	psdev = (void *)kref - bpf_core_field_offset(struct pcistub_device, kref);
 	return pciback_now(PT_PCIBACK_RELEASE, BPF_CORE_READ(psdev, dev),
 			   PT_NONE);
 }
-PT_ENTRY(pcistub_device_release, 1)
+PT_ENTRY(pcistub_device_release, 1, (struct kref *kref), (kref))
 
-static __always_inline int h_pcistub_remove(struct pt_args *a)
+static __always_inline int h_pcistub_remove(struct pci_dev *dev)
 {
-	return pciback_now(PT_PCIBACK_REMOVE, (struct pci_dev *)a->a[0],
-			   PT_NONE);
+	return pciback_now(PT_PCIBACK_REMOVE, dev, PT_NONE);
 }
-PT_ENTRY(pcistub_remove, 1)
+PT_ENTRY(pcistub_remove, 1, (struct pci_dev *dev), (dev))
 
-static __always_inline int h_xen_pcibk_reset_device(struct pt_args *a)
+static __always_inline int h_xen_pcibk_reset_device(struct pci_dev *dev)
 {
-	return pciback_now(PT_PCIBACK_RESET, (struct pci_dev *)a->a[0],
-			   PT_NONE);
+	return pciback_now(PT_PCIBACK_RESET, dev, PT_NONE);
 }
-PT_ENTRY(xen_pcibk_reset_device, 1)
+PT_ENTRY(xen_pcibk_reset_device, 1, (struct pci_dev *dev), (dev))
 
 /*
- * A frontend request.  The op is read from the shared page as the worker
- * will; the guest's domid is kept for the config writes the op causes.
+ * xen_pcibk_do_op(work): a frontend request.  The op is read from the
+ * shared page as the worker will; the guest's domid is kept in the
+ * worker's task state for the config writes the op causes, until the
+ * return.
  */
-static __always_inline int h_xen_pcibk_do_op(struct pt_args *a)
+static __always_inline int h_xen_pcibk_do_op(struct work_struct *work)
 {
 	struct xen_pcibk_device *pdev;
 	struct xen_pci_sharedinfo *sh;
-	__u64 id = bpf_get_current_pid_tgid();
 	struct pt_event *e;
+	struct pt_task *t;
 	__s32 domid;
 
 	if (!bpf_core_type_exists(struct xen_pcibk_device))
 		return 0;
-	pdev = (void *)a->a[0] - bpf_core_field_offset(struct xen_pcibk_device,
-						       op_work);
+	pdev = (void *)work - bpf_core_field_offset(struct xen_pcibk_device,
+						    op_work);
 	domid = pcibk_domid(pdev);
-	bpf_map_update_elem(&pcibk_dom, &id, &domid, BPF_ANY);
+	t = task_state(true);
+	if (t) {
+		t->op_domid = domid;
+		t->in_op = 1;
+	}
 
 	/*
 	 * Config reads and writes are most of the traffic and show up
@@ -568,46 +628,61 @@ static __always_inline int h_xen_pcibk_do_op(struct pt_args *a)
 	if (!e)
 		return 0;
 	e->pciback.domid = domid;
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
-static __always_inline int x_xen_pcibk_do_op(long ret)
-{
-	__u64 id = bpf_get_current_pid_tgid();
 
-	bpf_map_delete_elem(&pcibk_dom, &id);
+static __always_inline int x_xen_pcibk_do_op(void)
+{
+	struct pt_task *t = task_state(false);
+
+	if (t)
+		t->in_op = 0;
 	return 0;
 }
-PT_ENTRY(xen_pcibk_do_op, 1)
-PT_EXIT_VOID(xen_pcibk_do_op)
+
+SEC("?fentry/xen_pcibk_do_op")
+int BPF_PROG(fe_xen_pcibk_do_op, struct work_struct *work)
+{
+	return h_xen_pcibk_do_op(work);
+}
+SEC("?fexit/xen_pcibk_do_op")
+int BPF_PROG(fx_xen_pcibk_do_op)
+{
+	return x_xen_pcibk_do_op();
+}
+SEC("?kprobe/xen_pcibk_do_op")
+int BPF_KPROBE(kp_xen_pcibk_do_op, struct work_struct *work)
+{
+	return h_xen_pcibk_do_op(work);
+}
+SEC("?kretprobe/xen_pcibk_do_op")
+int BPF_KRETPROBE(kr_xen_pcibk_do_op)
+{
+	return x_xen_pcibk_do_op();
+}
+PT_KDISPATCH(xen_pcibk_do_op, 1)
+static __always_inline int d_kr_xen_pcibk_do_op(struct pt_regs *ctx)
+{
+	return x_xen_pcibk_do_op();
+}
 
 /* 6.12 PVH dom0: pcistub_get_gsi_from_sbdf(unsigned int sbdf) */
-static __always_inline int h_pcistub_get_gsi_from_sbdf(struct pt_args *a)
+PT_ALWAYS(pcistub_get_gsi_from_sbdf, (unsigned int sbdf))
+static __always_inline int x_pcistub_get_gsi_from_sbdf(struct pt_slot *s, long ret,
+						       unsigned int sbdf)
 {
-	struct stash_val *s = stash_new(P_PCISTUB_GSI, PT_EV_PCIBACK,
-					PT_PCIBACK_GET_GSI);
-
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = (__u32)a->a[0];
-	s->ev.pciback.domid = PT_NONE;
-	return 0;
+	return pciback_done(s, ret, PT_PCIBACK_GET_GSI, sbdf, PT_NONE);
 }
-static __always_inline int x_pcistub_get_gsi_from_sbdf(long ret)
-{
-	return pair_done(P_PCISTUB_GSI, ret);
-}
-PT_ENTRY(pcistub_get_gsi_from_sbdf, 1)
-PT_EXIT(pcistub_get_gsi_from_sbdf)
+PT_PAIR(pcistub_get_gsi_from_sbdf, P_PCISTUB_GSI, 1, (unsigned int sbdf), (sbdf))
 
 /* ------------------------------------------- MSI-X control word writes */
 
 static __always_inline __s32 worker_domid(void)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__s32 *d = bpf_map_lookup_elem(&pcibk_dom, &id);
+	struct pt_task *t = task_state(false);
 
-	return d ? *d : PT_NONE;
+	return t && t->in_op ? t->op_domid : PT_NONE;
 }
 
 static __always_inline void fill_ctrl(struct pt_event *e, __u16 value,
@@ -621,333 +696,355 @@ static __always_inline void fill_ctrl(struct pt_event *e, __u16 value,
 	e->msix_ctrl.domid = domid;
 }
 
+static __always_inline int ctrl_done(struct pt_slot *s, long ret,
+				     struct pci_dev *dev, __u16 value)
+{
+	struct pt_event *e = ev_exit(s, PT_EV_MSIX_CTRL, 0, ret);
+
+	if (!e)
+		return 0;
+	e->hdr.sbdf = dev_sbdf(dev);
+	fill_ctrl(e, value, PT_VIEW_PCIBACK, worker_domid());
+	ev_submit(e);
+	return 0;
+}
+
 /*
  * pciback's handler for a guest's write to the MSI or MSI-X flags word:
  * msi_msix_flags_write(dev, offset, new_value, data).  Only the MSI-X
  * one is reported; the return says whether pciback let it through.
  */
-static __always_inline int h_msi_msix_flags_write(struct pt_args *a)
+static __always_inline bool e_msi_msix_flags_write(struct pci_dev *dev,
+						   int offset, __u16 value)
 {
-	struct pci_dev *dev = (struct pci_dev *)a->a[0];
-	struct stash_val *s;
-	__u8 cap;
+	__u8 cap = BPF_CORE_READ(dev, msix_cap);
 
-	cap = BPF_CORE_READ(dev, msix_cap);
-	if (!cap || (int)a->a[1] != cap + PCI_MSIX_FLAGS)
-		return 0;
-	s = stash_new(P_MSIX_FLAGS_WRITE, PT_EV_MSIX_CTRL, 0);
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = dev_sbdf(dev);
-	fill_ctrl(&s->ev, (__u16)a->a[2], PT_VIEW_PCIBACK, worker_domid());
-	return 0;
+	return cap && offset == cap + PCI_MSIX_FLAGS;
 }
-static __always_inline int x_msi_msix_flags_write(long ret)
+static __always_inline int x_msi_msix_flags_write(struct pt_slot *s, long ret,
+						  struct pci_dev *dev,
+						  int offset, __u16 value)
 {
-	return pair_done(P_MSIX_FLAGS_WRITE, ret);
+	return ctrl_done(s, ret, dev, value);
 }
-PT_ENTRY(msi_msix_flags_write, 4)
-PT_EXIT(msi_msix_flags_write)
+PT_PAIR(msi_msix_flags_write, P_MSIX_FLAGS_WRITE, 3,
+	(struct pci_dev *dev, int offset, __u16 value), (dev, offset, value))
 
 /*
  * Fallback when the flags handler is not traceable: every emulated
  * config write, xen_pcibk_config_write(dev, offset, size, value),
  * filtered to the ones that cover the MSI-X flags word.
  */
-static __always_inline int h_xen_pcibk_config_write(struct pt_args *a)
+static __always_inline bool e_xen_pcibk_config_write(struct pci_dev *dev,
+						     int offset, int size,
+						     __u32 value)
 {
-	struct pci_dev *dev = (struct pci_dev *)a->a[0];
-	int off = a->a[1], size = a->a[2];
-	__u32 value = a->a[3];
-	struct stash_val *s;
-	int at;
-	__u8 cap;
+	__u8 cap = BPF_CORE_READ(dev, msix_cap);
+	int at = cap + PCI_MSIX_FLAGS;
 
-	cap = BPF_CORE_READ(dev, msix_cap);
-	if (!cap)
-		return 0;
-	at = cap + PCI_MSIX_FLAGS;
-	if (off > at || off + size < at + 2 || size > 4)
-		return 0;
-	s = stash_new(P_PCIBK_CONFIG_WRITE, PT_EV_MSIX_CTRL, 0);
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = dev_sbdf(dev);
-	fill_ctrl(&s->ev, (__u16)(value >> (((at - off) & 3) * 8)),
-		  PT_VIEW_PCIBACK, worker_domid());
-	return 0;
+	return cap && offset <= at && offset + size >= at + 2 && size <= 4;
 }
-static __always_inline int x_xen_pcibk_config_write(long ret)
+static __always_inline int x_xen_pcibk_config_write(struct pt_slot *s, long ret,
+						    struct pci_dev *dev,
+						    int offset, int size,
+						    __u32 value)
 {
-	return pair_done(P_PCIBK_CONFIG_WRITE, ret);
+	int at = BPF_CORE_READ(dev, msix_cap) + PCI_MSIX_FLAGS;
+
+	return ctrl_done(s, ret, dev,
+			 (__u16)(value >> (((at - offset) & 3) * 8)));
 }
-PT_ENTRY(xen_pcibk_config_write, 4)
-PT_EXIT(xen_pcibk_config_write)
+PT_PAIR(xen_pcibk_config_write, P_PCIBK_CONFIG_WRITE, 4,
+	(struct pci_dev *dev, int offset, int size, __u32 value),
+	(dev, offset, size, value))
 
 /*
  * dom0 Linux's own writes of the MSI-X flags word (enable, function
  * mask), which in a PV dom0 are the only MSI-X state Linux touches.
  */
-static __always_inline int h_pci_write_config_word(struct pt_args *a)
+static __always_inline int h_pci_write_config_word(struct pci_dev *dev,
+						   int where, __u16 val)
 {
-	struct pci_dev *dev = (struct pci_dev *)a->a[0];
 	struct pt_event *e;
 	__u8 cap;
 
 	if (!dev)
 		return 0;
 	cap = BPF_CORE_READ(dev, msix_cap);
-	if (!cap || (int)a->a[1] != cap + PCI_MSIX_FLAGS)
+	if (!cap || where != cap + PCI_MSIX_FLAGS)
 		return 0;
 	e = ev_new(PT_EV_MSIX_CTRL, 0);
 	if (!e)
 		return 0;
 	e->hdr.sbdf = dev_sbdf(dev);
-	fill_ctrl(e, (__u16)a->a[2], PT_VIEW_LINUX, PT_NONE);
-	ev_send(e);
+	fill_ctrl(e, val, PT_VIEW_LINUX, PT_NONE);
+	ev_submit(e);
 	return 0;
 }
-PT_ENTRY(pci_write_config_word, 3)
+PT_ENTRY(pci_write_config_word, 3,
+	 (struct pci_dev *dev, int where, __u16 val), (dev, where, val))
 
 /* ------------------------------------------------------------ resets */
 
-static __always_inline int reset_pair(__u32 probe, __u16 method,
-				      struct pci_dev *dev)
+static __always_inline int reset_done(struct pt_slot *s, long ret,
+				      __u16 method, struct pci_dev *dev)
 {
-	struct stash_val *s = stash_new(probe, PT_EV_PCI_RESET, method);
+	struct pt_event *e = ev_exit(s, PT_EV_PCI_RESET, method, ret);
 
-	if (s)
-		s->ev.hdr.sbdf = dev_sbdf(dev);
+	if (!e)
+		return 0;
+	e->hdr.sbdf = dev_sbdf(dev);
+	ev_submit(e);
 	return 0;
 }
 
-#define RESET_HOOK(fn, nargs, probe, method, skip)			\
-static __always_inline int h_##fn(struct pt_args *a)			\
+/* fn(struct pci_dev *dev) */
+#define RESET_HOOK(fn, slot, method)					\
+PT_ALWAYS(fn, (struct pci_dev *dev))					\
+static __always_inline int x_##fn(struct pt_slot *s, long ret,		\
+				  struct pci_dev *dev)			\
 {									\
-	if (skip)							\
-		return 0;						\
-	return reset_pair(probe, method, (struct pci_dev *)a->a[0]);	\
+	return reset_done(s, ret, method, dev);				\
 }									\
-static __always_inline int x_##fn(long ret)				\
-{									\
-	return pair_done(probe, ret);					\
-}									\
-PT_ENTRY(fn, nargs)							\
-PT_EXIT(fn)
+PT_PAIR(fn, slot, 1, (struct pci_dev *dev), (dev))
 
-RESET_HOOK(__pci_reset_function_locked, 1, P_RESET_LOCKED,
-	   PT_RESET_FUNCTION_LOCKED, 0)
-RESET_HOOK(pci_reset_function, 1, P_RESET_FN, PT_RESET_FUNCTION, 0)
-RESET_HOOK(pci_reset_function_locked, 1, P_RESET_FN_LOCKED,
-	   PT_RESET_FUNCTION, 0)
-RESET_HOOK(pcie_flr, 1, P_FLR, PT_RESET_FLR, 0)
-/* (dev, bool probe): a probe call only asks whether the method exists */
-RESET_HOOK(pci_af_flr, 2, P_AF_FLR, PT_RESET_AF_FLR, (__u8)a->a[1])
-RESET_HOOK(pci_pm_reset, 2, P_PM_RESET, PT_RESET_PM, (__u8)a->a[1])
-RESET_HOOK(pci_reset_bus, 1, P_RESET_BUS, PT_RESET_BUS, 0)
+/* fn(struct pci_dev *dev, bool probe): a probe call only asks whether the method exists */
+#define RESET_HOOK_PROBE(fn, slot, method)				\
+static __always_inline bool e_##fn(struct pci_dev *dev, __u8 probe)	\
+{									\
+	return !probe;							\
+}									\
+static __always_inline int x_##fn(struct pt_slot *s, long ret,		\
+				  struct pci_dev *dev, __u8 probe)	\
+{									\
+	return reset_done(s, ret, method, dev);				\
+}									\
+PT_PAIR(fn, slot, 2, (struct pci_dev *dev, __u8 probe), (dev, probe))
+
+RESET_HOOK(__pci_reset_function_locked, P_RESET_LOCKED, PT_RESET_FUNCTION_LOCKED)
+RESET_HOOK(pci_reset_function, P_RESET_FN, PT_RESET_FUNCTION)
+RESET_HOOK(pci_reset_function_locked, P_RESET_FN_LOCKED, PT_RESET_FUNCTION)
+RESET_HOOK(pcie_flr, P_FLR, PT_RESET_FLR)
+RESET_HOOK_PROBE(pci_af_flr, P_AF_FLR, PT_RESET_AF_FLR)
+RESET_HOOK_PROBE(pci_pm_reset, P_PM_RESET, PT_RESET_PM)
+RESET_HOOK(pci_reset_bus, P_RESET_BUS, PT_RESET_BUS)
 /* 6.12: xen_reset_device(const struct pci_dev *) tells Xen (vPCI) */
-RESET_HOOK(xen_reset_device, 1, P_XEN_RESET, PT_RESET_XEN_NOTIFY, 0)
+RESET_HOOK(xen_reset_device, P_XEN_RESET, PT_RESET_XEN_NOTIFY)
 
 /* --------------------------------------------------------------- GSI */
 
-static __always_inline int gsi_pair(__u32 probe, __u16 kind, __u32 sbdf,
-				    __s32 gsi, __s32 trigger, __s32 polarity)
+/* ret_irq: the return value is the Linux irq (else 0 or an error) */
+static __always_inline int gsi_done(struct pt_slot *s, long ret, __u16 kind,
+				    __u32 sbdf, __s32 gsi, __s32 trigger,
+				    __s32 polarity, bool ret_irq)
 {
-	struct stash_val *s = stash_new(probe, PT_EV_GSI, kind);
-
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = sbdf;
-	s->ev.gsi.gsi = gsi;
-	s->ev.gsi.trigger = trigger;
-	s->ev.gsi.polarity = polarity;
-	s->ev.gsi.irq = PT_NONE;
-	return 0;
-}
-
-static __always_inline int gsi_done(__u32 probe, long ret)
-{
-	struct pt_event *e = stash_take(probe, ret);
+	struct pt_event *e = ev_exit(s, PT_EV_GSI, kind, ret);
 
 	if (!e)
 		return 0;
-	e->gsi.irq = ret < 0 ? PT_NONE : ret;
-	ev_send(e);
+	e->hdr.sbdf = sbdf;
+	e->gsi.gsi = gsi;
+	e->gsi.trigger = trigger;
+	e->gsi.polarity = polarity;
+	e->gsi.irq = ret_irq && ret >= 0 ? ret : PT_NONE;
+	ev_submit(e);
 	return 0;
 }
 
-static __always_inline int h_acpi_register_gsi(struct pt_args *a)
+/* acpi_register_gsi(dev, gsi, trigger, polarity): returns the irq */
+PT_ALWAYS(acpi_register_gsi,
+	  (struct device *dev, __u32 gsi, int trigger, int polarity))
+static __always_inline int x_acpi_register_gsi(struct pt_slot *s, long ret,
+					       struct device *dev, __u32 gsi,
+					       int trigger, int polarity)
 {
-	return gsi_pair(P_ACPI_GSI, PT_GSI_ACPI,
-			device_sbdf((struct device *)a->a[0]),
-			a->a[1], a->a[2], a->a[3]);
+	return gsi_done(s, ret, PT_GSI_ACPI, device_sbdf(dev), gsi, trigger,
+			polarity, true);
 }
-static __always_inline int x_acpi_register_gsi(long ret)
-{
-	return gsi_done(P_ACPI_GSI, ret);
-}
-PT_ENTRY(acpi_register_gsi, 4)
-PT_EXIT(acpi_register_gsi)
+PT_PAIR(acpi_register_gsi, P_ACPI_GSI, 4,
+	(struct device *dev, __u32 gsi, int trigger, int polarity),
+	(dev, gsi, trigger, polarity))
 
-static __always_inline int h_acpi_register_gsi_xen(struct pt_args *a)
+PT_ALWAYS(acpi_register_gsi_xen,
+	  (struct device *dev, __u32 gsi, int trigger, int polarity))
+static __always_inline int x_acpi_register_gsi_xen(struct pt_slot *s, long ret,
+						   struct device *dev, __u32 gsi,
+						   int trigger, int polarity)
 {
-	return gsi_pair(P_ACPI_GSI_XEN, PT_GSI_XEN,
-			device_sbdf((struct device *)a->a[0]),
-			a->a[1], a->a[2], a->a[3]);
+	return gsi_done(s, ret, PT_GSI_XEN, device_sbdf(dev), gsi, trigger,
+			polarity, true);
 }
-static __always_inline int x_acpi_register_gsi_xen(long ret)
-{
-	return gsi_done(P_ACPI_GSI_XEN, ret);
-}
-PT_ENTRY(acpi_register_gsi_xen, 4)
-PT_EXIT(acpi_register_gsi_xen)
+PT_PAIR(acpi_register_gsi_xen, P_ACPI_GSI_XEN, 4,
+	(struct device *dev, __u32 gsi, int trigger, int polarity),
+	(dev, gsi, trigger, polarity))
 
 /* xen_register_pirq(u32 gsi, int triggering, bool set_pirq) */
-static __always_inline int h_xen_register_pirq(struct pt_args *a)
+PT_ALWAYS(xen_register_pirq, (__u32 gsi, int triggering))
+static __always_inline int x_xen_register_pirq(struct pt_slot *s, long ret,
+					       __u32 gsi, int triggering)
 {
-	return gsi_pair(P_XEN_REG_PIRQ, PT_GSI_XEN, PT_SBDF_NONE,
-			a->a[0], a->a[1], PT_NONE);
+	return gsi_done(s, ret, PT_GSI_XEN, PT_SBDF_NONE, gsi, triggering,
+			PT_NONE, true);
 }
-static __always_inline int x_xen_register_pirq(long ret)
-{
-	return gsi_done(P_XEN_REG_PIRQ, ret);
-}
-PT_ENTRY(xen_register_pirq, 3)
-PT_EXIT(xen_register_pirq)
+PT_PAIR(xen_register_pirq, P_XEN_REG_PIRQ, 2, (__u32 gsi, int triggering),
+	(gsi, triggering))
 
-/* 6.12: xen_pvh_setup_gsi(int gsi, int trigger, int polarity) */
-static __always_inline int h_xen_pvh_setup_gsi(struct pt_args *a)
+/* 6.12: xen_pvh_setup_gsi(int gsi, int trigger, int polarity): 0 or an error */
+PT_ALWAYS(xen_pvh_setup_gsi, (int gsi, int trigger, int polarity))
+static __always_inline int x_xen_pvh_setup_gsi(struct pt_slot *s, long ret,
+					       int gsi, int trigger, int polarity)
 {
-	return gsi_pair(P_PVH_GSI, PT_GSI_PVH_SETUP, PT_SBDF_NONE,
-			a->a[0], a->a[1], a->a[2]);
+	return gsi_done(s, ret, PT_GSI_PVH_SETUP, PT_SBDF_NONE, gsi, trigger,
+			polarity, false);
 }
-static __always_inline int x_xen_pvh_setup_gsi(long ret)
-{
-	/* returns 0 or an error, not an irq */
-	struct pt_event *e = stash_take(P_PVH_GSI, ret);
-
-	if (e)
-		ev_send(e);
-	return 0;
-}
-PT_ENTRY(xen_pvh_setup_gsi, 3)
-PT_EXIT(xen_pvh_setup_gsi)
+PT_PAIR(xen_pvh_setup_gsi, P_PVH_GSI, 3, (int gsi, int trigger, int polarity),
+	(gsi, trigger, polarity))
 
 /* -------------------------------------------------------------- pirqs */
 
-static __always_inline struct stash_val *pirq_pair(__u32 probe, __u16 kind)
+static __always_inline struct pt_event *pirq_exit(struct pt_slot *s, __u16 kind,
+						  long ret)
 {
-	struct stash_val *s = stash_new(probe, PT_EV_PIRQ, kind);
+	struct pt_event *e = ev_exit(s, PT_EV_PIRQ, kind, ret);
 
-	if (!s)
+	if (!e)
 		return NULL;
-	s->ev.pirq.gsi = PT_NONE;
-	s->ev.pirq.pirq = PT_NONE;
-	s->ev.pirq.irq = PT_NONE;
-	s->ev.pirq.domid = PT_NONE;
-	s->ev.pirq.entry = PT_NONE;
-	s->ev.pirq.nvec = PT_NONE;
-	return s;
+	e->pirq.gsi = PT_NONE;
+	e->pirq.pirq = PT_NONE;
+	e->pirq.irq = PT_NONE;
+	e->pirq.domid = PT_NONE;
+	e->pirq.entry = PT_NONE;
+	e->pirq.nvec = PT_NONE;
+	return e;
 }
 
-/* Binds return the Linux irq. */
-static __always_inline int pirq_irq_done(__u32 probe, long ret)
+/* xen_bind_pirq_gsi_to_irq(unsigned gsi, unsigned pirq, int shareable, char *): the irq */
+PT_ALWAYS(xen_bind_pirq_gsi_to_irq, (__u32 gsi, __u32 pirq))
+static __always_inline int x_xen_bind_pirq_gsi_to_irq(struct pt_slot *s, long ret,
+						      __u32 gsi, __u32 pirq)
 {
-	struct pt_event *e = stash_take(probe, ret);
+	struct pt_event *e = pirq_exit(s, PT_PIRQ_BIND_GSI, ret);
 
 	if (!e)
 		return 0;
+	e->pirq.gsi = gsi;
+	e->pirq.pirq = pirq;
+	e->pirq.domid = PT_DOMID_SELF;
+	e->pirq.nvec = 1;
 	if (ret >= 0)
 		e->pirq.irq = ret;
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
-
-/* xen_bind_pirq_gsi_to_irq(unsigned gsi, unsigned pirq, int shareable, char *) */
-static __always_inline int h_xen_bind_pirq_gsi_to_irq(struct pt_args *a)
-{
-	struct stash_val *s = pirq_pair(P_BIND_GSI, PT_PIRQ_BIND_GSI);
-
-	if (!s)
-		return 0;
-	s->ev.pirq.gsi = a->a[0];
-	s->ev.pirq.pirq = a->a[1];
-	s->ev.pirq.domid = PT_DOMID_SELF;
-	s->ev.pirq.nvec = 1;
-	return 0;
-}
-static __always_inline int x_xen_bind_pirq_gsi_to_irq(long ret)
-{
-	return pirq_irq_done(P_BIND_GSI, ret);
-}
-PT_ENTRY(xen_bind_pirq_gsi_to_irq, 4)
-PT_EXIT(xen_bind_pirq_gsi_to_irq)
+PT_PAIR(xen_bind_pirq_gsi_to_irq, P_BIND_GSI, 2, (__u32 gsi, __u32 pirq),
+	(gsi, pirq))
 
 /*
  * xen_bind_pirq_msi_to_irq(dev, msidesc, pirq, nvec, name, domid): the
- * domid is the guest when dom0 maps a PV guest's MSI on its behalf.
+ * domid is the guest when dom0 maps a PV guest's MSI on its behalf.  Six
+ * arguments: the kprobe reads the sixth itself (PT_PARM6).
  */
-static __always_inline int h_xen_bind_pirq_msi_to_irq(struct pt_args *a)
+static __always_inline int x_xen_bind_pirq_msi_to_irq(struct pt_slot *s, long ret,
+						      struct pci_dev *dev,
+						      struct msi_desc *desc,
+						      int pirq, int nvec,
+						      __u16 domid)
 {
-	struct stash_val *s = pirq_pair(P_BIND_MSI, PT_PIRQ_BIND_MSI);
-
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = dev_sbdf((struct pci_dev *)a->a[0]);
-	s->ev.pirq.entry = msi_entry((struct msi_desc *)a->a[1]);
-	s->ev.pirq.pirq = a->a[2];
-	s->ev.pirq.nvec = a->a[3];
-	s->ev.pirq.domid = (__u16)a->a[5];
-	return 0;
-}
-static __always_inline int x_xen_bind_pirq_msi_to_irq(long ret)
-{
-	return pirq_irq_done(P_BIND_MSI, ret);
-}
-PT_ENTRY(xen_bind_pirq_msi_to_irq, 6)
-PT_EXIT(xen_bind_pirq_msi_to_irq)
-
-/* xen_allocate_pirq_msi(dev, msidesc): returns the pirq */
-static __always_inline int h_xen_allocate_pirq_msi(struct pt_args *a)
-{
-	struct stash_val *s = pirq_pair(P_ALLOC_MSI, PT_PIRQ_ALLOC);
-
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = dev_sbdf((struct pci_dev *)a->a[0]);
-	s->ev.pirq.entry = msi_entry((struct msi_desc *)a->a[1]);
-	s->ev.pirq.domid = PT_DOMID_SELF;
-	return 0;
-}
-static __always_inline int x_xen_allocate_pirq_msi(long ret)
-{
-	struct pt_event *e = stash_take(P_ALLOC_MSI, ret);
+	struct pt_event *e = pirq_exit(s, PT_PIRQ_BIND_MSI, ret);
 
 	if (!e)
 		return 0;
+	e->hdr.sbdf = dev_sbdf(dev);
+	e->pirq.entry = msi_entry(desc);
+	e->pirq.pirq = pirq;
+	e->pirq.nvec = nvec;
+	e->pirq.domid = domid;
+	if (ret >= 0)
+		e->pirq.irq = ret;
+	ev_submit(e);
+	return 0;
+}
+
+SEC("?fentry/xen_bind_pirq_msi_to_irq")
+int BPF_PROG(fe_xen_bind_pirq_msi_to_irq)
+{
+	slot_open(P_BIND_MSI);
+	return 0;
+}
+SEC("?fexit/xen_bind_pirq_msi_to_irq")
+int BPF_PROG(fx_xen_bind_pirq_msi_to_irq, struct pci_dev *dev,
+	     struct msi_desc *desc, int pirq, int nvec, const char *name,
+	     __u16 domid)
+{
+	struct pt_slot *s = slot_take(P_BIND_MSI);
+	__u64 ret = 0;
+
+	if (!s)
+		return 0;
+	bpf_get_func_ret(ctx, &ret);
+	return x_xen_bind_pirq_msi_to_irq(s, (long)ret, dev, desc, pirq, nvec,
+					  domid);
+}
+SEC("?kprobe/xen_bind_pirq_msi_to_irq")
+int BPF_KPROBE(kp_xen_bind_pirq_msi_to_irq, struct pci_dev *dev,
+	       struct msi_desc *desc, int pirq, int nvec)
+{
+	struct pt_slot *s = slot_open(P_BIND_MSI);
+
+	if (s) {
+		PT_SAVE(s, dev, desc, pirq, nvec);
+		s->arg[5] = PT_PARM6(ctx);
+	}
+	return 0;
+}
+SEC("?kretprobe/xen_bind_pirq_msi_to_irq")
+int BPF_KRETPROBE(kr_xen_bind_pirq_msi_to_irq, long ret)
+{
+	struct pt_slot *s = slot_take(P_BIND_MSI);
+
+	if (!s)
+		return 0;
+	return x_xen_bind_pirq_msi_to_irq(s, ret, (void *)s->arg[0],
+					  (void *)s->arg[1], (int)s->arg[2],
+					  (int)s->arg[3], (__u16)s->arg[5]);
+}
+PT_KDISPATCH(xen_bind_pirq_msi_to_irq, 4)
+PT_KRDISPATCH(xen_bind_pirq_msi_to_irq)
+
+/* xen_allocate_pirq_msi(dev, msidesc): returns the pirq */
+PT_ALWAYS(xen_allocate_pirq_msi, (struct pci_dev *dev, struct msi_desc *desc))
+static __always_inline int x_xen_allocate_pirq_msi(struct pt_slot *s, long ret,
+						   struct pci_dev *dev,
+						   struct msi_desc *desc)
+{
+	struct pt_event *e = pirq_exit(s, PT_PIRQ_ALLOC, ret);
+
+	if (!e)
+		return 0;
+	e->hdr.sbdf = dev_sbdf(dev);
+	e->pirq.entry = msi_entry(desc);
+	e->pirq.domid = PT_DOMID_SELF;
 	if (ret >= 0)
 		e->pirq.pirq = ret;
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
-PT_ENTRY(xen_allocate_pirq_msi, 2)
-PT_EXIT(xen_allocate_pirq_msi)
+PT_PAIR(xen_allocate_pirq_msi, P_ALLOC_MSI, 2,
+	(struct pci_dev *dev, struct msi_desc *desc), (dev, desc))
 
 /* xen_destroy_irq(int irq): PHYSDEVOP_unmap_pirq for the irq's pirq */
-static __always_inline int h_xen_destroy_irq(struct pt_args *a)
+PT_ALWAYS(xen_destroy_irq, (int irq))
+static __always_inline int x_xen_destroy_irq(struct pt_slot *s, long ret, int irq)
 {
-	struct stash_val *s = pirq_pair(P_DESTROY, PT_PIRQ_DESTROY);
+	struct pt_event *e = pirq_exit(s, PT_PIRQ_DESTROY, ret);
 
-	if (s)
-		s->ev.pirq.irq = a->a[0];
+	if (!e)
+		return 0;
+	e->pirq.irq = irq;
+	ev_submit(e);
 	return 0;
 }
-static __always_inline int x_xen_destroy_irq(long ret)
-{
-	return pair_done(P_DESTROY, ret);
-}
-PT_ENTRY(xen_destroy_irq, 1)
-PT_EXIT(xen_destroy_irq)
+PT_PAIR(xen_destroy_irq, P_DESTROY, 1, (int irq), (irq))
 
 /* --------------------------------------------------------------- MSI */
 
@@ -961,22 +1058,22 @@ static __always_inline int msi_now(__u16 kind, struct pci_dev *dev,
 	e->hdr.sbdf = dev_sbdf(dev);
 	e->msi.msix = msix;
 	e->msi.nvec = nvec;
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
 
-static __always_inline struct stash_val *msi_pair(__u32 probe, __u16 kind,
-						  struct pci_dev *dev,
-						  __u8 msix, __s32 nvec)
+static __always_inline int msi_done(struct pt_slot *s, long ret, __u16 kind,
+				    struct pci_dev *dev, __u8 msix, __s32 nvec)
 {
-	struct stash_val *s = stash_new(probe, PT_EV_MSI, kind);
+	struct pt_event *e = ev_exit(s, PT_EV_MSI, kind, ret);
 
-	if (!s)
-		return NULL;
-	s->ev.hdr.sbdf = dev_sbdf(dev);
-	s->ev.msi.msix = msix;
-	s->ev.msi.nvec = nvec;
-	return s;
+	if (!e)
+		return 0;
+	e->hdr.sbdf = dev_sbdf(dev);
+	e->msi.msix = msix;
+	e->msi.nvec = nvec;
+	ev_submit(e);
+	return 0;
 }
 
 static __always_inline __u8 dev_msix_enabled(struct pci_dev *dev)
@@ -986,32 +1083,32 @@ static __always_inline __u8 dev_msix_enabled(struct pci_dev *dev)
 	return BPF_CORE_READ_BITFIELD_PROBED(dev, msix_enabled);
 }
 
-/* xen_initdom_setup_msi_irqs(dev, nvec, type) */
-static __always_inline int h_xen_initdom_setup_msi_irqs(struct pt_args *a)
+/* xen_initdom_setup_msi_irqs(dev, nvec, type): the kind is kept for the teardown */
+static __always_inline bool e_xen_initdom_setup_msi_irqs(struct pci_dev *dev,
+							 int nvec, int type)
 {
-	struct pci_dev *dev = (struct pci_dev *)a->a[0];
-	__u8 msix = (int)a->a[2] == PCI_CAP_ID_MSIX;
+	__u8 msix = type == PCI_CAP_ID_MSIX;
 	__u32 sbdf = dev_sbdf(dev);
 
 	bpf_map_update_elem(&msi_kind, &sbdf, &msix, BPF_ANY);
-	msi_pair(P_SETUP_MSI, PT_MSI_SETUP, dev, msix, a->a[1]);
-	return 0;
+	return true;
 }
-static __always_inline int x_xen_initdom_setup_msi_irqs(long ret)
+static __always_inline int x_xen_initdom_setup_msi_irqs(struct pt_slot *s, long ret,
+							struct pci_dev *dev,
+							int nvec, int type)
 {
-	return pair_done(P_SETUP_MSI, ret);
+	return msi_done(s, ret, PT_MSI_SETUP, dev, type == PCI_CAP_ID_MSIX, nvec);
 }
-PT_ENTRY(xen_initdom_setup_msi_irqs, 3)
-PT_EXIT(xen_initdom_setup_msi_irqs)
+PT_PAIR(xen_initdom_setup_msi_irqs, P_SETUP_MSI, 3,
+	(struct pci_dev *dev, int nvec, int type), (dev, nvec, type))
 
 /*
  * By teardown, pci_disable_msix() has already cleared msix_enabled: the
  * kind comes from the setup, else from the flags for a device set up
  * before recording started.
  */
-static __always_inline int h_xen_pv_teardown_msi_irqs(struct pt_args *a)
+static __always_inline int h_xen_pv_teardown_msi_irqs(struct pci_dev *dev)
 {
-	struct pci_dev *dev = (struct pci_dev *)a->a[0];
 	__u32 sbdf = dev_sbdf(dev);
 	__u8 *k = bpf_map_lookup_elem(&msi_kind, &sbdf);
 	__u8 msix = k ? *k : dev_msix_enabled(dev);
@@ -1020,107 +1117,77 @@ static __always_inline int h_xen_pv_teardown_msi_irqs(struct pt_args *a)
 		bpf_map_delete_elem(&msi_kind, &sbdf);
 	return msi_now(PT_MSI_TEARDOWN, dev, msix, PT_NONE);
 }
-PT_ENTRY(xen_pv_teardown_msi_irqs, 1)
+PT_ENTRY(xen_pv_teardown_msi_irqs, 1, (struct pci_dev *dev), (dev))
 
 /* __pci_enable_msix_range(dev, entries, minvec, maxvec, affd, flags) */
-static __always_inline int h___pci_enable_msix_range(struct pt_args *a)
+PT_ALWAYS(__pci_enable_msix_range,
+	  (struct pci_dev *dev, void *entries, int minvec, int maxvec))
+static __always_inline int x___pci_enable_msix_range(struct pt_slot *s, long ret,
+						     struct pci_dev *dev,
+						     void *entries, int minvec,
+						     int maxvec)
 {
-	msi_pair(P_ENABLE_MSIX, PT_MSI_ENABLE, (struct pci_dev *)a->a[0], 1,
-		 a->a[3]);
-	return 0;
+	return msi_done(s, ret, PT_MSI_ENABLE, dev, 1, maxvec);
 }
-static __always_inline int x___pci_enable_msix_range(long ret)
-{
-	return pair_done(P_ENABLE_MSIX, ret);
-}
-PT_ENTRY(__pci_enable_msix_range, 4)
-PT_EXIT(__pci_enable_msix_range)
+PT_PAIR(__pci_enable_msix_range, P_ENABLE_MSIX, 4,
+	(struct pci_dev *dev, void *entries, int minvec, int maxvec),
+	(dev, entries, minvec, maxvec))
 
-static __always_inline int h_pci_disable_msix(struct pt_args *a)
+static __always_inline int h_pci_disable_msix(struct pci_dev *dev)
 {
-	return msi_now(PT_MSI_DISABLE, (struct pci_dev *)a->a[0], 1, PT_NONE);
+	return msi_now(PT_MSI_DISABLE, dev, 1, PT_NONE);
 }
-PT_ENTRY(pci_disable_msix, 1)
+PT_ENTRY(pci_disable_msix, 1, (struct pci_dev *dev), (dev))
 
-static __always_inline int h_pci_disable_msi(struct pt_args *a)
+static __always_inline int h_pci_disable_msi(struct pci_dev *dev)
 {
-	return msi_now(PT_MSI_DISABLE, (struct pci_dev *)a->a[0], 0, PT_NONE);
+	return msi_now(PT_MSI_DISABLE, dev, 0, PT_NONE);
 }
-PT_ENTRY(pci_disable_msi, 1)
+PT_ENTRY(pci_disable_msi, 1, (struct pci_dev *dev), (dev))
 
 /* ---------------------------------------- event channels, pirq masking */
 
-/*
- * startup_pirq(struct irq_data *): EVTCHNOP_bind_pirq.  The port is only
- * known after the call, so the exit reads it from irq_info.
- */
-static __always_inline int h_startup_pirq(struct pt_args *a)
+static __always_inline int evtchn_done(struct pt_slot *s, long ret, __u32 sbdf,
+				       struct irq_info___xen *info, __s32 irq)
 {
-	struct irq_data *d = (struct irq_data *)a->a[0];
-	struct irq_info___xen *info = xen_info(d);
-	struct stash_val *s;
+	struct pt_event *e = ev_exit(s, PT_EV_EVTCHN, PT_EVTCHN_BIND, ret);
 
-	s = stash_new(P_STARTUP, PT_EV_EVTCHN, PT_EVTCHN_BIND);
-	if (!s)
-		return 0;
-	s->ev.hdr.sbdf = msi_sbdf(irqd_msi(d));
-	fill_evtchn(&s->ev, info, BPF_CORE_READ(d, irq));
-	s->aux = (__u64)info;
-	return 0;
-}
-
-static __always_inline int bind_done(__u32 probe, long ret)
-{
-	struct stash_val *s = stash_get(probe);
-	struct irq_info___xen *info;
-	struct pt_event *e;
-
-	if (!s)
-		return 0;
-	info = (void *)s->aux;
-	e = stash_take(probe, ret);
 	if (!e)
 		return 0;
-	if (info && bpf_core_type_exists(struct irq_info___xen) &&
-	    bpf_core_field_exists(((struct irq_info___xen *)0)->evtchn))
-		e->evtchn.evtchn = BPF_CORE_READ(info, evtchn);
-	ev_send(e);
+	e->hdr.sbdf = sbdf;
+	fill_evtchn(e, info, irq);
+	ev_submit(e);
 	return 0;
 }
 
-static __always_inline int x_startup_pirq(long ret)
+/*
+ * startup_pirq(struct irq_data *): EVTCHNOP_bind_pirq.  The port is only
+ * known after the call: the event is built at the return.
+ */
+PT_ALWAYS(startup_pirq, (struct irq_data *d))
+static __always_inline int x_startup_pirq(struct pt_slot *s, long ret,
+					  struct irq_data *d)
 {
-	return bind_done(P_STARTUP, ret);
+	return evtchn_done(s, ret, msi_sbdf(irqd_msi(d)), xen_info(d),
+			   BPF_CORE_READ(d, irq));
 }
-PT_ENTRY(startup_pirq, 1)
-PT_EXIT(startup_pirq)
+PT_PAIR(startup_pirq, P_STARTUP, 1, (struct irq_data *d), (d))
 
 /* __startup_pirq(unsigned irq) in 6.1, (struct irq_info *) in 6.12 */
-static __always_inline int h___startup_pirq(struct pt_args *a)
+PT_ALWAYS(__startup_pirq, (__u64 arg))
+static __always_inline int x___startup_pirq(struct pt_slot *s, long ret,
+					    __u64 arg)
 {
 	struct irq_info___xen *info = NULL;
-	struct stash_val *s;
-	__s32 irq;
+	__s32 irq = (__s32)arg;
 
-	s = stash_new(P___STARTUP, PT_EV_EVTCHN, PT_EVTCHN_BIND);
-	if (!s)
-		return 0;
 	if (pt_startup_pirq_info) {
-		info = (void *)a->a[0];
+		info = (void *)arg;
 		irq = info ? BPF_CORE_READ(info, irq) : PT_NONE;
-	} else {
-		irq = a->a[0];
 	}
-	fill_evtchn(&s->ev, info, irq);
-	s->aux = (__u64)info;
-	return 0;
+	return evtchn_done(s, ret, PT_SBDF_NONE, info, irq);
 }
-static __always_inline int x___startup_pirq(long ret)
-{
-	return bind_done(P___STARTUP, ret);
-}
-PT_ENTRY(__startup_pirq, 1)
-PT_EXIT(__startup_pirq)
+PT_PAIR(__startup_pirq, P___STARTUP, 1, (__u64 arg), (arg))
 
 static __always_inline int irqd_evtchn(struct irq_data *d, __u16 kind)
 {
@@ -1130,40 +1197,39 @@ static __always_inline int irqd_evtchn(struct irq_data *d, __u16 kind)
 		return 0;
 	e->hdr.sbdf = msi_sbdf(irqd_msi(d));
 	fill_evtchn(e, xen_info(d), BPF_CORE_READ(d, irq));
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
 
-static __always_inline int h_shutdown_pirq(struct pt_args *a)
+static __always_inline int h_shutdown_pirq(struct irq_data *d)
 {
-	return irqd_evtchn((struct irq_data *)a->a[0], PT_EVTCHN_CLOSE);
+	return irqd_evtchn(d, PT_EVTCHN_CLOSE);
 }
-PT_ENTRY(shutdown_pirq, 1)
+PT_ENTRY(shutdown_pirq, 1, (struct irq_data *d), (d))
 
-static __always_inline int h_enable_pirq(struct pt_args *a)
+static __always_inline int h_enable_pirq(struct irq_data *d)
 {
-	return irqd_evtchn((struct irq_data *)a->a[0], PT_EVTCHN_ENABLE);
+	return irqd_evtchn(d, PT_EVTCHN_ENABLE);
 }
-PT_ENTRY(enable_pirq, 1)
+PT_ENTRY(enable_pirq, 1, (struct irq_data *d), (d))
 
-static __always_inline int h_disable_pirq(struct pt_args *a)
+static __always_inline int h_disable_pirq(struct irq_data *d)
 {
-	return irqd_evtchn((struct irq_data *)a->a[0], PT_EVTCHN_DISABLE);
+	return irqd_evtchn(d, PT_EVTCHN_DISABLE);
 }
-PT_ENTRY(disable_pirq, 1)
+PT_ENTRY(disable_pirq, 1, (struct irq_data *d), (d))
 
-static __always_inline int h_mask_ack_pirq(struct pt_args *a)
+static __always_inline int h_mask_ack_pirq(struct irq_data *d)
 {
-	return irqd_evtchn((struct irq_data *)a->a[0], PT_EVTCHN_MASK_ACK);
+	return irqd_evtchn(d, PT_EVTCHN_MASK_ACK);
 }
-PT_ENTRY(mask_ack_pirq, 1)
+PT_ENTRY(mask_ack_pirq, 1, (struct irq_data *d), (d))
 
 /* __unbind_from_irq(struct irq_info *, unsigned irq); older: (unsigned irq) */
-static __always_inline int h___unbind_from_irq(struct pt_args *a)
+static __always_inline int h___unbind_from_irq(void *arg, __u32 irq)
 {
-	struct irq_info___xen *info = NULL;
+	struct irq_info___xen *info = arg;
 	struct pt_event *e;
-	__s32 irq;
 
 	/*
 	 * Every kind of Xen irq is unbound here; only irq_info says which
@@ -1173,18 +1239,16 @@ static __always_inline int h___unbind_from_irq(struct pt_args *a)
 	if (!pt_unbind_info || !bpf_core_type_exists(struct irq_info___xen) ||
 	    !bpf_core_field_exists(((struct irq_info___xen *)0)->type))
 		return 0;
-	info = (void *)a->a[0];
-	irq = a->a[1];
 	if (!info || BPF_CORE_READ(info, type) != IRQT_PIRQ)
 		return 0;
 	e = ev_new(PT_EV_EVTCHN, PT_EVTCHN_CLOSE);
 	if (!e)
 		return 0;
 	fill_evtchn(e, info, irq);
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
-PT_ENTRY(__unbind_from_irq, 2)
+PT_ENTRY(__unbind_from_irq, 2, (void *arg, __u32 irq), (arg, irq))
 
 /* ------------------------------------------ native / PVH dom0 masking */
 
@@ -1201,26 +1265,26 @@ static __always_inline int vmask_irqd(struct irq_data *d, __u8 masked)
 	e->vmask.pirq = PT_NONE;
 	e->vmask.masked = masked;
 	e->vmask.view = PT_VIEW_LINUX;
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
 
-static __always_inline int h_pci_msi_mask_irq(struct pt_args *a)
+static __always_inline int h_pci_msi_mask_irq(struct irq_data *d)
 {
-	return vmask_irqd((struct irq_data *)a->a[0], 1);
+	return vmask_irqd(d, 1);
 }
-PT_ENTRY(pci_msi_mask_irq, 1)
+PT_ENTRY(pci_msi_mask_irq, 1, (struct irq_data *d), (d))
 
-static __always_inline int h_pci_msi_unmask_irq(struct pt_args *a)
+static __always_inline int h_pci_msi_unmask_irq(struct irq_data *d)
 {
-	return vmask_irqd((struct irq_data *)a->a[0], 0);
+	return vmask_irqd(d, 0);
 }
-PT_ENTRY(pci_msi_unmask_irq, 1)
+PT_ENTRY(pci_msi_unmask_irq, 1, (struct irq_data *d), (d))
 
 /* pci_msi_update_mask(desc, clear, set): MSI (not MSI-X) mask bits */
-static __always_inline int h_pci_msi_update_mask(struct pt_args *a)
+static __always_inline int h_pci_msi_update_mask(struct msi_desc *desc,
+						 __u32 clear, __u32 set)
 {
-	struct msi_desc *desc = (struct msi_desc *)a->a[0];
 	struct pt_event *e = ev_new(PT_EV_VECTOR_MASK, 0);
 
 	if (!e)
@@ -1229,12 +1293,13 @@ static __always_inline int h_pci_msi_update_mask(struct pt_args *a)
 	e->vmask.entry = msi_entry(desc);
 	e->vmask.irq = desc ? BPF_CORE_READ(desc, irq) : PT_NONE;
 	e->vmask.pirq = PT_NONE;
-	e->vmask.masked = (__u32)a->a[2] != 0;
+	e->vmask.masked = set != 0;
 	e->vmask.view = PT_VIEW_LINUX;
-	ev_send(e);
+	ev_submit(e);
 	return 0;
 }
-PT_ENTRY(pci_msi_update_mask, 3)
+PT_ENTRY(pci_msi_update_mask, 3,
+	 (struct msi_desc *desc, __u32 clear, __u32 set), (desc, clear, set))
 
 /* ------------------------------------------------ toolstack hypercalls */
 
@@ -1275,59 +1340,162 @@ static __always_inline __u32 evtchn_size(__u32 cmd)
 /*
  * privcmd_ioctl(file, cmd, arg): privcmd_ioctl_hypercall is inlined, so
  * the hypercall is taken from the ioctl's user argument.  The sub-op's
- * argument struct is copied now, before Xen writes results into it.
+ * argument struct is copied now, before Xen writes results into it,
+ * into the task's hypercall buffer; the return copies the event out.
  */
-static __always_inline int h_privcmd_ioctl(struct pt_args *a)
+static __always_inline int h_privcmd_ioctl(struct file *file, __u32 cmd,
+					   void *arg)
 {
 	struct pt_privcmd_hypercall hc;
-	struct stash_val *s;
-	__u32 cmd = 0, len;
+	struct pt_hcstash *st;
+	struct pt_event *e;
+	__u32 sub = 0, len;
+	__u64 *p;
 	const void *ptr;
 
-	if ((__u32)a->a[1] != PT_IOCTL_PRIVCMD_HYPERCALL)
+	if (cmd != PT_IOCTL_PRIVCMD_HYPERCALL)
 		return 0;
-	if (bpf_probe_read_user(&hc, sizeof(hc), (void *)a->a[2]))
+	if (bpf_probe_read_user(&hc, sizeof(hc), arg))
 		return 0;
 	switch (hc.op) {
 	case PT_HC_PHYSDEV_OP:
-		cmd = hc.arg[0];
+		sub = hc.arg[0];
 		ptr = (void *)hc.arg[1];
-		len = physdev_size(cmd);
+		len = physdev_size(sub);
 		break;
 	case PT_HC_EVENT_CHANNEL_OP:
-		cmd = hc.arg[0];
+		sub = hc.arg[0];
 		ptr = (void *)hc.arg[1];
-		len = evtchn_size(cmd);
+		len = evtchn_size(sub);
 		break;
 	case PT_HC_DOMCTL:
 		ptr = (void *)hc.arg[0];
 		len = PT_XEN_DOMCTL_SIZE;
-		if (bpf_probe_read_user(&cmd, sizeof(cmd), ptr))
-			cmd = 0xffffffff;
+		if (bpf_probe_read_user(&sub, sizeof(sub), ptr))
+			sub = 0xffffffff;
 		break;
 	default:
 		return 0;
 	}
-	s = stash_new(P_PRIVCMD, PT_EV_HYPERCALL, 0);
-	if (!s)
+	st = bpf_task_storage_get(&hcstate, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st) {
+		count_lost();
 		return 0;
-	s->ev.hc.op = hc.op;
-	s->ev.hc.cmd = cmd;
+	}
+	e = &st->ev;
+	hdr_fill(e, bpf_ktime_get_ns(), bpf_get_smp_processor_id(),
+		 PT_EV_HYPERCALL, 0);
+	p = (__u64 *)&e->hc.args;
+	for (int i = 0; i < sizeof(e->hc.args) / 8; i++)
+		p[i] = 0;
+	e->hc.op = hc.op;
+	e->hc.cmd = sub;
 	if (len > PT_HC_RAW_MAX)
 		len = PT_HC_RAW_MAX;
-	if (bpf_probe_read_user(s->ev.hc.raw, len, ptr)) {
-		s->ev.hdr.flags |= PT_EVF_TRUNCATED;
+	if (bpf_probe_read_user(e->hc.raw, len, ptr)) {
+		e->hdr.flags |= PT_EVF_TRUNCATED;
 		len = 0;
 	}
-	s->ev.hc.raw_len = len;
+	e->hc.raw_len = len;
+	st->live = 1;
 	return 0;
 }
+
 static __always_inline int x_privcmd_ioctl(long ret)
 {
-	return pair_done(P_PRIVCMD, ret);
+	struct pt_hcstash *st;
+	struct pt_event *e;
+
+	st = bpf_task_storage_get(&hcstate, bpf_get_current_task_btf(), 0, 0);
+	if (!st || !st->live)
+		return 0;
+	st->live = 0;
+	e = ev_reserve();
+	if (!e)
+		return 0;
+	bpf_probe_read_kernel(e, sizeof(*e), &st->ev);
+	e->hdr.ret = ret;
+	e->hdr.flags |= PT_EVF_HAS_RET;
+	ev_submit(e);
+	return 0;
 }
-PT_ENTRY(privcmd_ioctl, 3)
-PT_EXIT(privcmd_ioctl)
+
+SEC("?fentry/privcmd_ioctl")
+int BPF_PROG(fe_privcmd_ioctl, struct file *file, __u32 cmd, void *arg)
+{
+	return h_privcmd_ioctl(file, cmd, arg);
+}
+SEC("?fexit/privcmd_ioctl")
+int BPF_PROG(fx_privcmd_ioctl)
+{
+	__u64 ret = 0;
+
+	bpf_get_func_ret(ctx, &ret);
+	return x_privcmd_ioctl((long)ret);
+}
+SEC("?kprobe/privcmd_ioctl")
+int BPF_KPROBE(kp_privcmd_ioctl, struct file *file, __u32 cmd, void *arg)
+{
+	return h_privcmd_ioctl(file, cmd, arg);
+}
+SEC("?kretprobe/privcmd_ioctl")
+int BPF_KRETPROBE(kr_privcmd_ioctl, long ret)
+{
+	return x_privcmd_ioctl(ret);
+}
+PT_KDISPATCH(privcmd_ioctl, 3)
+PT_KRDISPATCH(privcmd_ioctl)
+
+/* ---------------------------------------------------- shared programs */
+
+#define PT_KP_CASE(fn, exit)	case PT_H_##fn: return d_kp_##fn(ctx);
+#define PT_KR_CASE(fn, exit)	PT_KR_CASE_##exit(fn)
+#define PT_KR_CASE_0(fn)
+#define PT_KR_CASE_1(fn)	case PT_H_##fn: return d_kr_##fn(ctx);
+
+/* The cookie is the hook number (enum pt_hook): one program, many functions. */
+static __always_inline int kp_dispatch(struct pt_regs *ctx)
+{
+	switch (bpf_get_attach_cookie(ctx)) {
+	PT_HOOKS(PT_KP_CASE)
+	}
+	return 0;
+}
+
+static __always_inline int kr_dispatch(struct pt_regs *ctx)
+{
+	switch (bpf_get_attach_cookie(ctx)) {
+	PT_HOOKS(PT_KR_CASE)
+	}
+	return 0;
+}
+
+/* one kprobe (kretprobe) per function, each with its hook as cookie */
+SEC("?kprobe")
+int kp_cookie(struct pt_regs *ctx)
+{
+	return kp_dispatch(ctx);
+}
+
+SEC("?kretprobe")
+int kr_cookie(struct pt_regs *ctx)
+{
+	return kr_dispatch(ctx);
+}
+
+/* all functions in one kprobe_multi link (fprobe), a cookie per function */
+SEC("?kprobe.multi")
+int km_entry(struct pt_regs *ctx)
+{
+	return kp_dispatch(ctx);
+}
+
+SEC("?kretprobe.multi")
+int km_exit(struct pt_regs *ctx)
+{
+	return kr_dispatch(ctx);
+}
 
 /* ------------------------------------------------------- module watch */
 

@@ -38,4 +38,70 @@ struct pt_modstate {
 	__u32 pad;
 };
 
+/*
+ * Every kernel function the collectors hook, once: X(fn, exit), exit 1
+ * when the function has a return hook.  It gives the hook numbers
+ * (PT_H_<fn>), which are the BPF cookies of the shared programs
+ * (kp_cookie/kr_cookie, km_entry/km_exit) and which the probe table
+ * (src/collect/probes.c) names its alternatives by, so a row naming a
+ * function without programs does not compile.  Each hook's programs
+ * are fe_<fn>/fx_<fn> (fentry/fexit) and kp_<fn>/kr_<fn>
+ * (kprobe/kretprobe) in bpf/collect.bpf.c.
+ */
+#define PT_HOOKS(X)							\
+	X(pcistub_probe, 1)						\
+	X(pcistub_seize, 1)						\
+	X(pcistub_init_device, 1)					\
+	X(pcistub_get_pci_dev, 1)					\
+	X(pcistub_get_pci_dev_by_slot, 1)				\
+	X(pcistub_put_pci_dev, 0)					\
+	X(pcistub_device_release, 0)					\
+	X(pcistub_remove, 0)						\
+	X(xen_pcibk_reset_device, 0)					\
+	X(xen_pcibk_do_op, 1)						\
+	X(pcistub_get_gsi_from_sbdf, 1)					\
+	X(msi_msix_flags_write, 1)					\
+	X(xen_pcibk_config_write, 1)					\
+	X(pci_write_config_word, 0)					\
+	X(__pci_reset_function_locked, 1)				\
+	X(pci_reset_function, 1)					\
+	X(pci_reset_function_locked, 1)					\
+	X(pcie_flr, 1)							\
+	X(pci_af_flr, 1)						\
+	X(pci_pm_reset, 1)						\
+	X(pci_reset_bus, 1)						\
+	X(xen_reset_device, 1)						\
+	X(acpi_register_gsi, 1)						\
+	X(acpi_register_gsi_xen, 1)					\
+	X(xen_register_pirq, 1)						\
+	X(xen_pvh_setup_gsi, 1)						\
+	X(xen_bind_pirq_gsi_to_irq, 1)					\
+	X(xen_bind_pirq_msi_to_irq, 1)					\
+	X(xen_allocate_pirq_msi, 1)					\
+	X(xen_destroy_irq, 1)						\
+	X(xen_initdom_setup_msi_irqs, 1)				\
+	X(xen_pv_teardown_msi_irqs, 0)					\
+	X(__pci_enable_msix_range, 1)					\
+	X(pci_disable_msix, 0)						\
+	X(pci_disable_msi, 0)						\
+	X(startup_pirq, 1)						\
+	X(__startup_pirq, 1)						\
+	X(shutdown_pirq, 0)						\
+	X(enable_pirq, 0)						\
+	X(disable_pirq, 0)						\
+	X(mask_ack_pirq, 0)						\
+	X(__unbind_from_irq, 0)						\
+	X(pci_msi_mask_irq, 0)						\
+	X(pci_msi_unmask_irq, 0)					\
+	X(pci_msi_update_mask, 0)					\
+	X(privcmd_ioctl, 1)
+
+#define PT_HOOK_ENUM(fn, exit)	PT_H_##fn,
+enum pt_hook {
+	PT_H_NONE = 0,
+	PT_HOOKS(PT_HOOK_ENUM)
+	PT_H_COUNT,
+};
+#undef PT_HOOK_ENUM
+
 #endif /* PT_COLLECT_H */

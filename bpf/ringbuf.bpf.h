@@ -40,4 +40,16 @@ static __always_inline struct pt_event *ev_reserve(void)
 	return e;
 }
 
+/*
+ * Hand an event over without waking the reader: the recorder polls the
+ * ring at least every 100 ms anyway, and a wakeup (irq_work, a self-IPI:
+ * a hypercall in a PV dom0) would cost more than the event itself.  The
+ * ring holds 28 339 events (8 MiB): a burst is lost only beyond that
+ * within one poll period, and then counted.
+ */
+static __always_inline void ev_submit(struct pt_event *e)
+{
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
 #endif /* PT_RINGBUF_BPF_H */

@@ -23,6 +23,7 @@ struct pt_attach_env {
 	bool fentry;		/* tracing programs load on this kernel */
 	bool exact_btf;		/* the exact name is in the (module's) BTF */
 	bool kprobes;		/* the kernel has kprobes */
+	bool kprobe_shared;	/* one kprobe program serves many functions (cookies) */
 };
 
 /*
@@ -34,8 +35,12 @@ struct pt_attach_env {
  * try_module_get), so while recording the module cannot be unloaded
  * ("in use", one count per program).  A kprobe takes none:
  * it is disarmed when the module goes (kprobes_module_callback).  So a
- * module function gets a kprobe, and fentry only with pin_modules; for
- * vmlinux functions fentry is preferred (cheaper, typed arguments).
+ * module function gets a kprobe, and fentry only with pin_modules.  For
+ * vmlinux functions a kprobe is preferred where one verified program can
+ * serve every function (kprobe_shared: BPF cookies): a trampoline
+ * program is bound to its one function when it is loaded, so fentry
+ * costs one verification per hook at start-up; else fentry (cheaper per
+ * call than a kprobe without a shared program to amortise).
  */
 enum pt_attach pt_attach_choose(const struct pt_attach_env *e);
 

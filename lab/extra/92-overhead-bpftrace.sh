@@ -8,8 +8,9 @@
 #    until its "recording to" line, bpftrace until its BEGIN probe's output
 #    (bpftrace runs BEGIN once every other probe is attached).  Times are
 #    dom0 uptime (10 ms steps) from just before the exec to the moment the
-#    line was read.  Each round also times "ptrace probes --load" (the
-#    same planning and loading, verifier included, without attaching).
+#    line was read.  Each round also times "ptrace probes" (the
+#    planning alone) and "ptrace probes --load" (the same planning and
+#    loading, verifier included, without attaching): the breakdown.
 #    The functions of the bpftrace script are the ones ptrace record
 #    reported attached in the first round, with a kretprobe where ptrace
 #    has an exit hook; each probe printf()s timestamp, pid, cpu, comm and
@@ -18,11 +19,15 @@
 #    then "bpftool prog show" before and after a workload (pciback
 #    assignable add/remove cycles, xl list, PV guests with the NIC created
 #    and destroyed).  ptrace's program ids come from its --bpf-stats
-#    table, bpftrace's from "bpftool perf show".
+#    table, bpftrace's from "bpftool perf show".  ptrace runs with
+#    PTRACE_PER_HOOK=1 here: every function gets its own kprobe and
+#    kretprobe programs (the same bodies the shared programs run), so
+#    the kernel's run-time counters are per function, as bpftrace's are.
 #
 # Files in the results directory:
 #   attach.txt                  "TOOL ROUND SECONDS" per run
-#   load.txt                    "probes-load ROUND SECONDS": ptrace probes --load
+#   load.txt                    "probes-load ROUND SECONDS": ptrace probes --load,
+#                               "probes-plan ROUND SECONDS": ptrace probes
 #   attach-TOOL-N.txt           each run's output, every line stamped
 #   functions.txt               "FUNC 0|1" (1: entry+exit), from round 1
 #   bench.bt, bench-stats.bt    the bpftrace scripts
@@ -134,6 +139,11 @@ while [ $i -le $ROUNDS ]; do
 	read -r t1 _ </proc/uptime
 	echo "probes-load $i $t0 $t1" | awk '{ printf "%s %s %.2f\n", $1, $2, $4 - $3 }' \
 		>>"$RES/load.txt"
+	read -r t0 _ </proc/uptime
+	$PT probes >"$RES/probes-plan-$i.txt" 2>&1
+	read -r t1 _ </proc/uptime
+	echo "probes-plan $i $t0 $t1" | awk '{ printf "%s %s %.2f\n", $1, $2, $4 - $3 }' \
+		>>"$RES/load.txt"
 	i=$((i + 1))
 done
 check "bpftrace says 'Attaching N probes...' before BEGIN's output" \
@@ -156,8 +166,8 @@ bt=$!
 echo $bt >"$RES/bpftrace.pid"
 check "bpftrace attached (stats run)" wait_for 120 grep -qx BEGIN /tmp/ovh-bt.out
 cp /tmp/pb.json "$RES/perf-begin.json"
-$PT record --bpf-stats -o /tmp/ovh-stats.jsonl >"$RES/stats-record.stdout" \
-	2>"$RES/stats-record.stderr" &
+PTRACE_PER_HOOK=1 $PT record --bpf-stats -o /tmp/ovh-stats.jsonl \
+	>"$RES/stats-record.stdout" 2>"$RES/stats-record.stderr" &
 rp=$!
 check "ptrace record attached (stats run)" \
 	wait_for 60 grep -q "recording to" "$RES/stats-record.stderr"

@@ -25,8 +25,14 @@
 #include "bpf/collect.h"
 
 #define FK	(PT_ATTACH_FENTRY | PT_ATTACH_KPROBE)
-#define ALT1(f)		{ { #f, #f } }
-#define ALT2(f, g)	{ { #f, #f }, { #g, #g } }
+/*
+ * Alternatives name their hook in PT_HOOKS (bpf/collect.h): a function
+ * without programs in bpf/collect.bpf.c does not compile here, and
+ * tests/bpf/run checks the object holds each row's programs.
+ */
+#define ALT(f)		{ #f, #f, PT_H_##f }
+#define ALT1(f)		{ ALT(f) }
+#define ALT2(f, g)	{ ALT(f), ALT(g) }
 
 /*
  * The rows.  Order matters only for printing: pciback, resets, GSI,
@@ -207,7 +213,6 @@ const char *pt_probe_state_name(enum pt_probe_state s)
 /* ------------------------------------------------------------ libbpf log */
 
 static bool libbpf_verbose;
-static char failed_prog[64];
 static const char *custom_btf;
 
 /*
@@ -292,7 +297,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 void pt_libbpf_log_begin(void)
 {
 	libbpf_set_print(libbpf_print);
-	failed_prog[0] = '\0';
 	nunresolved = 0;
 	relo_key[0] = '\0';
 }
@@ -306,22 +310,10 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
 	char buf[512];
-	const char *p;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (level == LIBBPF_DEBUG)
 		note_relo(buf);
-	/* remember which program the kernel refused, to disable its row */
-	p = strstr(buf, "prog '");
-	if (p && strstr(buf, "failed to load")) {
-		p += 6;
-		size_t n = strcspn(p, "'");
-
-		if (n < sizeof(failed_prog)) {
-			memcpy(failed_prog, p, n);
-			failed_prog[n] = '\0';
-		}
-	}
 	if (libbpf_verbose || (level == LIBBPF_WARN && getenv("PT_LIBBPF_WARN")))
 		fputs(buf, stderr);
 	return 0;
@@ -435,7 +427,9 @@ static void load_symbols(struct pt_env *env)
 		return;
 	qsort(env->syms, env->nsyms, sizeof(*env->syms), cmp_str);
 	env->symbols = true;
-	env->symsrc = kallsyms ? "/proc/kallsyms" : "available_filter_functions";
+	env->symsrc = kallsyms ? (env->vmlinux_btf ? "BTF, /proc/kallsyms" : "/proc/kallsyms") :
+		(env->vmlinux_btf ? "BTF, available_filter_functions" :
+		 "available_filter_functions");
 }
 
 /*
@@ -477,6 +471,79 @@ static struct btf *btf_for(const struct pt_env *env, enum pt_module m)
 	return m == PT_MOD_VMLINUX ? env->vmlinux_btf : env->mod_btfs[m];
 }
 
+/*
+ * FUNC ids of the names the planner asks about (every hook, and the
+ * fentry probe's targets), found in one pass over a BTF: a name lookup in
+ * libbpf is a scan of every type, and the planner asks some fifty times.
+ * One index per BTF object, dropped when pt_env_free() frees it.
+ */
+#define HOOK_NAME(fn, exit)	#fn,
+static const char *const want_funcs[] = {
+	PT_HOOKS(HOOK_NAME) "do_one_initcall", "vfs_read"
+};
+#define NWANT	(sizeof(want_funcs) / sizeof(want_funcs[0]))
+
+static struct func_index {
+	const struct btf *btf;
+	int id[NWANT];
+} func_idx[4];
+
+static int find_want(const char *name)
+{
+	for (size_t i = 0; i < NWANT; i++)
+		if (name[0] == want_funcs[i][0] && !strcmp(name, want_funcs[i]))
+			return i;
+	return -1;
+}
+
+static const struct func_index *index_of(const struct btf *btf)
+{
+	struct func_index *fi = NULL;
+	const struct btf *base = btf__base_btf(btf);
+	__u32 n = btf__type_cnt(btf), first = base ? btf__type_cnt(base) : 1;
+
+	for (size_t i = 0; i < 4; i++) {
+		if (func_idx[i].btf == btf)
+			return &func_idx[i];
+		if (!fi && !func_idx[i].btf)
+			fi = &func_idx[i];
+	}
+	if (!fi)
+		return NULL;
+	fi->btf = btf;
+	memset(fi->id, 0, sizeof(fi->id));
+	for (__u32 id = first; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+		int k;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (name && (k = find_want(name)) >= 0 && !fi->id[k])
+			fi->id[k] = id;
+	}
+	return fi;
+}
+
+static void index_drop(const struct btf *btf)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (btf && func_idx[i].btf == btf)
+			func_idx[i].btf = NULL;
+}
+
+/* The FUNC id of func in btf (a module's own types only), or -1. */
+static int func_id(const struct btf *btf, const char *func)
+{
+	const struct func_index *fi;
+	int k = find_want(func);
+
+	if (k < 0 || !(fi = index_of(btf)))
+		return btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	return fi->id[k] ? fi->id[k] : -1;
+}
+
 static const struct btf_type *btf_func_proto(const struct btf *btf,
 					     const char *func)
 {
@@ -485,7 +552,7 @@ static const struct btf_type *btf_func_proto(const struct btf *btf,
 
 	if (!btf)
 		return NULL;
-	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	id = func_id(btf, func);
 	if (id < 0)
 		return NULL;
 	t = btf__type_by_id(btf, id);
@@ -509,26 +576,43 @@ static int first_param_is_ptr(const struct btf *btf, const char *func)
 }
 
 /* Can a tracing (fentry) program be loaded at all here? */
-static void probe_fentry(struct pt_env *env)
+static int load_fentry_probe(int btf_id)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		    .expected_attach_type = BPF_TRACE_FENTRY);
-	int id, fd;
+		    .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = btf_id);
+
+	return bpf_prog_load(BPF_PROG_TYPE_TRACING, "pt_fentry_probe", "GPL",
+			     insns, 2, &opts);
+}
+
+static void probe_fentry(struct pt_env *env)
+{
+	int early, id, fd = -1;
 
 	env->fentry = false;
 	env->fentry_err = ENOENT;
 	if (!env->vmlinux_btf)
 		return;
-	id = btf__find_by_name_kind(env->vmlinux_btf, "vfs_read", BTF_KIND_FUNC);
-	if (id < 0)
-		return;
-	opts.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pt_fentry_probe", "GPL",
-			   insns, 2, &opts);
+	/*
+	 * The kernel looks the target up by name at load, linearly in
+	 * kallsyms' address order before 6.2: do_one_initcall (init/main.c,
+	 * linked first) is found within the first few hundred symbols where
+	 * it is in .text (with CONFIG_MODULES), vfs_read a third of the way.
+	 */
+	early = func_id(env->vmlinux_btf, "do_one_initcall");
+	if (early >= 0)
+		fd = load_fentry_probe(early);
+	if (fd < 0) {
+		id = func_id(env->vmlinux_btf, "vfs_read");
+		if (id < 0)
+			return;
+		fd = load_fentry_probe(id);
+	}
 	if (fd < 0) {
 		env->fentry_err = errno;
 		return;
@@ -536,6 +620,60 @@ static void probe_fentry(struct pt_env *env)
 	close(fd);
 	env->fentry = true;
 	env->fentry_err = 0;
+}
+
+/* A two-instruction kprobe program, for the feature probes below. */
+static int trivial_kprobe(enum bpf_attach_type expected)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = expected);
+
+	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, "pt_kprobe_probe", "GPL",
+			     insns, 2, &opts);
+}
+
+/*
+ * Decided before anything is loaded, from the kernel's answers to
+ * requests that attach nothing:
+ *  - BPF cookies on kprobes come with perf-event links (5.15): a link to
+ *    no perf event fails with EBADF where they exist, EINVAL before;
+ *  - kprobe_multi links (CONFIG_FPROBE) look the symbols up first: a
+ *    name that does not exist gives ESRCH (or ENOENT) where they exist,
+ *    EOPNOTSUPP without fprobe, EINVAL on kernels before them.
+ */
+static void probe_kprobe_links(struct pt_env *env)
+{
+	const char *nosuch = "pt_no_such_function";
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	int fd, l, err;
+
+	env->kprobe_multi_err = ENOENT;
+	fd = trivial_kprobe(0);	/* a plain kprobe program */
+	if (fd >= 0) {
+		l = bpf_link_create(fd, -1, BPF_PERF_EVENT, NULL);
+		err = errno;
+		if (l >= 0)
+			close(l);
+		env->kprobe_cookie = l < 0 && err == EBADF;
+		close(fd);
+	}
+	fd = trivial_kprobe(BPF_TRACE_KPROBE_MULTI);
+	if (fd < 0) {
+		env->kprobe_multi_err = errno;
+		return;
+	}
+	lo.kprobe_multi.syms = &nosuch;
+	lo.kprobe_multi.cnt = 1;
+	l = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+	err = errno;
+	if (l >= 0)
+		close(l);
+	close(fd);
+	env->kprobe_multi = l < 0 && (err == ESRCH || err == ENOENT);
+	env->kprobe_multi_err = env->kprobe_multi ? 0 : err;
 }
 
 int pt_env_probe(struct pt_env *env)
@@ -621,11 +759,29 @@ int pt_env_probe(struct pt_env *env)
 	if (first_param_is_ptr(env->vmlinux_btf, "__unbind_from_irq") == 0)
 		env->unbind_info = false;
 
-	if (env->root)
+	if (env->root) {
 		probe_fentry(env);
-	else
+		probe_kprobe_links(env);
+	} else {
 		env->fentry_err = EPERM;
-	load_symbols(env);
+		env->kprobe_multi_err = EPERM;
+	}
+	/*
+	 * BTF answers which functions exist (fentry_can_attach() in bcc's
+	 * libbpf-tools); the function list (kprobe_exists()) is only read
+	 * for a loaded module without BTF, or without vmlinux BTF.  Reading
+	 * it makes the kernel print every traceable function, which in the
+	 * lab took a good part of the start-up.
+	 */
+	if (env->vmlinux_btf) {
+		env->symbols = true;
+		env->symsrc = "BTF";
+	}
+	for (int m = PT_MOD_VMLINUX; m <= PT_MOD_PRIVCMD; m++)
+		if (env->mod_loaded[m] && !btf_for(env, m)) {
+			load_symbols(env);
+			break;
+		}
 	return 0;
 }
 
@@ -637,6 +793,7 @@ int pt_env_variants_from(struct pt_env *env, const char *btf_path)
 		return -errno;
 	env->startup_pirq_info = first_param_is_ptr(b, "__startup_pirq") == 1;
 	env->unbind_info = first_param_is_ptr(b, "__unbind_from_irq") != 0;
+	index_drop(b);
 	btf__free(b);
 	return 0;
 }
@@ -659,8 +816,11 @@ void pt_env_free(struct pt_env *env)
 	free(env->syms);
 	env->syms = NULL;
 	env->nsyms = 0;
-	for (int m = PT_MOD_PCIBACK; m <= PT_MOD_PRIVCMD; m++)
+	for (int m = PT_MOD_PCIBACK; m <= PT_MOD_PRIVCMD; m++) {
+		index_drop(env->mod_btfs[m]);
 		btf__free(env->mod_btfs[m]);
+	}
+	index_drop(env->vmlinux_btf);
 	btf__free(env->vmlinux_btf);
 	env->vmlinux_btf = NULL;
 }
@@ -672,7 +832,28 @@ static bool btf_has_func(const struct pt_env *env, enum pt_module m,
 {
 	struct btf *b = btf_for(env, m);
 
-	return b && btf__find_by_name_kind(b, func, BTF_KIND_FUNC) >= 0;
+	return b && func_id(b, func) >= 0;
+}
+
+/*
+ * The symbol to attach func by, NULL if the kernel has none.  With BTF
+ * for its module, the exact name there (as bcc's fentry_can_attach());
+ * else the function list (kprobe_exists()), compiler clones included.
+ */
+static const char *locate(const struct pt_env *env, enum pt_module m,
+			  const char *func, bool *renamed)
+{
+	*renamed = false;
+	if (btf_for(env, m))
+		return btf_has_func(env, m, func) ? func : NULL;
+	return env->nsyms ? find_symbol(env, func, renamed) : NULL;
+}
+
+bool pt_probes_per_hook(void)
+{
+	const char *v = getenv("PTRACE_PER_HOOK");
+
+	return v && *v && strcmp(v, "0");
 }
 
 static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
@@ -693,7 +874,7 @@ static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 			 env->xen ? "" : " (no Xen in this kernel)");
 		return;
 	}
-	if (!env->symbols) {
+	if (!btf_for(env, d->module) && !env->nsyms) {
 		snprintf(p->reason, sizeof(p->reason),
 			 "cannot read the kernel's function list%s",
 			 env->root ? "" : " (not root)");
@@ -702,7 +883,7 @@ static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 	for (int i = 0; i < PT_PROBE_MAX_ALTS && d->alt[i].func; i++) {
 		const char *func = d->alt[i].func;
 		bool renamed;
-		const char *sym = find_symbol(env, func, &renamed);
+		const char *sym = locate(env, d->module, func, &renamed);
 
 		if (!sym) {
 			size_t n = strlen(absent);
@@ -718,6 +899,7 @@ static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
 		ae.fentry = env->fentry;
 		ae.exact_btf = !renamed && btf_has_func(env, d->module, func);
 		ae.kprobes = env->kprobes;
+		ae.kprobe_shared = env->kprobe_cookie;
 		kind = pt_attach_choose(&ae);
 		if (kind != PT_ATTACH_NONE) {
 			p->alt = i;
@@ -769,65 +951,107 @@ void pt_probes_plan(const struct pt_env *env, struct pt_probe_plan *plans)
 
 /* --------------------------------------------------------------- loading */
 
-static struct bpf_program *prog_of(struct collect_bpf *skel, const char *pfx,
-				   const char *base)
-{
-	char name[128];
+/*
+ * A hook's own programs, from the skeleton by hook number: the binding
+ * of rows to programs is checked by the compiler (PT_HOOKS), not looked
+ * up by name.  Exit programs exist only for hooks with a return hook.
+ */
+struct hook_progs {
+	struct bpf_program *fe, *fx, *kp, *kr;
+};
 
-	snprintf(name, sizeof(name), "%s_%s", pfx, base);
-	return bpf_object__find_program_by_name(skel->obj, name);
+#define HOOK_EXIT_0(pfx, fn)	NULL
+#define HOOK_EXIT_1(pfx, fn)	skel->progs.pfx##_##fn
+#define HOOK_CASE(fn, exit)						\
+	case PT_H_##fn:							\
+		hp->fe = skel->progs.fe_##fn;				\
+		hp->fx = HOOK_EXIT_##exit(fx, fn);			\
+		hp->kp = skel->progs.kp_##fn;				\
+		hp->kr = HOOK_EXIT_##exit(kr, fn);			\
+		return;
+
+static void hook_progs(struct collect_bpf *skel, unsigned int hook,
+		       struct hook_progs *hp)
+{
+	memset(hp, 0, sizeof(*hp));
+	switch (hook) {
+	PT_HOOKS(HOOK_CASE)
+	}
 }
 
-static const char *entry_pfx(enum pt_attach k)
+static bool row_planned(const struct pt_probe_plan *p)
 {
-	return k == PT_ATTACH_FENTRY ? "fe" : "kp";
+	return p->alt >= 0 && p->state == PT_PROBE_ATTACHED;
 }
 
-static const char *exit_pfx(enum pt_attach k)
+/* The entry and exit programs of a planned row (exit NULL if none). */
+static void row_progs(struct collect_bpf *skel, const struct pt_probe_plan *p,
+		      struct bpf_program **e, struct bpf_program **x)
 {
-	return k == PT_ATTACH_FENTRY ? "fx" : "kr";
+	struct hook_progs hp;
+
+	*x = NULL;
+	switch (p->via) {
+	case PT_VIA_MULTI:
+		*e = skel->progs.km_entry;
+		if (p->def->exit)
+			*x = skel->progs.km_exit;
+		return;
+	case PT_VIA_COOKIE:
+		*e = skel->progs.kp_cookie;
+		if (p->def->exit)
+			*x = skel->progs.kr_cookie;
+		return;
+	case PT_VIA_OWN:
+		break;
+	}
+	hook_progs(skel, p->def->alt[p->alt].hook, &hp);
+	*e = p->kind == PT_ATTACH_FENTRY ? hp.fe : hp.kp;
+	if (p->def->exit)
+		*x = p->kind == PT_ATTACH_FENTRY ? hp.fx : hp.kr;
 }
 
-static int enable_row(struct collect_bpf *skel, struct pt_probe_plan *p,
-		      enum pt_attach kind, int alt)
+/*
+ * Kprobe rows share kp_cookie/kr_cookie (vmlinux rows km_entry/km_exit
+ * where kprobe_multi exists) unless shared is off.
+ */
+static bool choose_via(const struct pt_env *env, struct pt_probe_plan *plans,
+		       bool shared)
 {
-	const char *base = p->def->alt[alt].prog;
-	struct bpf_program *e = prog_of(skel, entry_pfx(kind), base);
-	struct bpf_program *x = p->def->exit ? prog_of(skel, exit_pfx(kind), base)
-					     : NULL;
+	bool any = false;
 
-	if (!e || (p->def->exit && !x))
-		return -ENOENT;
-	bpf_program__set_autoload(e, true);
-	if (x)
-		bpf_program__set_autoload(x, true);
-	return 0;
-}
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		struct pt_probe_plan *p = &plans[i];
 
-/* Which row (and alternative) a BPF program name belongs to. */
-static struct pt_probe_plan *row_of_prog(struct pt_probe_plan *plans,
-					 const char *prog)
-{
-	if (strlen(prog) < 4 || prog[2] != '_')
-		return NULL;
-	for (size_t i = 0; i < pt_probe_count; i++)
-		for (int a = 0; a < PT_PROBE_MAX_ALTS; a++)
-			if (plans[i].def->alt[a].prog &&
-			    !strcmp(plans[i].def->alt[a].prog, prog + 3))
-				return &plans[i];
-	return NULL;
+		p->via = PT_VIA_OWN;
+		if (!row_planned(p) || p->kind != PT_ATTACH_KPROBE || !shared)
+			continue;
+		if (p->def->module == PT_MOD_VMLINUX && env->kprobe_multi)
+			p->via = PT_VIA_MULTI;
+		else if (env->kprobe_cookie)
+			p->via = PT_VIA_COOKIE;
+		any |= p->via != PT_VIA_OWN;
+	}
+	return any;
 }
 
 /* The kernel refused mw_load/mw_free: load without, poll /sys/module. */
 static bool modwatch_refused;
 
+/* What one load attempt turns on. */
+struct load_set {
+	bool shared;		/* verify-all: the shared programs */
+	bool mw;		/* the module watch */
+	const bool *rows;	/* NULL: every planned row; else these */
+};
+
 static struct collect_bpf *open_for(const struct pt_env *env,
 				    struct pt_probe_plan *plans,
-				    enum pt_load_mode mode, size_t ringbuf)
+				    enum pt_load_mode mode, size_t ringbuf,
+				    const struct load_set *ls)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = custom_btf);
 	struct collect_bpf *skel = collect_bpf__open_opts(&oo);
-	struct bpf_program *prog;
 
 	if (!skel)
 		return NULL;
@@ -836,35 +1060,111 @@ static struct collect_bpf *open_for(const struct pt_env *env,
 	skel->rodata->pt_unbind_info = env->unbind_info;
 	if (ringbuf)
 		bpf_map__set_max_entries(skel->maps.events, ringbuf);
+	/* the module watch: raw tracepoints, loadable wherever BPF is */
+	bpf_program__set_autoload(skel->progs.mw_load, ls->mw);
+	bpf_program__set_autoload(skel->progs.mw_free, ls->mw);
 
 	if (mode == PT_LOAD_ALL_KPROBES) {
-		bpf_object__for_each_program(prog, skel->obj) {
-			const char *n = bpf_program__name(prog);
-			struct pt_probe_plan *p = row_of_prog(plans, n);
+		/* every kprobe program of every row not refused, any alternative */
+		for (size_t i = 0; i < pt_probe_count; i++) {
+			const struct pt_probe_def *d = &pt_probe_table[i];
 
-			bpf_program__set_autoload(prog,
-				(!strncmp(n, "kp_", 3) || !strncmp(n, "kr_", 3) ||
-				 (!strncmp(n, "mw_", 3) && !modwatch_refused)) &&
-				!(p && p->state == PT_PROBE_FAILED));
+			if ((ls->rows && !ls->rows[i]) ||
+			    plans[i].state == PT_PROBE_FAILED)
+				continue;
+			for (int a = 0; a < PT_PROBE_MAX_ALTS && d->alt[a].prog; a++) {
+				struct hook_progs hp;
+
+				hook_progs(skel, d->alt[a].hook, &hp);
+				if (hp.kp)
+					bpf_program__set_autoload(hp.kp, true);
+				if (hp.kr && d->exit)
+					bpf_program__set_autoload(hp.kr, true);
+			}
 		}
+		bpf_program__set_autoload(skel->progs.kp_cookie, ls->shared);
+		bpf_program__set_autoload(skel->progs.kr_cookie, ls->shared);
+		bpf_program__set_autoload(skel->progs.km_entry, ls->shared);
+		bpf_program__set_autoload(skel->progs.km_exit, ls->shared);
 		return skel;
 	}
-	/* the module watch: raw tracepoints, loadable wherever BPF is */
-	bpf_program__set_autoload(skel->progs.mw_load, !modwatch_refused);
-	bpf_program__set_autoload(skel->progs.mw_free, !modwatch_refused);
 	for (size_t i = 0; i < pt_probe_count; i++) {
 		struct pt_probe_plan *p = &plans[i];
+		struct bpf_program *e, *x;
 
-		if (p->alt < 0 || p->state != PT_PROBE_ATTACHED)
+		if (!row_planned(p) || (ls->rows && !ls->rows[i]))
 			continue;
-		if (enable_row(skel, p, p->kind, p->alt)) {
+		row_progs(skel, p, &e, &x);
+		if (!e || (p->def->exit && !x)) {
+			/* cannot happen: PT_HOOKS and the table are checked at build */
 			p->state = PT_PROBE_FAILED;
 			snprintf(p->reason, sizeof(p->reason),
 				 "no BPF program for %s", p->def->alt[p->alt].prog);
 			p->alt = -1;
+			continue;
 		}
+		bpf_program__set_autoload(e, true);
+		if (x)
+			bpf_program__set_autoload(x, true);
 	}
 	return skel;
+}
+
+/* Does the object load with this set?  (For finding what the kernel refuses.) */
+static bool loads(const struct pt_env *env, struct pt_probe_plan *plans,
+		  enum pt_load_mode mode, size_t ringbuf, const struct load_set *ls)
+{
+	struct collect_bpf *skel = open_for(env, plans, mode, ringbuf, ls);
+	int e;
+
+	if (!skel)
+		return false;
+	pt_libbpf_log_begin();
+	e = collect_bpf__load(skel);
+	collect_bpf__destroy(skel);
+	return e == 0;
+}
+
+static bool row_in_load(const struct pt_probe_plan *p, enum pt_load_mode mode)
+{
+	return mode == PT_LOAD_ALL_KPROBES ? p->state != PT_PROBE_FAILED :
+					     row_planned(p);
+}
+
+/*
+ * The row whose programs the kernel refuses, found by loading halves
+ * of the rows (a refusal is a bug or a kernel quirk: this is the slow
+ * path).  -1 if no single row fails alone.
+ */
+static int find_refused(const struct pt_env *env, struct pt_probe_plan *plans,
+			enum pt_load_mode mode, size_t ringbuf,
+			const struct load_set *base)
+{
+	size_t idx[pt_probe_count], n = 0, lo = 0, hi;
+	bool mask[pt_probe_count];
+	struct load_set ls = *base;
+
+	for (size_t i = 0; i < pt_probe_count; i++)
+		if (row_in_load(&plans[i], mode))
+			idx[n++] = i;
+	if (!n)
+		return -1;
+	ls.rows = mask;
+	ls.mw = false;
+	for (hi = n; hi - lo > 1;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		memset(mask, 0, sizeof(mask));
+		for (size_t k = lo; k < mid; k++)
+			mask[idx[k]] = true;
+		if (loads(env, plans, mode, ringbuf, &ls))
+			lo = mid;	/* the first half loads: look in the second */
+		else
+			hi = mid;
+	}
+	memset(mask, 0, sizeof(mask));
+	mask[idx[lo]] = true;
+	return loads(env, plans, mode, ringbuf, &ls) ? -1 : (int)idx[lo];
 }
 
 struct collect_bpf *pt_probes_load(const struct pt_env *env,
@@ -872,11 +1172,19 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 				   enum pt_load_mode mode, size_t ringbuf,
 				   int *err, char *msg, size_t msglen)
 {
-	for (size_t attempt = 0; attempt <= pt_probe_count + 1; attempt++) {
-		struct collect_bpf *skel = open_for(env, plans, mode, ringbuf);
-		struct pt_probe_plan *p;
-		int e;
+	bool shared = !pt_probes_per_hook();
 
+	for (size_t attempt = 0; attempt <= pt_probe_count + 2; attempt++) {
+		struct load_set ls = { .mw = !modwatch_refused };
+		struct collect_bpf *skel;
+		struct pt_probe_plan *p;
+		int r, i;
+
+		if (mode == PT_LOAD_PLAN)
+			ls.shared = choose_via(env, plans, shared);
+		else
+			ls.shared = shared;
+		skel = open_for(env, plans, mode, ringbuf, &ls);
 		if (!skel) {
 			*err = -errno;
 			snprintf(msg, msglen, "cannot open the BPF object: %s",
@@ -884,33 +1192,45 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 			return NULL;
 		}
 		pt_libbpf_log_begin();
-		e = collect_bpf__load(skel);
-		if (!e) {
+		r = collect_bpf__load(skel);
+		if (!r) {
 			*err = 0;
 			return skel;
 		}
 		collect_bpf__destroy(skel);
-		/* the module watch is not a row: without it, reloads are polled */
-		if (!strncmp(failed_prog, "mw_", 3) && !modwatch_refused) {
-			modwatch_refused = true;
+		/* Refused: find what, from the kernel's answers to smaller sets. */
+		if (ls.shared) {
+			/* the shared programs hold every body: try each row's own */
+			shared = false;
 			continue;
 		}
-		p = failed_prog[0] ? row_of_prog(plans, failed_prog) : NULL;
-		if (!p) {
-			*err = e;
+		if (ls.mw) {
+			ls.mw = false;
+			if (loads(env, plans, mode, ringbuf, &ls)) {
+				/* the module watch is not a row: reloads are polled */
+				modwatch_refused = true;
+				continue;
+			}
+		}
+		i = find_refused(env, plans, mode, ringbuf, &ls);
+		if (i < 0) {
+			*err = r;
 			snprintf(msg, msglen, "loading the BPF object failed: %s",
-				 strerror(-e));
+				 strerror(-r));
 			return NULL;
 		}
-		/* Refused by the kernel: fall back for this row only. */
+		p = &plans[i];
 		if (mode == PT_LOAD_PLAN && p->kind == PT_ATTACH_FENTRY &&
 		    (p->def->attach & PT_ATTACH_KPROBE) && env->kprobes) {
 			p->kind = PT_ATTACH_KPROBE;
 			continue;
 		}
+		/* (the shared programs are off by now: the row's own ones) */
 		p->state = PT_PROBE_FAILED;
-		snprintf(p->reason, sizeof(p->reason),
-			 "%s refused by the kernel: %s", failed_prog, strerror(-e));
+		snprintf(p->reason, sizeof(p->reason), "%s_%s refused by the kernel: %s",
+			 mode == PT_LOAD_PLAN && p->kind == PT_ATTACH_FENTRY ? "fe" : "kp",
+			 p->def->alt[mode == PT_LOAD_PLAN ? p->alt : 0].prog,
+			 strerror(-r));
 		p->alt = -1;
 	}
 	*err = -ELOOP;
@@ -918,19 +1238,56 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 	return NULL;
 }
 
+/* -------------------------------------------------------------- attaching */
+
+/*
+ * The function list, read only when an attach by a BTF name fails: the
+ * kernel may know the function only as a compiler clone (.isra.0).
+ */
+static struct pt_env clone_syms;
+static bool clone_syms_read;
+
+static bool find_clone(const char *func, char *out, size_t len)
+{
+	const char *sym = NULL;
+	bool renamed = false;
+
+	if (!clone_syms_read) {
+		clone_syms.root = geteuid() == 0;
+		load_symbols(&clone_syms);
+		clone_syms_read = true;
+	}
+	if (clone_syms.nsyms)
+		sym = find_symbol(&clone_syms, func, &renamed);
+	if (sym && renamed)
+		snprintf(out, len, "%s", sym);
+	return sym && renamed;
+}
+
+static struct bpf_link *attach_one(struct bpf_program *prog,
+				   const struct pt_probe_plan *p, bool exit)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, ko, .retprobe = exit);
+
+	if (p->kind == PT_ATTACH_FENTRY)
+		return bpf_program__attach_trace(prog);
+	if (p->via == PT_VIA_COOKIE)
+		ko.bpf_cookie = p->def->alt[p->alt].hook;
+	return bpf_program__attach_kprobe_opts(prog, p->func, &ko);
+}
+
 /* Attach one planned row (both hooks) into p->link[]; 0 or -errno. */
 static int attach_row(struct collect_bpf *skel, struct pt_probe_plan *p)
 {
-	const char *base = p->def->alt[p->alt].prog;
-	struct bpf_program *e, *x = NULL;
+	struct bpf_program *e, *x;
+	bool retried = false;
 	int err = 0;
 
-	e = prog_of(skel, entry_pfx(p->kind), base);
-	if (p->def->exit)
-		x = prog_of(skel, exit_pfx(p->kind), base);
+	row_progs(skel, p, &e, &x);
+again:
 	/*
-	 * The exit first: an entry without its exit would leave
-	 * stashed arguments behind.
+	 * The exit first: an entry without its exit would leave its slot
+	 * filled for nothing.
 	 */
 	for (int k = 1; k >= 0; k--) {
 		struct bpf_program *prog = k ? x : e;
@@ -938,10 +1295,7 @@ static int attach_row(struct collect_bpf *skel, struct pt_probe_plan *p)
 
 		if (!prog)
 			continue;
-		if (p->kind == PT_ATTACH_FENTRY)
-			l = bpf_program__attach_trace(prog);
-		else
-			l = bpf_program__attach_kprobe(prog, k == 1, p->func);
+		l = attach_one(prog, p, k == 1);
 		err = libbpf_get_error(l);
 		if (err) {
 			p->link[k] = NULL;
@@ -953,25 +1307,91 @@ static int attach_row(struct collect_bpf *skel, struct pt_probe_plan *p)
 		bpf_link__destroy(p->link[0]);
 		bpf_link__destroy(p->link[1]);
 		p->link[0] = p->link[1] = NULL;
+		if (err == -ENOENT && p->kind == PT_ATTACH_KPROBE && !retried &&
+		    find_clone(p->def->alt[p->alt].func, p->func, sizeof(p->func))) {
+			retried = true;
+			goto again;
+		}
 	}
 	return err;
 }
 
+static void mark_attach_failed(struct pt_probe_plan *p, int err)
+{
+	p->state = PT_PROBE_FAILED;
+	snprintf(p->reason, sizeof(p->reason), "%s %s: %s",
+		 pt_attach_name(p->kind, false), p->func, strerror(-err));
+}
+
+/*
+ * The kprobe_multi rows: all entries in one link, all exits in another
+ * (one ftrace update each instead of one per function).  The links are
+ * kept by the first such row.
+ */
+static void attach_multi(struct collect_bpf *skel, struct pt_probe_plan *plans)
+{
+	const char *syms[2][pt_probe_count];
+	__u64 cookies[2][pt_probe_count];
+	size_t n[2] = { 0, 0 };
+	struct pt_probe_plan *first = NULL;
+	struct bpf_link *l[2] = { NULL, NULL };
+	int err = 0;
+
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		struct pt_probe_plan *p = &plans[i];
+
+		if (!row_planned(p) || p->via != PT_VIA_MULTI)
+			continue;
+		if (!first)
+			first = p;
+		for (int k = 0; k < (p->def->exit ? 2 : 1); k++) {
+			syms[k][n[k]] = p->func;
+			cookies[k][n[k]++] = p->def->alt[p->alt].hook;
+		}
+	}
+	if (!first)
+		return;
+	for (int k = 1; k >= 0 && !err; k--) {
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, mo, .syms = syms[k],
+			    .cookies = cookies[k], .cnt = n[k], .retprobe = k == 1);
+
+		if (!n[k])
+			continue;
+		l[k] = bpf_program__attach_kprobe_multi_opts(
+			k ? skel->progs.km_exit : skel->progs.km_entry, NULL, &mo);
+		err = libbpf_get_error(l[k]);
+		if (err)
+			l[k] = NULL;
+	}
+	if (!err) {
+		first->link[0] = l[0];
+		first->link[1] = l[1];
+		return;
+	}
+	bpf_link__destroy(l[1]);
+	for (size_t i = 0; i < pt_probe_count; i++)
+		if (row_planned(&plans[i]) && plans[i].via == PT_VIA_MULTI)
+			mark_attach_failed(&plans[i], err);
+}
+
+/*
+ * The kprobe_multi rows in their two links, then every other row, one
+ * by one.  (Several attach threads were tried in the lab: the kernel
+ * serialises kprobe registration and text patching, and under QEMU the
+ * threads made start-up no faster, if anything slower.)
+ */
 void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans)
 {
+	attach_multi(skel, plans);
 	for (size_t i = 0; i < pt_probe_count; i++) {
 		struct pt_probe_plan *p = &plans[i];
 		int err;
 
-		if (p->alt < 0 || p->state != PT_PROBE_ATTACHED)
+		if (!row_planned(p) || p->via == PT_VIA_MULTI)
 			continue;
 		err = attach_row(skel, p);
-		if (err) {
-			p->state = PT_PROBE_FAILED;
-			snprintf(p->reason, sizeof(p->reason), "%s %s: %s",
-				 pt_attach_name(p->kind, false), p->func,
-				 strerror(-err));
-		}
+		if (err)
+			mark_attach_failed(p, err);
 	}
 }
 
@@ -1117,6 +1537,7 @@ void pt_probes_print_stats(FILE *f, struct collect_bpf *skel,
 			   const struct pt_probe_plan *plans)
 {
 	unsigned long long cnt = 0, ns = 0;
+	bool shared_done[3] = { false, false, false };
 	char on[8] = "";
 
 	read_str("/proc/sys/kernel/bpf_stats_enabled", on, sizeof(on));
@@ -1127,16 +1548,28 @@ void pt_probes_print_stats(FILE *f, struct collect_bpf *skel,
 		"function", "id", "run_cnt", "run_time_ns", "ns/run");
 	for (size_t i = 0; i < pt_probe_count; i++) {
 		const struct pt_probe_plan *p = &plans[i];
-		const char *base;
+		struct bpf_program *e, *x;
 
-		if (p->alt < 0 || p->state != PT_PROBE_ATTACHED)
+		if (!row_planned(p))
 			continue;
-		base = p->def->alt[p->alt].prog;
-		print_prog_stats(f, p, prog_of(skel, entry_pfx(p->kind), base),
-				 false, &cnt, &ns);
-		if (p->def->exit)
-			print_prog_stats(f, p, prog_of(skel, exit_pfx(p->kind), base),
-					 true, &cnt, &ns);
+		row_progs(skel, p, &e, &x);
+		if (p->via != PT_VIA_OWN) {
+			/* one program for many functions: its line once, as "*" */
+			static const struct pt_probe_def shared = { .name = "(shared)" };
+			struct pt_probe_plan sp = { .def = &shared, .kind = p->kind };
+
+			if (shared_done[p->via])
+				continue;
+			shared_done[p->via] = true;
+			snprintf(sp.func, sizeof(sp.func), "*");
+			print_prog_stats(f, &sp, e, false, &cnt, &ns);
+			if (x)
+				print_prog_stats(f, &sp, x, true, &cnt, &ns);
+			continue;
+		}
+		print_prog_stats(f, p, e, false, &cnt, &ns);
+		if (x)
+			print_prog_stats(f, p, x, true, &cnt, &ns);
 	}
 	fprintf(f, "  %-26s %-9s %-30s %6s %9llu %12llu %8.0f\n", "total", "", "",
 		"", cnt, ns, cnt ? (double)ns / cnt : 0.0);

@@ -26,10 +26,15 @@ enum pt_module {
 
 #define PT_MOD_COUNT	3
 
-/* One kernel function a row may use; prog names the BPF programs. */
+/*
+ * One kernel function a row may use.  hook is its number in PT_HOOKS
+ * (bpf/collect.h): the BPF cookie of the shared programs, and the key
+ * of its own programs fe_<prog>/fx_<prog>, kp_<prog>/kr_<prog>.
+ */
 struct pt_probe_alt {
 	const char *func;	/* name in the source; .isra/.constprop ok */
 	const char *prog;	/* fe_<prog>/fx_<prog>, kp_<prog>/kr_<prog> */
+	unsigned int hook;	/* enum pt_hook */
 };
 
 struct pt_probe_def {
@@ -58,11 +63,14 @@ struct pt_env {
 	bool fentry;		/* a tracing program loads */
 	int fentry_err;		/* errno of the fentry probe load */
 	bool fentry_off;	/* turned off by the user */
+	bool kprobe_cookie;	/* BPF cookies on kprobes (perf links): shared programs */
+	bool kprobe_multi;	/* kprobe_multi links (CONFIG_FPROBE) */
+	int kprobe_multi_err;	/* errno of the kprobe_multi probe */
 	bool pin_modules;	/* fentry on module functions too (--pin-modules) */
 	bool xen;		/* running on Xen */
 	bool xen_dom0;		/* ... as the control domain */
 	bool symbols;		/* a function list could be read */
-	const char *symsrc;	/* available_filter_functions or kallsyms */
+	const char *symsrc;	/* BTF, else available_filter_functions or kallsyms */
 	bool mod_loaded[3];	/* by enum pt_module */
 	bool mod_btf[3];
 	char kernel[128];
@@ -91,6 +99,13 @@ void pt_env_no_fentry(struct pt_env *env);
  */
 void pt_env_pin_modules(struct pt_env *env);
 
+/* How a planned row's hooks reach their body (see bpf/collect.bpf.c). */
+enum pt_probe_via {
+	PT_VIA_OWN = 0,		/* its own programs: fe_/fx_ or kp_/kr_ <prog> */
+	PT_VIA_COOKIE,		/* kp_cookie/kr_cookie, its hook as BPF cookie */
+	PT_VIA_MULTI,		/* km_entry/km_exit in one kprobe_multi link */
+};
+
 /* Decision for one row. */
 struct pt_probe_plan {
 	const struct pt_probe_def *def;
@@ -101,6 +116,7 @@ struct pt_probe_plan {
 	char reason[160];
 	struct bpf_link *link[2];	/* entry, exit */
 	bool dead;			/* its module went away: links gone */
+	enum pt_probe_via via;		/* set by pt_probes_load() */
 };
 
 struct collect_bpf;
@@ -118,10 +134,20 @@ enum pt_load_mode {
 };
 
 /*
- * Open and load the collectors for the plan.  A row whose program the
- * kernel refuses falls back (fentry -> kprobe), then is marked FAILED;
- * the others still load.  Returns the skeleton or NULL (err set).
+ * Open and load the collectors for the plan.  Kprobe rows share the
+ * programs kp_cookie/kr_cookie (km_entry/km_exit with kprobe_multi)
+ * where the kernel has BPF cookies, so one verification serves them
+ * all; PTRACE_PER_HOOK=1 in the environment gives every row its own
+ * programs instead (per-function BPF run-time counters, for
+ * benchmarks).  If the kernel refuses the object, the refused row is
+ * found by loading halves of the plan (no log text is read), falls
+ * back (shared -> own programs, fentry -> kprobe), then is marked
+ * FAILED; the others still load.  Returns the skeleton or NULL (err
+ * set).
  */
+/* PTRACE_PER_HOOK is set (not "0"): every row gets its own programs. */
+bool pt_probes_per_hook(void);
+
 struct collect_bpf *pt_probes_load(const struct pt_env *env,
 				   struct pt_probe_plan *plans,
 				   enum pt_load_mode mode, size_t ringbuf,
