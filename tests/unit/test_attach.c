@@ -21,6 +21,7 @@ static struct pt_attach_env full(bool in_module, bool pin)
 	};
 }
 
+/* Without BPF cookies on kprobes (before 5.15), fentry for vmlinux. */
 static void test_vmlinux_prefers_fentry(void **state)
 {
 	struct pt_attach_env e = full(false, false);
@@ -36,6 +37,35 @@ static void test_vmlinux_prefers_fentry(void **state)
 	assert_int_equal(pt_attach_choose(&e), PT_ATTACH_KPROBE);
 	e.kprobes = false;
 	assert_int_equal(pt_attach_choose(&e), PT_ATTACH_NONE);
+}
+
+/*
+ * With BPF cookies one verified kprobe program serves every vmlinux
+ * function, so start-up verifies two programs instead of one per hook:
+ * kprobes win over fentry.  --pin-modules still gives module functions
+ * fentry, and a kernel without kprobes falls back to fentry.
+ */
+static void test_shared_kprobes_win_when_cookies(void **state)
+{
+	struct pt_attach_env e = full(false, false);
+
+	e.kprobe_shared = true;
+	assert_int_equal(pt_attach_choose(&e), PT_ATTACH_KPROBE);
+	e.allowed = PT_ATTACH_FENTRY;		/* a row that only allows fentry */
+	assert_int_equal(pt_attach_choose(&e), PT_ATTACH_FENTRY);
+	e = full(false, false);
+	e.kprobe_shared = true;
+	e.kprobes = false;
+	assert_int_equal(pt_attach_choose(&e), PT_ATTACH_FENTRY);
+	e = full(true, true);			/* a module, --pin-modules */
+	e.kprobe_shared = true;
+	assert_int_equal(pt_attach_choose(&e), PT_ATTACH_FENTRY);
+	e = full(true, false);			/* a module, by default */
+	e.kprobe_shared = true;
+	assert_int_equal(pt_attach_choose(&e), PT_ATTACH_KPROBE);
+	assert_false(pt_attach_would_pin(&(struct pt_attach_env){ .allowed = FK,
+		.in_module = false, .fentry = true, .exact_btf = true,
+		.kprobes = true, .kprobe_shared = true }));
 }
 
 static void test_module_gets_kprobe_by_default(void **state)
@@ -92,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vmlinux_prefers_fentry),
+		cmocka_unit_test(test_shared_kprobes_win_when_cookies),
 		cmocka_unit_test(test_module_gets_kprobe_by_default),
 		cmocka_unit_test(test_pin_modules_opt_in),
 		cmocka_unit_test(test_never_pins_unasked),
