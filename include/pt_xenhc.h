@@ -6,7 +6,9 @@
 #ifndef PT_XENHC_H
 #define PT_XENHC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "ptrace_event.h"
 
 /* Hypercall numbers (xen.h __HYPERVISOR_*) the decoder understands. */
@@ -29,6 +31,15 @@ void pt_hc_args_clear(struct pt_hc_args *a);
  * is too short or the domctl interface version is unknown.
  */
 int pt_hc_decode(struct pt_ev_hypercall *hc);
+
+/*
+ * iomem_permission / ioport_permission: the range (first mfn or port,
+ * count) and whether it is granted or revoked, read from hc->raw with
+ * Xen's struct.  0, or -1 for another call or too few bytes.  (Kept out
+ * of pt_hc_args: the trace log's args stay as they are.)
+ */
+int pt_hc_io_range(const struct pt_ev_hypercall *hc, uint64_t *first,
+		   uint64_t *count, bool *allow);
 
 /* Convenience for tests and synthetic logs: encode args back to raw. */
 int pt_hc_encode(struct pt_ev_hypercall *hc, unsigned int iface);

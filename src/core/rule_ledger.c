@@ -25,6 +25,7 @@
 #include <string.h>
 #include "pt_grow.h"
 #include "pt_names.h"
+#include "pt_xenhc.h"
 #include "rules.h"
 #include "xen_public.h"
 
@@ -120,23 +121,13 @@ static void revoke(struct ledgers *ls, int domid, enum grant_kind kind,
 	}
 }
 
-/* The domctl as the toolstack passed it: NULL when too little was read. */
-static bool domctl_of(const struct pt_ev_hypercall *hc, struct xen_domctl *d)
-{
-	size_t need = offsetof(struct xen_domctl, u) + 24;
-
-	if (hc->raw_len < need)
-		return false;
-	memset(d, 0, sizeof(*d));
-	memcpy(d, hc->raw, hc->raw_len < sizeof(*d) ? hc->raw_len : sizeof(*d));
-	return true;
-}
-
 static void on_domctl(struct ledgers *ls, const struct pt_event *ev,
 		      unsigned long line)
 {
 	const struct pt_hc_args *a = &ev->hc.args;
-	struct xen_domctl d;
+	enum grant_kind kind;
+	uint64_t first, count;
+	bool allow;
 
 	switch (ev->hc.cmd) {
 	case XEN_DOMCTL_assign_device:
@@ -160,24 +151,15 @@ static void on_domctl(struct ledgers *ls, const struct pt_event *ev,
 			revoke(ls, a->domid, GRANT_GSI, a->gsi, 0);
 		break;
 	case XEN_DOMCTL_iomem_permission:
-		if (!domctl_of(&ev->hc, &d))
-			break;
-		if (d.u.iomem_permission.allow_access)
-			grant(ls, a->domid, GRANT_IOMEM, d.u.iomem_permission.first_mfn,
-			      d.u.iomem_permission.nr_mfns, ev, line);
-		else
-			revoke(ls, a->domid, GRANT_IOMEM, d.u.iomem_permission.first_mfn,
-			       d.u.iomem_permission.nr_mfns);
-		break;
 	case XEN_DOMCTL_ioport_permission:
-		if (!domctl_of(&ev->hc, &d))
+		kind = ev->hc.cmd == XEN_DOMCTL_iomem_permission ?
+		       GRANT_IOMEM : GRANT_IOPORT;
+		if (pt_hc_io_range(&ev->hc, &first, &count, &allow))
 			break;
-		if (d.u.ioport_permission.allow_access)
-			grant(ls, a->domid, GRANT_IOPORT, d.u.ioport_permission.first_port,
-			      d.u.ioport_permission.nr_ports, ev, line);
+		if (allow)
+			grant(ls, a->domid, kind, first, count, ev, line);
 		else
-			revoke(ls, a->domid, GRANT_IOPORT, d.u.ioport_permission.first_port,
-			       d.u.ioport_permission.nr_ports);
+			revoke(ls, a->domid, kind, first, count);
 		break;
 	}
 }

@@ -416,6 +416,31 @@ static int decode_domctl(struct pt_ev_hypercall *hc, struct pt_hc_args *a)
 	return 1;
 }
 
+int pt_hc_io_range(const struct pt_ev_hypercall *hc, uint64_t *first,
+		   uint64_t *count, bool *allow)
+{
+	struct xen_domctl d;
+
+	if (hc->op != __HYPERVISOR_domctl ||
+	    hc->raw_len < offsetof(struct xen_domctl, u) + 24)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	memcpy(&d, hc->raw, hc->raw_len < sizeof(d) ? hc->raw_len : sizeof(d));
+	switch (hc->cmd) {
+	case XEN_DOMCTL_iomem_permission:
+		*first = d.u.iomem_permission.first_mfn;
+		*count = d.u.iomem_permission.nr_mfns;
+		*allow = d.u.iomem_permission.allow_access;
+		return 0;
+	case XEN_DOMCTL_ioport_permission:
+		*first = d.u.ioport_permission.first_port;
+		*count = d.u.ioport_permission.nr_ports;
+		*allow = d.u.ioport_permission.allow_access;
+		return 0;
+	}
+	return -1;
+}
+
 static int decode_evtchn(struct pt_ev_hypercall *hc, struct pt_hc_args *a)
 {
 	switch (hc->cmd) {
