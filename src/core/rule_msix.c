@@ -18,24 +18,16 @@ static bool is_domctl(const struct pt_event *ev, unsigned int cmd)
 /* ---------------------------------------------------- PT005 maskall-left-set */
 
 /*
- * The reset of d after the control word @ctrl was seen, -1 if none: the
- * method that did the work (pm, flr, bus) rather than the wrappers around
- * it (function, function_locked) when the trace has both.
+ * The method of d's last reset after the control word @ctrl was seen, -1
+ * if none.  The model already folds a reset's nested calls into one entry
+ * named by the method that did the work (pm, flr, bus).
  */
 static int reset_after(const struct pt_device *d, const struct pt_evref *ctrl)
 {
-	int found = -1;
-
-	for (size_t i = 0; i < d->nresets; i++) {
-		int m = d->resets[i].method;
-
-		if (ctrl && d->resets[i].ts < ctrl->ev.hdr.ts_ns)
-			continue;
-		if (found < 0 || (m != PT_RESET_FUNCTION &&
-				  m != PT_RESET_FUNCTION_LOCKED))
-			found = m;
-	}
-	return found;
+	if (!d->nresets ||
+	    (ctrl && d->resets[d->nresets - 1].ts < ctrl->ev.hdr.ts_ns))
+		return -1;
+	return d->resets[d->nresets - 1].method;
 }
 
 static void mls_event(struct rule_ctx *c, const struct pt_event *ev,
