@@ -216,8 +216,8 @@ static void at_death(struct rule_ctx *c, struct ledgers *ls,
 			if (shown == 8)
 				continue;
 			describe(&l->g[i], one, sizeof(one));
-			used += snprintf(list + used, sizeof(list) - used > 0 ?
-					 sizeof(list) - used : 0, "%s%s",
+			/* used stays below sizeof(list): a long list is cut */
+			used += snprintf(list + used, sizeof(list) - used, "%s%s",
 					 shown ? ", " : "", one);
 			if (used >= sizeof(list))
 				used = sizeof(list) - 1;
