@@ -104,6 +104,8 @@ struct pt_task {
 	struct pt_slot slot[P_NSLOTS];
 	__s32 op_domid;		/* guest a pciback worker serves (xen_pcibk_do_op) */
 	__u32 in_op;
+	__u32 disabling_sbdf;	/* device of the pci_disable_msi(x) under way */
+	__u32 disabling;	/* its kind + 1: 1 MSI, 2 MSI-X; 0 none */
 };
 
 struct {
@@ -126,14 +128,6 @@ struct {
 	__type(key, int);
 	__type(value, struct pt_hcstash);
 } hcstate SEC(".maps");
-
-/* MSI (0) or MSI-X (1) last set up per device, for the teardown. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, __u8);
-} msi_kind SEC(".maps");
 
 static __always_inline struct pt_task *task_state(bool create)
 {
@@ -1083,16 +1077,8 @@ static __always_inline __u8 dev_msix_enabled(struct pci_dev *dev)
 	return BPF_CORE_READ_BITFIELD_PROBED(dev, msix_enabled);
 }
 
-/* xen_initdom_setup_msi_irqs(dev, nvec, type): the kind is kept for the teardown */
-static __always_inline bool e_xen_initdom_setup_msi_irqs(struct pci_dev *dev,
-							 int nvec, int type)
-{
-	__u8 msix = type == PCI_CAP_ID_MSIX;
-	__u32 sbdf = dev_sbdf(dev);
-
-	bpf_map_update_elem(&msi_kind, &sbdf, &msix, BPF_ANY);
-	return true;
-}
+/* xen_initdom_setup_msi_irqs(dev, nvec, type) */
+PT_ALWAYS(xen_initdom_setup_msi_irqs, (struct pci_dev *dev, int nvec, int type))
 static __always_inline int x_xen_initdom_setup_msi_irqs(struct pt_slot *s, long ret,
 							struct pci_dev *dev,
 							int nvec, int type)
@@ -1103,18 +1089,27 @@ PT_PAIR(xen_initdom_setup_msi_irqs, P_SETUP_MSI, 3,
 	(struct pci_dev *dev, int nvec, int type), (dev, nvec, type))
 
 /*
- * By teardown, pci_disable_msix() has already cleared msix_enabled: the
- * kind comes from the setup, else from the flags for a device set up
- * before recording started.
+ * By teardown, pci_disable_msix() has already cleared msix_enabled.  The
+ * teardown runs inside the call that decided it, in the same task: the
+ * pci_disable_msi(x) whose entry noted the kind (below), or a failed
+ * __pci_enable_msix_range (its slot is open).  Outside both, the flags.
+ * (A per-device map kept from the setup cost four times bpftrace's
+ * per-call time in the lab, for the hash update and delete.)
  */
 static __always_inline int h_xen_pv_teardown_msi_irqs(struct pci_dev *dev)
 {
+	struct pt_task *t = task_state(false);
 	__u32 sbdf = dev_sbdf(dev);
-	__u8 *k = bpf_map_lookup_elem(&msi_kind, &sbdf);
-	__u8 msix = k ? *k : dev_msix_enabled(dev);
+	__u8 msix;
 
-	if (k)
-		bpf_map_delete_elem(&msi_kind, &sbdf);
+	if (t && t->disabling && t->disabling_sbdf == sbdf)
+		msix = t->disabling == 2;
+	else if (t && t->slot[P_ENABLE_MSIX].live)
+		msix = 1;
+	else
+		msix = dev_msix_enabled(dev);
+	if (t)
+		t->disabling = 0;
 	return msi_now(PT_MSI_TEARDOWN, dev, msix, PT_NONE);
 }
 PT_ENTRY(xen_pv_teardown_msi_irqs, 1, (struct pci_dev *dev), (dev))
@@ -1133,14 +1128,27 @@ PT_PAIR(__pci_enable_msix_range, P_ENABLE_MSIX, 4,
 	(struct pci_dev *dev, void *entries, int minvec, int maxvec),
 	(dev, entries, minvec, maxvec))
 
+/* The kind of the teardown this disable may run (xen_pv_teardown_msi_irqs). */
+static __always_inline void note_disabling(struct pci_dev *dev, __u8 msix)
+{
+	struct pt_task *t = task_state(true);
+
+	if (!t)
+		return;
+	t->disabling_sbdf = dev_sbdf(dev);
+	t->disabling = msix + 1;
+}
+
 static __always_inline int h_pci_disable_msix(struct pci_dev *dev)
 {
+	note_disabling(dev, 1);
 	return msi_now(PT_MSI_DISABLE, dev, 1, PT_NONE);
 }
 PT_ENTRY(pci_disable_msix, 1, (struct pci_dev *dev), (dev))
 
 static __always_inline int h_pci_disable_msi(struct pci_dev *dev)
 {
+	note_disabling(dev, 0);
 	return msi_now(PT_MSI_DISABLE, dev, 0, PT_NONE);
 }
 PT_ENTRY(pci_disable_msi, 1, (struct pci_dev *dev), (dev))
