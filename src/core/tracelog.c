@@ -384,15 +384,9 @@ struct pt_log_writer *pt_log_create(const char *path,
 	return w;
 }
 
+/* Hypercalls arrive decoded: the collector session decodes them, once. */
 int pt_log_write(struct pt_log_writer *w, const struct pt_event *ev)
 {
-	if (ev->hdr.type == PT_EV_HYPERCALL) {
-		struct pt_event copy = *ev;
-
-		pt_hc_decode(&copy.hc);
-		w->events++;
-		return write_line(w->f, pt_event_to_json(&copy));
-	}
 	w->events++;
 	return write_line(w->f, pt_event_to_json(ev));
 }
