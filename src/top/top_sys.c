@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * What ptrace-top reads from the host itself rather than from events:
- * PCI device names, interrupt counts, BPF run time.
+ * PCI device names, interrupt counts, BPF run time, all through the host
+ * helpers (src/lib/host.c), so a test's fake root serves them too.
  */
 #include <errno.h>
-#include <setjmp.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf_version.h>
 #include <linux/bpf.h>
-#include <pci/pci.h>
 #include "ptrace_event.h"
 #include "collect/probes.h"
 #include "top.h"
+#include "lib/host.h"
 #include "lib/pciname.h"
 
 /* ------------------------------------------------------------ PCI names */
@@ -31,19 +32,6 @@ struct top_pci_names {
 	size_t n;
 };
 
-/* libpci calls its error hook for fatal errors and expects it not to return. */
-static jmp_buf pci_jmp;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-pci_fatal(char *msg, ...)
-{
-	longjmp(pci_jmp, 1);
-}
-
-static void __attribute__((format(printf, 1, 2))) pci_quiet(char *msg, ...)
-{
-}
-
 static int name_cmp(const void *a, const void *b)
 {
 	const struct top_pci_name *x = a, *y = b;
@@ -51,51 +39,15 @@ static int name_cmp(const void *a, const void *b)
 	return x->sbdf < y->sbdf ? -1 : x->sbdf > y->sbdf;
 }
 
-static void add_name(struct top_pci_names *n, struct pci_access *pacc,
-		     struct pci_dev *d)
-{
-	char buf[256];
-	struct top_pci_name *v;
-	const char *s;
-
-	pci_fill_info(d, PCI_FILL_IDENT);
-	s = pci_lookup_name(pacc, buf, sizeof(buf),
-			    PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
-			    d->vendor_id, d->device_id);
-	v = realloc(n->v, (n->n + 1) * sizeof(*v));
-	if (!v)
-		return;
-	n->v = v;
-	v[n->n].sbdf = PT_SBDF(d->domain, d->bus, PCI_DEVFN(d->dev, d->func));
-	v[n->n].name = strdup(s ? s : "-");
-	if (v[n->n].name)
-		n->n++;
-}
-
+/* This host's devices, named as a trace log's header names them. */
 struct top_pci_names *top_pci_names_load(void)
 {
-	struct top_pci_names *n = calloc(1, sizeof(*n));
-	struct pci_access *volatile pacc = NULL;
-	struct pci_dev *d;
+	struct pt_log_header hdr = { 0 };
+	struct top_pci_names *n;
 
-	if (!n)
-		return NULL;
-	/* Hosts without PCI (some containers) have nothing to name. */
-	if (access("/sys/bus/pci/devices", R_OK))
-		return n;
-	pacc = pci_alloc();
-	if (!pacc)
-		return n;
-	pacc->error = pci_fatal;
-	pacc->warning = pci_quiet;
-	if (setjmp(pci_jmp) == 0) {
-		pci_init(pacc);
-		pci_scan_bus(pacc);
-		for (d = pacc->devices; d; d = d->next)
-			add_name(n, pacc, d);
-	}
-	pci_cleanup(pacc);
-	qsort(n->v, n->n, sizeof(*n->v), name_cmp);
+	pt_host_pci_idents(&hdr.devices, &hdr.ndevices);
+	n = top_pci_names_from_log(&hdr);
+	free(hdr.devices);
 	return n;
 }
 
@@ -217,14 +169,18 @@ static void parse_line(struct top_irq_rates *r, char *line, int ncpu)
 
 void top_irq_rates_sample(struct top_irq_rates *r)
 {
-	FILE *f = fopen("/proc/interrupts", "re");
+	int fd = pt_host_open("/proc/interrupts", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	int ncpu = 0;
 	double t = now_s();
 
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	if (getline(&line, &cap, f) > 0)
 		for (char *p = strstr(line, "CPU"); p; p = strstr(p + 3, "CPU"))
 			ncpu++;
@@ -263,15 +219,10 @@ void top_irq_rates_free(struct top_irq_rates *r)
 
 static bool bpf_stats_enabled(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
-	int on = 0;
+	long on;
 
-	if (!f)
-		return false;
-	if (fscanf(f, "%d", &on) != 1)
-		on = 0;
-	fclose(f);
-	return on;
+	return pt_host_read_long("/proc/sys/kernel/bpf_stats_enabled", 10,
+				 &on) == 0 && on;
 }
 
 bool top_bpf_run_time(const int *fds, size_t n, unsigned long long *ns)
