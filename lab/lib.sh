@@ -5,6 +5,9 @@ LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(cd "$LAB_DIR/.." && pwd)
 LAB_CACHE=${PTRACE_LAB_CACHE:-$LAB_DIR/cache}
 LAB_VARIANT=${LAB_VARIANT:-base}
+# A variant may combine others with "+" (bpftrace+bpo612: bpftrace on the
+# 6.12 backports kernel): the package lists of each part are joined.
+LAB_VARIANT_PARTS=$(echo "$LAB_VARIANT" | tr '+' ' ')
 
 # The Debian release of a variant, its Xen version and its base package
 # list: every variant is bookworm + Xen 4.17 on lab/packages, except
@@ -48,10 +51,21 @@ lab_inputs()
 {
 	echo "$LAB_DIR/build-image" "$LAB_DIR/lib.sh" "$LAB_BASE_PACKAGES" \
 		"$LAB_DIR/dom0-init" "$LAB_DIR/domu-init"
-	for f in "$LAB_DIR/packages.$LAB_VARIANT" \
-		 "$LAB_DIR/backports.$LAB_VARIANT"; do
-		if [ -f "$f" ]; then
-			echo "$f"
+	for v in $LAB_VARIANT_PARTS; do
+		for f in "$LAB_DIR/packages.$v" "$LAB_DIR/backports.$v"; do
+			if [ -f "$f" ]; then
+				echo "$f"
+			fi
+		done
+	done
+}
+
+# The files of the variant's parts named PREFIX.<part> that exist.
+lab_variant_files()
+{
+	for v in $LAB_VARIANT_PARTS; do
+		if [ -f "$LAB_DIR/$1.$v" ]; then
+			echo "$LAB_DIR/$1.$v"
 		fi
 	done
 }
@@ -59,8 +73,9 @@ lab_inputs()
 # Packages of the variant taken from bookworm-backports, one line.
 lab_backports()
 {
-	if [ -f "$LAB_DIR/backports.$LAB_VARIANT" ]; then
-		sed 's/#.*//' "$LAB_DIR/backports.$LAB_VARIANT" |
+	files=$(lab_variant_files backports)
+	if [ -n "$files" ]; then
+		sed 's/#.*//' $files |
 			tr -s ' \n' '\n' | grep . | sort -u | tr '\n' ' '
 	fi
 }
@@ -68,8 +83,7 @@ lab_backports()
 # Package list of the variant, one line.
 lab_packages()
 {
-	cat "$LAB_BASE_PACKAGES" $( [ -f "$LAB_DIR/packages.$LAB_VARIANT" ] &&
-		echo "$LAB_DIR/packages.$LAB_VARIANT") |
+	cat "$LAB_BASE_PACKAGES" $(lab_variant_files packages) |
 		sed 's/#.*//' | tr -s ' \n' '\n' | grep . | sort -u | tr '\n' ' '
 }
 

@@ -129,6 +129,57 @@ static void flush_lost(struct pt_session *s, __u64 now)
 
 /* ------------------------------------------------------------ open */
 
+/*
+ * Seconds since this process was exec'd (/proc/self/stat's start time,
+ * in clock ticks since boot): what the dynamic loader took before main
+ * is part of the start-up a user waits for.  -1 when unknown.
+ */
+static double since_exec(void)
+{
+	char buf[1024], *p;
+	unsigned long long start = 0;
+	struct timespec now;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/self/stat", "re");
+	int field;
+
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	/* the command name may hold spaces: count fields after its ')' */
+	p = p ? strrchr(buf, ')') : NULL;
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, "%llu", &start) != 1 || hz <= 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &now))
+		return -1;
+	return now.tv_sec + now.tv_nsec / 1e9 - (double)start / hz;
+}
+
+static double secs(__u64 from, __u64 to)
+{
+	return (to - from) / 1e9;
+}
+
+/*
+ * Where the start-up went, one line (docs/performance.md): the time
+ * before main (exec, dynamic loading), then each step of the session.
+ */
+static void report_startup(FILE *f, const __u64 *t, double exec_to_open)
+{
+	double total = secs(t[0], t[4]);
+
+	if (exec_to_open >= 0)
+		fprintf(f, "ptrace: started in %.2f s: before the session %.2f s, ",
+			exec_to_open + total, exec_to_open);
+	else
+		fprintf(f, "ptrace: started in %.2f s: ", total);
+	fprintf(f, "environment %.2f s, plan %.2f s, load %.2f s, attach %.2f s\n",
+		secs(t[0], t[1]), secs(t[1], t[2]), secs(t[2], t[3]),
+		secs(t[3], t[4]));
+}
+
 int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 		    char *err, size_t len)
 {
@@ -136,9 +187,12 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	struct pt_host_xen host;
 	FILE *rep = o->report;
 	size_t attached, missing, req_missing;
+	double exec_to_open = since_exec();
+	__u64 t[5];	/* open, environment, plan, load, attach done */
 	char msg[256];
 	int e;
 
+	t[0] = pt_mono_ns();
 	*out = NULL;
 	err[0] = '\0';
 	if (geteuid() != 0) {
@@ -157,6 +211,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	/* 1. the environment: what this kernel offers */
 	pt_env_probe(&s->env);
 	s->env_ok = true;
+	t[1] = pt_mono_ns();
 	if (o->no_fentry)
 		pt_env_no_fentry(&s->env);
 	if (o->pin_modules)
@@ -173,6 +228,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	/* 2. the plan, 3. the collectors loaded (and verified) */
 	s->plans = pt_xcalloc(pt_probe_count, sizeof(*s->plans));
 	pt_probes_plan(&s->env, s->plans);
+	t[2] = pt_mono_ns();
 	s->skel = pt_probes_load(&s->env, s->plans, PT_LOAD_PLAN, o->ringbuf,
 				 &e, msg, sizeof(msg));
 	if (!s->skel) {
@@ -180,6 +236,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 		pt_session_close(s);
 		return e == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
 	}
+	t[3] = pt_mono_ns();
 
 	/* 4. a Xen dom0, after loading: even exit 4 proves the collectors load */
 	pt_host_xen_detect(&host);
@@ -200,6 +257,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 
 	/* 6. attach: a row that cannot never stops the others */
 	pt_probes_attach(s->skel, s->plans);
+	t[4] = pt_mono_ns();
 	if (rep) {
 		pt_probes_print(rep, s->plans, true);
 		fprintf(rep, "ptrace: module unload/reload watched through %s\n",
@@ -209,6 +267,8 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	if (rep && pt_probes_pinned(s->plans, msg, sizeof(msg)))
 		fprintf(rep, "ptrace: --pin-modules: fentry holds %s: "
 			"rmmod fails until the recording ends\n", msg);
+	if (rep)
+		report_startup(rep, t, exec_to_open);
 	pt_probes_count(s->plans, &attached, &missing, &req_missing);
 	if (o->strict && req_missing) {
 		snprintf(err, len, "--strict: %zu required probe%s missing",
