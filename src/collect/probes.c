@@ -226,6 +226,7 @@ static struct {
 	int n;
 } unresolved[MAX_UNRESOLVED];
 static size_t nunresolved;
+static bool note_relocs;	/* pt_libbpf_note_relocations() */
 static char relo_key[96], relo_spec[96];
 
 static void note_relo(const char *msg)
@@ -306,13 +307,25 @@ void pt_libbpf_verbose(bool on)
 	libbpf_verbose = on;
 }
 
+void pt_libbpf_note_relocations(bool on)
+{
+	note_relocs = on;
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
 	char buf[512];
 
+	/*
+	 * libbpf hands over thousands of debug messages per load (every
+	 * CO-RE relocation); formatting them all cost a noticeable part of
+	 * the start-up under emulation, for nothing unless someone reads them.
+	 */
+	if (level == LIBBPF_DEBUG && !libbpf_verbose && !note_relocs)
+		return 0;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (level == LIBBPF_DEBUG)
+	if (level == LIBBPF_DEBUG && note_relocs)
 		note_relo(buf);
 	if (libbpf_verbose || (level == LIBBPF_WARN && getenv("PT_LIBBPF_WARN")))
 		fputs(buf, stderr);

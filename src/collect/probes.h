@@ -277,5 +277,10 @@ void pt_libbpf_verbose(bool on);
  * the collectors, loaded with their own skeletons).
  */
 void pt_libbpf_log_begin(void);
+/*
+ * Collect the CO-RE relocations left unresolved (pt_probes_unresolved())
+ * from libbpf's debug messages: only a diagnostic asks for it.
+ */
+void pt_libbpf_note_relocations(bool on);
 
 #endif /* PT_PROBES_H */

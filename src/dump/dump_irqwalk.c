@@ -393,6 +393,7 @@ int dump_irqwalk_verify(const char *btf)
 		return PT_EXIT_NOPERM;
 	}
 	pt_libbpf_log_begin();
+	pt_libbpf_note_relocations(true);
 	skel = irqwalk_bpf__open_opts(&oo);
 	if (!skel) {
 		fprintf(stderr, "ptrace dump: %s: %s\n", btf ? btf : "irqwalk.bpf.o",

@@ -218,6 +218,8 @@ int cmd_probes(int argc, char **argv)
 			ret = PT_EXIT_FAIL;
 			goto out;
 		}
+		/* the unresolved relocations: what --verify-all is for */
+		pt_libbpf_note_relocations(all);
 		skel = pt_probes_load(&env, plans,
 				      all ? PT_LOAD_ALL_KPROBES : PT_LOAD_PLAN,
 				      0, &err, msg, sizeof(msg));
