@@ -1463,46 +1463,63 @@ PT_KRDISPATCH(privcmd_ioctl)
 #define PT_KR_CASE_1(fn)	case PT_H_##fn: return d_kr_##fn(ctx);
 
 /* The cookie is the hook number (enum pt_hook): one program, many functions. */
-static __always_inline int kp_dispatch(struct pt_regs *ctx)
-{
-	switch (bpf_get_attach_cookie(ctx)) {
-	PT_HOOKS(PT_KP_CASE)
-	}
-	return 0;
+#define PT_DISPATCH(name, hooks)					\
+static __always_inline int kp_dispatch_##name(struct pt_regs *ctx)	\
+{									\
+	switch (bpf_get_attach_cookie(ctx)) {				\
+	hooks(PT_KP_CASE)						\
+	}								\
+	return 0;							\
+}									\
+static __always_inline int kr_dispatch_##name(struct pt_regs *ctx)	\
+{									\
+	switch (bpf_get_attach_cookie(ctx)) {				\
+	hooks(PT_KR_CASE)						\
+	}								\
+	return 0;							\
 }
 
-static __always_inline int kr_dispatch(struct pt_regs *ctx)
-{
-	switch (bpf_get_attach_cookie(ctx)) {
-	PT_HOOKS(PT_KR_CASE)
-	}
-	return 0;
-}
+PT_DISPATCH(all, PT_HOOKS)
+PT_DISPATCH(vmlinux, PT_HOOKS_VMLINUX)
+PT_DISPATCH(modules, PT_HOOKS_MODULES)
 
 /* one kprobe (kretprobe) per function, each with its hook as cookie */
 SEC("?kprobe")
 int kp_cookie(struct pt_regs *ctx)
 {
-	return kp_dispatch(ctx);
+	return kp_dispatch_all(ctx);
 }
 
 SEC("?kretprobe")
 int kr_cookie(struct pt_regs *ctx)
 {
-	return kr_dispatch(ctx);
+	return kr_dispatch_all(ctx);
 }
 
-/* all functions in one kprobe_multi link (fprobe), a cookie per function */
+/* all vmlinux functions in one kprobe_multi link (fprobe), a cookie each */
 SEC("?kprobe.multi")
 int km_entry(struct pt_regs *ctx)
 {
-	return kp_dispatch(ctx);
+	return kp_dispatch_vmlinux(ctx);
 }
 
 SEC("?kretprobe.multi")
 int km_exit(struct pt_regs *ctx)
 {
-	return kr_dispatch(ctx);
+	return kr_dispatch_vmlinux(ctx);
+}
+
+/* beside km_entry/km_exit: the module functions, one kprobe each */
+SEC("?kprobe")
+int kp_module(struct pt_regs *ctx)
+{
+	return kp_dispatch_modules(ctx);
+}
+
+SEC("?kretprobe")
+int kr_module(struct pt_regs *ctx)
+{
+	return kr_dispatch_modules(ctx);
 }
 
 /* ------------------------------------------------------- module watch */

@@ -42,13 +42,19 @@ struct pt_modstate {
  * Every kernel function the collectors hook, once: X(fn, exit), exit 1
  * when the function has a return hook.  It gives the hook numbers
  * (PT_H_<fn>), which are the BPF cookies of the shared programs
- * (kp_cookie/kr_cookie, km_entry/km_exit) and which the probe table
- * (src/collect/probes.c) names its alternatives by, so a row naming a
- * function without programs does not compile.  Each hook's programs
- * are fe_<fn>/fx_<fn> (fentry/fexit) and kp_<fn>/kr_<fn>
- * (kprobe/kretprobe) in bpf/collect.bpf.c.
+ * (kp_cookie/kr_cookie, km_entry/km_exit, kp_module/kr_module) and
+ * which the probe table (src/collect/probes.c) names its alternatives
+ * by, so a row naming a function without programs does not compile.
+ * Each hook's programs are fe_<fn>/fx_<fn> (fentry/fexit) and
+ * kp_<fn>/kr_<fn> (kprobe/kretprobe) in bpf/collect.bpf.c.
+ *
+ * Module functions and vmlinux functions are listed apart: where
+ * kprobe_multi links take the vmlinux functions (km_entry/km_exit), the
+ * module functions keep one kprobe each (a kprobe_multi link would hold
+ * their module), through kp_module/kr_module.  Each shared program then
+ * carries, and the verifier walks, only the bodies it can reach.
  */
-#define PT_HOOKS(X)							\
+#define PT_HOOKS_MODULES(X)						\
 	X(pcistub_probe, 1)						\
 	X(pcistub_seize, 1)						\
 	X(pcistub_init_device, 1)					\
@@ -62,6 +68,9 @@ struct pt_modstate {
 	X(pcistub_get_gsi_from_sbdf, 1)					\
 	X(msi_msix_flags_write, 1)					\
 	X(xen_pcibk_config_write, 1)					\
+	X(privcmd_ioctl, 1)
+
+#define PT_HOOKS_VMLINUX(X)						\
 	X(pci_write_config_word, 0)					\
 	X(__pci_reset_function_locked, 1)				\
 	X(pci_reset_function, 1)					\
@@ -93,8 +102,9 @@ struct pt_modstate {
 	X(__unbind_from_irq, 0)						\
 	X(pci_msi_mask_irq, 0)						\
 	X(pci_msi_unmask_irq, 0)					\
-	X(pci_msi_update_mask, 0)					\
-	X(privcmd_ioctl, 1)
+	X(pci_msi_update_mask, 0)
+
+#define PT_HOOKS(X)	PT_HOOKS_MODULES(X) PT_HOOKS_VMLINUX(X)
 
 #define PT_HOOK_ENUM(fn, exit)	PT_H_##fn,
 enum pt_hook {

@@ -1015,6 +1015,13 @@ static void row_progs(struct collect_bpf *skel, const struct pt_probe_plan *p,
 		if (p->def->exit)
 			*x = skel->progs.kr_cookie;
 		return;
+	case PT_VIA_MODULE:
+		*e = skel->progs.kp_module;
+		if (p->def->exit)
+			*x = skel->progs.kr_module;
+		return;
+	case PT_VIA_COUNT:
+		break;
 	case PT_VIA_OWN:
 		break;
 	}
@@ -1025,8 +1032,9 @@ static void row_progs(struct collect_bpf *skel, const struct pt_probe_plan *p,
 }
 
 /*
- * Kprobe rows share kp_cookie/kr_cookie (vmlinux rows km_entry/km_exit
- * where kprobe_multi exists) unless shared is off.
+ * Kprobe rows share kp_cookie/kr_cookie unless shared is off; where
+ * kprobe_multi exists, the vmlinux rows share km_entry/km_exit and the
+ * module rows kp_module/kr_module, which carry only their own bodies.
  */
 static bool choose_via(const struct pt_env *env, struct pt_probe_plan *plans,
 		       bool shared)
@@ -1041,6 +1049,8 @@ static bool choose_via(const struct pt_env *env, struct pt_probe_plan *plans,
 			continue;
 		if (p->def->module == PT_MOD_VMLINUX && env->kprobe_multi)
 			p->via = PT_VIA_MULTI;
+		else if (env->kprobe_multi && env->kprobe_cookie)
+			p->via = PT_VIA_MODULE;
 		else if (env->kprobe_cookie)
 			p->via = PT_VIA_COOKIE;
 		any |= p->via != PT_VIA_OWN;
@@ -1099,6 +1109,8 @@ static struct collect_bpf *open_for(const struct pt_env *env,
 		bpf_program__set_autoload(skel->progs.kr_cookie, ls->shared);
 		bpf_program__set_autoload(skel->progs.km_entry, ls->shared);
 		bpf_program__set_autoload(skel->progs.km_exit, ls->shared);
+		bpf_program__set_autoload(skel->progs.kp_module, ls->shared);
+		bpf_program__set_autoload(skel->progs.kr_module, ls->shared);
 		return skel;
 	}
 	for (size_t i = 0; i < pt_probe_count; i++) {
@@ -1284,7 +1296,7 @@ static struct bpf_link *attach_one(struct bpf_program *prog,
 
 	if (p->kind == PT_ATTACH_FENTRY)
 		return bpf_program__attach_trace(prog);
-	if (p->via == PT_VIA_COOKIE)
+	if (p->via == PT_VIA_COOKIE || p->via == PT_VIA_MODULE)
 		ko.bpf_cookie = p->def->alt[p->alt].hook;
 	return bpf_program__attach_kprobe_opts(prog, p->func, &ko);
 }
@@ -1550,7 +1562,7 @@ void pt_probes_print_stats(FILE *f, struct collect_bpf *skel,
 			   const struct pt_probe_plan *plans)
 {
 	unsigned long long cnt = 0, ns = 0;
-	bool shared_done[3] = { false, false, false };
+	bool shared_done[PT_VIA_COUNT] = { false };
 	char on[8] = "";
 
 	read_str("/proc/sys/kernel/bpf_stats_enabled", on, sizeof(on));

@@ -104,6 +104,8 @@ enum pt_probe_via {
 	PT_VIA_OWN = 0,		/* its own programs: fe_/fx_ or kp_/kr_ <prog> */
 	PT_VIA_COOKIE,		/* kp_cookie/kr_cookie, its hook as BPF cookie */
 	PT_VIA_MULTI,		/* km_entry/km_exit in one kprobe_multi link */
+	PT_VIA_MODULE,		/* kp_module/kr_module: a module row beside MULTI */
+	PT_VIA_COUNT,
 };
 
 /* Decision for one row. */
