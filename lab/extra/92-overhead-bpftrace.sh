@@ -120,6 +120,9 @@ bt_script()
 	}' "$1"
 }
 
+# how this kernel lets the rows attach (kprobe_multi, BPF cookies)
+$PT probes --json >"$RES/probes.json" 2>/dev/null
+
 # ---------------------------------------------- 1. start-to-attached
 i=1
 while [ $i -le $ROUNDS ]; do

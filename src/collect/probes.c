@@ -653,13 +653,16 @@ static int trivial_kprobe(enum bpf_attach_type expected)
  * requests that attach nothing:
  *  - BPF cookies on kprobes come with perf-event links (5.15): a link to
  *    no perf event fails with EBADF where they exist, EINVAL before;
- *  - kprobe_multi links (CONFIG_FPROBE) look the symbols up first: a
- *    name that does not exist gives ESRCH (or ENOENT) where they exist,
- *    EOPNOTSUPP without fprobe, EINVAL on kernels before them.
+ *  - kprobe_multi links (CONFIG_FPROBE): an address that is no function
+ *    entry gives ENOENT (ESRCH, EINVAL on some versions) where they
+ *    exist, EOPNOTSUPP without fprobe; before them (5.18) the program
+ *    does not even load.  An address, not a name: a name the kernel
+ *    looks up by walking every symbol, which under emulation took a
+ *    visible part of the start-up.
  */
 static void probe_kprobe_links(struct pt_env *env)
 {
-	const char *nosuch = "pt_no_such_function";
+	unsigned long nowhere = 1;
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	int fd, l, err;
 
@@ -678,15 +681,78 @@ static void probe_kprobe_links(struct pt_env *env)
 		env->kprobe_multi_err = errno;
 		return;
 	}
-	lo.kprobe_multi.syms = &nosuch;
+	lo.kprobe_multi.addrs = &nowhere;
 	lo.kprobe_multi.cnt = 1;
 	l = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
 	err = errno;
 	if (l >= 0)
 		close(l);
 	close(fd);
-	env->kprobe_multi = l < 0 && (err == ESRCH || err == ENOENT);
+	env->kprobe_multi = l < 0 &&
+			    (err == ESRCH || err == ENOENT || err == EINVAL);
 	env->kprobe_multi_err = env->kprobe_multi ? 0 : err;
+}
+
+/*
+ * The kernel's BTF objects are numbered; their names say which is
+ * vmlinux and which a module's.  The ids of mod_names[], 0 when absent.
+ */
+static void kernel_btf_ids(__u32 ids[PT_MOD_COUNT])
+{
+	__u32 id = 0;
+
+	memset(ids, 0, sizeof(__u32) * PT_MOD_COUNT);
+	while (!bpf_btf_get_next_id(id, &id)) {
+		struct bpf_btf_info info;
+		__u32 len = sizeof(info);
+		char name[64] = "";
+		int fd = bpf_btf_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		info.name = (__u64)(unsigned long)name;
+		info.name_len = sizeof(name);
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.kernel_btf)
+			for (int m = 0; m < PT_MOD_COUNT; m++)
+				if (!ids[m] && !strcmp(name, mod_names[m]))
+					ids[m] = id;
+		close(fd);
+	}
+}
+
+/*
+ * vmlinux and module BTF.  By id where BPF syscalls are allowed: the
+ * kernel hands the whole BTF over in one call, where its sysfs file
+ * gives a page per read (over a thousand reads for vmlinux, which a PV
+ * dom0 pays dearly for).  Else from sysfs.
+ */
+static void load_kernel_btfs(struct pt_env *env)
+{
+	__u32 ids[PT_MOD_COUNT] = { 0 };
+
+	if (env->root)
+		kernel_btf_ids(ids);
+	env->vmlinux_btf = ids[PT_MOD_VMLINUX] ?
+		btf__load_from_kernel_by_id(ids[PT_MOD_VMLINUX]) : NULL;
+	if (libbpf_get_error(env->vmlinux_btf) || !env->vmlinux_btf)
+		env->vmlinux_btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(env->vmlinux_btf)) {
+		env->vmlinux_btf = NULL;
+		return;
+	}
+	for (int m = PT_MOD_PCIBACK; m <= PT_MOD_PRIVCMD; m++) {
+		struct btf *b = NULL;
+
+		if (!env->mod_btf[m] && !ids[m])
+			continue;
+		if (ids[m])
+			b = btf__load_from_kernel_by_id_split(ids[m],
+							      env->vmlinux_btf);
+		if (!b || libbpf_get_error(b))
+			b = btf__load_module_btf(mod_names[m], env->vmlinux_btf);
+		env->mod_btfs[m] = libbpf_get_error(b) ? NULL : b;
+	}
 }
 
 int pt_env_probe(struct pt_env *env)
@@ -731,23 +797,14 @@ int pt_env_probe(struct pt_env *env)
 	env->mod_loaded[PT_MOD_PCIBACK] = exists("/sys/module/xen_pciback");
 	env->mod_loaded[PT_MOD_PRIVCMD] = exists("/sys/module/xen_privcmd");
 
-	if (env->btf) {
-		env->vmlinux_btf = btf__load_vmlinux_btf();
-		if (libbpf_get_error(env->vmlinux_btf))
-			env->vmlinux_btf = NULL;
-	}
 	for (int m = PT_MOD_PCIBACK; m <= PT_MOD_PRIVCMD; m++) {
 		char p[64];
 
 		snprintf(p, sizeof(p), "/sys/kernel/btf/%s", mod_names[m]);
 		env->mod_btf[m] = exists(p);
-		if (env->mod_btf[m] && env->vmlinux_btf) {
-			env->mod_btfs[m] = btf__load_module_btf(mod_names[m],
-								env->vmlinux_btf);
-			if (libbpf_get_error(env->mod_btfs[m]))
-				env->mod_btfs[m] = NULL;
-		}
 	}
+	if (env->btf)
+		load_kernel_btfs(env);
 	env->mod_btf[PT_MOD_VMLINUX] = env->vmlinux_btf != NULL;
 
 	/* Signature variants between 6.1 and 6.12 (bpf/collect.bpf.c). */

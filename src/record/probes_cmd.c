@@ -52,6 +52,11 @@ static json_t *probes_json(const struct pt_env *env,
 	json_object_set_new(root, "kprobes", json_boolean(env->kprobes));
 	json_object_set_new(root, "fentry", json_boolean(env->fentry));
 	json_object_set_new(root, "fentry_error", json_string(fe));
+	json_object_set_new(root, "kprobe_cookie", json_boolean(env->kprobe_cookie));
+	json_object_set_new(root, "kprobe_multi", json_boolean(env->kprobe_multi));
+	json_object_set_new(root, "kprobe_multi_error",
+			    env->kprobe_multi ? json_string("") :
+			    json_string(strerror(env->kprobe_multi_err)));
 	json_object_set_new(root, "pin_modules", json_boolean(env->pin_modules));
 	json_object_set_new(root, "symbols", json_string(env->symsrc ? env->symsrc : ""));
 	json_object_set_new(root, "load", json_string(mode));
