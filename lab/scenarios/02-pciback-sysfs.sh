@@ -32,4 +32,43 @@ check "e1000e bound to $dev again" wait_for 20 is_driver $dev e1000e
 checkpoint returned
 check "MSI-X enabled on $dev again" msix_enabled $dev
 
+# The same hand-over once more, recorded a second time through
+# fentry/fexit, every row on its own programs (PTRACE_PER_HOOK=1) and
+# the modules pinned for the while (--pin-modules): the programs the
+# kprobe recorder never runs.  tests/lab/check-traces compares the two
+# recorders' events of this window.
+handover()
+{
+	check "$1: unbind $dev from e1000e" \
+		sh -c "echo $dev >/sys/bus/pci/drivers/e1000e/unbind"
+	check "$1: pciback new_slot, bind $dev" \
+		sh -c "echo $dev >$pb/new_slot && echo $dev >$pb/bind"
+	check "$1: $dev bound to pciback" is_driver $dev pciback
+	check "$1: pciback unbind, remove_slot $dev" \
+		sh -c "echo $dev >$pb/unbind && echo $dev >$pb/remove_slot"
+	check "$1: give $dev back to e1000e" \
+		sh -c "echo $dev >/sys/bus/pci/drivers/e1000e/bind"
+	check "$1: e1000e bound to $dev again" wait_for 20 is_driver $dev e1000e
+}
+if [ -x "$PTRACE" ]; then
+	PTRACE_PER_HOOK=1 "$PTRACE" record --pin-modules -o "$RES/fentry.jsonl" \
+		>"$RES/fentry.stdout" 2>"$RES/fentry.stderr" &
+	fp=$!
+	check "fentry recorder attached" \
+		wait_for 120 grep -q 'recording to' "$RES/fentry.stderr"
+	check "fentry recorder: pciback rows on fentry" \
+		grep -q 'pciback_probe  *attached fentry pcistub_probe' "$RES/fentry.stderr"
+	check "fentry recorder: vmlinux rows on fentry" \
+		grep -q 'reset_function_locked  *attached fentry __pci_reset_function_locked' \
+		"$RES/fentry.stderr"
+	check "fentry recorder says it pins xen_pciback" \
+		grep -q 'pin-modules: fentry holds.*xen_pciback' "$RES/fentry.stderr"
+	sleep 2
+	handover fentry
+	sleep 2
+	kill -INT $fp
+	wait $fp
+	check "fentry recorder exit 0" [ $? = 0 ]
+fi
+
 finish
