@@ -58,14 +58,14 @@ check "e1000e bound to $dev" wait_for 20 is_driver $dev e1000e
 t 10 ip link set "$(netdev_of $dev)" up
 sleep 2
 
-# stamp: every input line prefixed with dom0 uptime.  Builtins only (no
-# fork per line): read from /proc/uptime.
+# stamp: every input line prefixed with dom0 uptime, as it arrives.  One
+# awk reads whole blocks; a shell loop of "read" took a system call per
+# byte and fell behind a burst of lines (ptrace prints a line per probe,
+# bpftrace two), which stamped ptrace's last line up to half a second late.
 stamp()
 {
-	while IFS= read -r line; do
-		read -r up _ </proc/uptime
-		echo "$up $line"
-	done
+	awk '{ getline up <"/proc/uptime"; close("/proc/uptime")
+	       split(up, u, " "); print u[1], $0; fflush() }'
 }
 
 # attach_run TOOL N REGEX CMD...: start CMD with its output stamped into
