@@ -120,8 +120,10 @@ bt_script()
 	}' "$1"
 }
 
-# how this kernel lets the rows attach (kprobe_multi, BPF cookies)
+# how this kernel lets the rows attach (kprobe_multi, BPF cookies), and
+# where a load spends its time (libbpf's messages, stamped)
 $PT probes --json >"$RES/probes.json" 2>/dev/null
+$PT probes --load -v >"$RES/probes-load-verbose.txt" 2>&1
 
 # ---------------------------------------------- 1. start-to-attached
 i=1

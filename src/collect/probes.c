@@ -327,8 +327,17 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (level == LIBBPF_DEBUG && note_relocs)
 		note_relo(buf);
-	if (libbpf_verbose || (level == LIBBPF_WARN && getenv("PT_LIBBPF_WARN")))
+	if (libbpf_verbose) {
+		/* the time since the first message: where a load spends it */
+		static __u64 first;
+		__u64 now = pt_mono_ns();
+
+		if (!first)
+			first = now;
+		fprintf(stderr, "[%8.3f] %s", (now - first) / 1e9, buf);
+	} else if (level == LIBBPF_WARN && getenv("PT_LIBBPF_WARN")) {
 		fputs(buf, stderr);
+	}
 	return 0;
 }
 
