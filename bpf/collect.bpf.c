@@ -120,6 +120,7 @@ struct pt_hcstash {
 	struct pt_event ev;
 	__u32 live;
 	__u32 pad;
+	__u64 out_at;		/* user address of the sub-op's result, 0: none */
 };
 
 struct {
@@ -1345,6 +1346,25 @@ static __always_inline __u32 evtchn_size(__u32 cmd)
 	}
 }
 
+/* Offset of the sub-op's result in its argument struct, -1: none kept. */
+static __always_inline int hc_out_offset(__u32 op, __u32 sub)
+{
+	if (op == PT_HC_PHYSDEV_OP)
+		switch (sub) {
+		case 13: return PT_HC_OUT_MAP_PIRQ;	/* PHYSDEVOP_map_pirq */
+		case 23: return PT_HC_OUT_GET_FREE_PIRQ; /* PHYSDEVOP_get_free_pirq */
+		}
+	if (op == PT_HC_EVENT_CHANNEL_OP)
+		switch (sub) {
+		case 0: return PT_HC_OUT_BIND_INTERDOMAIN;
+		case 1: return PT_HC_OUT_BIND_VIRQ;
+		case 2: return PT_HC_OUT_BIND_PIRQ;
+		case 6: return PT_HC_OUT_ALLOC_UNBOUND;
+		case 7: return PT_HC_OUT_BIND_IPI;
+		}
+	return -1;
+}
+
 /*
  * privcmd_ioctl(file, cmd, arg): privcmd_ioctl_hypercall is inlined, so
  * the hypercall is taken from the ioctl's user argument.  The sub-op's
@@ -1406,6 +1426,9 @@ static __always_inline int h_privcmd_ioctl(struct file *file, __u32 cmd,
 		len = 0;
 	}
 	e->hc.raw_len = len;
+	e->hc.out = 0;
+	sub = hc_out_offset(hc.op, sub);
+	st->out_at = (int)sub >= 0 ? (__u64)ptr + sub : 0;
 	st->live = 1;
 	return 0;
 }
@@ -1425,6 +1448,11 @@ static __always_inline int x_privcmd_ioctl(long ret)
 	bpf_probe_read_kernel(e, sizeof(*e), &st->ev);
 	e->hdr.ret = ret;
 	e->hdr.flags |= PT_EVF_HAS_RET;
+	/* what Xen wrote back: only a call that succeeded wrote it */
+	if (ret == 0 && st->out_at &&
+	    !bpf_probe_read_user(&e->hc.out, sizeof(e->hc.out),
+				 (void *)st->out_at))
+		e->hdr.flags |= PT_EVF_HC_OUT;
 	ev_submit(e);
 	return 0;
 }

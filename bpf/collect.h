@@ -17,6 +17,20 @@
 #define PT_HC_PHYSDEV_OP	33
 #define PT_HC_DOMCTL		36
 
+/*
+ * Where a sub-op's result lies in its argument struct (Xen's public
+ * headers; tests/unit/test_xenhc.c checks them with offsetof): the pirq
+ * Xen chose for map_pirq and get_free_pirq, the port of the bind and
+ * alloc event-channel ops.  Read back at the return of the ioctl.
+ */
+#define PT_HC_OUT_MAP_PIRQ		12	/* physdev_map_pirq.pirq */
+#define PT_HC_OUT_GET_FREE_PIRQ		4	/* physdev_get_free_pirq.pirq */
+#define PT_HC_OUT_BIND_INTERDOMAIN	8	/* evtchn_bind_interdomain.local_port */
+#define PT_HC_OUT_BIND_VIRQ		8	/* evtchn_bind_virq.port */
+#define PT_HC_OUT_BIND_PIRQ		8	/* evtchn_bind_pirq.port */
+#define PT_HC_OUT_ALLOC_UNBOUND		4	/* evtchn_alloc_unbound.port */
+#define PT_HC_OUT_BIND_IPI		4	/* evtchn_bind_ipi.port */
+
 /* Bytes of struct xen_domctl (Xen 4.17 - 4.22). */
 #define PT_XEN_DOMCTL_SIZE	144
 

@@ -33,6 +33,14 @@ void pt_hc_args_clear(struct pt_hc_args *a);
 int pt_hc_decode(struct pt_ev_hypercall *hc);
 
 /*
+ * The pirq a successful map_pirq left mapped: the one Xen wrote back
+ * (PT_EVF_HC_OUT), else the one the caller asked for.  -1 when neither
+ * is known (a request for any pirq, recorded before results were read
+ * back) or for another call.
+ */
+int pt_hc_mapped_pirq(const struct pt_event *ev);
+
+/*
  * iomem_permission / ioport_permission: the range (first mfn or port,
  * count) and whether it is granted or revoked, read from hc->raw with
  * Xen's struct.  0, or -1 for another call or too few bytes.  (Kept out

@@ -18,7 +18,7 @@
 #endif
 
 #define PT_SCHEMA_MAJOR		1
-#define PT_SCHEMA_MINOR		2
+#define PT_SCHEMA_MINOR		3
 
 #define PT_COMM_LEN		16
 /* Largest hypercall argument copied: struct xen_domctl is 144 bytes. */
@@ -139,6 +139,7 @@ struct pt_event_hdr {
 
 #define PT_EVF_HAS_RET		(1u << 0)	/* ret is meaningful */
 #define PT_EVF_TRUNCATED	(1u << 1)	/* raw bytes could not all be read */
+#define PT_EVF_HC_OUT		(1u << 2)	/* hc.out holds the sub-op's result */
 
 struct pt_ev_pciback {
 	__s32 domid;		/* guest involved, PT_NONE if none/unknown */
@@ -219,7 +220,12 @@ struct pt_ev_hypercall {
 	__u32 op;		/* __HYPERVISOR_* (physdev_op 33, domctl 36, ...) */
 	__u32 cmd;		/* sub-op: PHYSDEVOP_*, XEN_DOMCTL_*, EVTCHNOP_* */
 	__u32 raw_len;		/* bytes valid in raw[] */
-	__u32 pad;
+	/*
+	 * The sub-op's result, read from its struct at the return (flag
+	 * PT_EVF_HC_OUT): the pirq Xen chose (map_pirq, get_free_pirq),
+	 * the port of an event-channel bind or alloc_unbound.
+	 */
+	__s32 out;
 	struct pt_hc_args args;	/* userspace only: decoded from raw[] */
 	__u8 raw[PT_HC_RAW_MAX];	/* argument bytes at entry */
 };

@@ -20,6 +20,7 @@
 #include "idmap.h"
 #include "pt_names.h"
 #include "model_query.h"
+#include "pt_xenhc.h"
 #include "pt_grow.h"
 #include "xen_public.h"
 
@@ -892,7 +893,12 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 		case PHYSDEVOP_map_pirq:
 			if (a->map_type == MAP_PIRQ_TYPE_GSI) {
 				if (ok && a->domid != PT_NONE) {
-					int pirq = a->pirq >= 0 ? a->pirq : a->index;
+					/*
+					 * a GSI asked with pirq -1 and no result
+					 * read back: the GSI, as Xen maps dom0's
+					 */
+					int pirq = pt_hc_mapped_pirq(ev) >= 0 ?
+						   pt_hc_mapped_pirq(ev) : a->index;
 					int domid = pt_domid_norm(a->domid);
 					struct pt_gsi_state *g = gsi_find(m, a->index);
 

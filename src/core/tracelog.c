@@ -232,8 +232,12 @@ json_t *pt_event_to_json(const struct pt_event *ev)
 	if (h->flags & PT_EVF_TRUNCATED)
 		json_object_set_new(obj, "truncated", json_true());
 
-	if (h->type == PT_EV_HYPERCALL)
+	if (h->type == PT_EV_HYPERCALL) {
+		/* the sub-op's result Xen wrote back (trace-format.md) */
+		if (h->flags & PT_EVF_HC_OUT)
+			json_object_set_new(obj, "out", json_integer(ev->hc.out));
 		return hc_to_json(obj, &ev->hc);
+	}
 	if (h->type < PT_EV_MAX)
 		for (size_t i = 0; i < fields[h->type].n; i++)
 			put_field(obj, ev, &fields[h->type].f[i]);
@@ -1159,8 +1163,18 @@ static int parse_event(struct pctx *r, json_t *obj, struct pt_event *ev)
 	if (json_is_true(json_object_get(obj, "truncated")))
 		h->flags |= PT_EVF_TRUNCATED;
 
-	if (type == PT_EV_HYPERCALL)
+	if (type == PT_EV_HYPERCALL) {
+		json_int_t out;
+		json_t *o = json_object_get(obj, "out");
+
+		if (o && get_ranged(r, obj, "out", INT32_MIN, INT32_MAX, &out))
+			return PT_LOG_ERECORD;
+		if (o) {
+			ev->hc.out = out;
+			h->flags |= PT_EVF_HC_OUT;
+		}
 		return parse_hypercall(r, obj, &ev->hc);
+	}
 	for (size_t i = 0; i < fields[type].n; i++)
 		if (get_field(r, obj, ev, &fields[type].f[i]))
 			return PT_LOG_ERECORD;
@@ -1617,6 +1631,8 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
 			ADD(" allow=%d", a->allow);
 		if (a->sbdf != PT_SBDF_NONE)
 			ADD(" %s", pt_sbdf_format(a->sbdf, sb, sizeof(sb)));
+		if (h->flags & PT_EVF_HC_OUT)
+			ADD(" -> %d", ev->hc.out);
 		break;
 	}
 	case PT_EV_LOST:

@@ -626,3 +626,16 @@ int pt_hc_encode(struct pt_ev_hypercall *hc, unsigned int iface)
 	}
 	return 1;
 }
+
+int pt_hc_mapped_pirq(const struct pt_event *ev)
+{
+	const struct pt_ev_hypercall *hc = &ev->hc;
+	const struct pt_hc_args *a = &hc->args;
+
+	if (ev->hdr.type != PT_EV_HYPERCALL ||
+	    hc->op != __HYPERVISOR_physdev_op || hc->cmd != PHYSDEVOP_map_pirq)
+		return -1;
+	if (ev->hdr.flags & PT_EVF_HC_OUT)
+		return hc->out;
+	return a->pirq >= 0 ? a->pirq : -1;
+}

@@ -431,7 +431,9 @@ static void test_round_trip(void **state)
 	evs[n++].vmask = (struct pt_ev_vector_mask){ 2, 49, 53, 1, PT_VIEW_TABLE };
 	evs[n] = base(PT_EV_HYPERCALL, 0);
 	evs[n].hdr.sbdf = PT_SBDF_NONE;
-	evs[n].hdr.flags = PT_EVF_HAS_RET;
+	/* the pirq Xen chose, read back at the return */
+	evs[n].hdr.flags = PT_EVF_HAS_RET | PT_EVF_HC_OUT;
+	evs[n].hc.out = 55;
 	evs[n].hc.op = 33;
 	evs[n].hc.cmd = 13;	/* map_pirq */
 	pt_hc_args_clear(&evs[n].hc.args);

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <linux/types.h>
 #include "pt_xenhc.h"
+#include "../../bpf/collect.h"
+#include "../../src/core/xen_public.h"
 
 static void put32(__u8 *raw, size_t off, uint32_t v)
 {
@@ -103,12 +106,50 @@ static void test_names(void **state)
 	assert_null(pt_hc_cmd_name(33, 9999));
 }
 
+/* The result offsets the collector reads back (bpf/collect.h) are Xen's. */
+static void test_result_offsets(void **state)
+{
+	assert_int_equal(PT_HC_OUT_MAP_PIRQ, offsetof(struct physdev_map_pirq, pirq));
+	assert_int_equal(PT_HC_OUT_GET_FREE_PIRQ,
+			 offsetof(struct physdev_get_free_pirq, pirq));
+	assert_int_equal(PT_HC_OUT_BIND_INTERDOMAIN,
+			 offsetof(struct evtchn_bind_interdomain, local_port));
+	assert_int_equal(PT_HC_OUT_BIND_VIRQ, offsetof(struct evtchn_bind_virq, port));
+	assert_int_equal(PT_HC_OUT_BIND_PIRQ, offsetof(struct evtchn_bind_pirq, port));
+	assert_int_equal(PT_HC_OUT_ALLOC_UNBOUND,
+			 offsetof(struct evtchn_alloc_unbound, port));
+	assert_int_equal(PT_HC_OUT_BIND_IPI, offsetof(struct evtchn_bind_ipi, port));
+}
+
+/* map_pirq's pirq: what Xen wrote back wins over what was asked. */
+static void test_mapped_pirq(void **state)
+{
+	struct pt_event ev = { .hdr.type = PT_EV_HYPERCALL };
+
+	ev.hc.op = __HYPERVISOR_physdev_op;
+	ev.hc.cmd = PHYSDEVOP_map_pirq;
+	pt_hc_args_clear(&ev.hc.args);
+	ev.hc.args.map_type = MAP_PIRQ_TYPE_MSI;
+	ev.hc.args.pirq = -1;
+	assert_int_equal(pt_hc_mapped_pirq(&ev), -1);
+	ev.hdr.flags = PT_EVF_HC_OUT;
+	ev.hc.out = 87;
+	assert_int_equal(pt_hc_mapped_pirq(&ev), 87);
+	ev.hdr.flags = 0;
+	ev.hc.args.pirq = 20;
+	assert_int_equal(pt_hc_mapped_pirq(&ev), 20);
+	ev.hc.cmd = PHYSDEVOP_unmap_pirq;
+	assert_int_equal(pt_hc_mapped_pirq(&ev), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_pirq_layout),
 		cmocka_unit_test(test_domctl_layouts),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_result_offsets),
+		cmocka_unit_test(test_mapped_pirq),
 	};
 
 	return cmocka_run_group_tests_name("xenhc", tests, NULL, NULL);
