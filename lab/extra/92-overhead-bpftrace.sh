@@ -62,10 +62,14 @@ sleep 2
 # awk reads whole blocks; a shell loop of "read" took a system call per
 # byte and fell behind a burst of lines (ptrace prints a line per probe,
 # bpftrace two), which stamped ptrace's last line up to half a second late.
+# (mawk, Debian's awk, fills its input buffer before it looks at a line
+# unless -W interactive.)
 stamp()
 {
-	awk '{ getline up <"/proc/uptime"; close("/proc/uptime")
-	       split(up, u, " "); print u[1], $0; fflush() }'
+	set -- awk
+	awk -W version 2>/dev/null | grep -q mawk && set -- awk -W interactive
+	"$@" '{ getline up <"/proc/uptime"; close("/proc/uptime")
+		split(up, u, " "); print u[1], $0; fflush() }'
 }
 
 # attach_run TOOL N REGEX CMD...: start CMD with its output stamped into
