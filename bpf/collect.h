@@ -94,7 +94,10 @@ struct pt_modstate {
 	X(pci_msi_mask_irq, 0)						\
 	X(pci_msi_unmask_irq, 0)					\
 	X(pci_msi_update_mask, 0)					\
-	X(privcmd_ioctl, 1)
+	X(privcmd_ioctl, 1)						\
+	X(xen_pcibk_config_read, 0)					\
+	X(notify_remote_via_irq, 0)					\
+	X(pci_enable_msi, 1)
 
 #define PT_HOOK_ENUM(fn, exit)	PT_H_##fn,
 enum pt_hook {
