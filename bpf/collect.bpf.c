@@ -825,7 +825,8 @@ static __always_inline void cfg_where(struct pt_event *e, struct pci_dev *dev,
 		e->pciback.capoff = off;
 		return;
 	}
-	if (!dev)
+	/* capabilities live below 0x100; beyond is extended config space */
+	if (!dev || off >= 0x100)
 		return;
 	at = BPF_CORE_READ(dev, pm_cap);
 	if (at && off >= at && off < at + 8)

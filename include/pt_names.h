@@ -41,6 +41,8 @@ int pt_pciop_from_name(const char *name);	/* -1 if unknown */
 const char *pt_pciop_err_name(int op, int err, char *buf, size_t len);
 /* The config register at cap/capoff (an op event's), "" if not known. */
 const char *pt_pcicfg_field_name(int cap, int capoff);
+/* The register an op event's offset names, "" if not known. */
+const char *pt_pciop_field(const struct pt_event *ev);
 /* An op event's request and answer in words, without its err. */
 char *pt_pciop_format(const struct pt_event *ev, char *buf, size_t len);
 

@@ -155,7 +155,7 @@ static const char *reg_at(const struct reg *r, size_t n, int off)
 
 const char *pt_pcicfg_field_name(int cap, int capoff)
 {
-	if (capoff < 0)
+	if (capoff < 0 || (cap > 0 && capoff >= 0x100 - 0x40))
 		return "";
 	switch (cap) {
 	case 0: return reg_at(REGS(header_regs), capoff);
@@ -165,6 +165,20 @@ const char *pt_pcicfg_field_name(int cap, int capoff)
 	case 0x11: return reg_at(REGS(msix_regs), capoff);
 	}
 	return "";
+}
+
+/*
+ * An op's register.  Capabilities sit below 0x100: an offset beyond is
+ * in extended config space (AER, ...), whatever a recorder that did not
+ * know it put in cap.
+ */
+const char *pt_pciop_field(const struct pt_event *ev)
+{
+	const struct pt_ev_pciback *p = &ev->pciback;
+
+	if (p->offset >= 0x100)
+		return "extended config space";
+	return pt_pcicfg_field_name(p->cap, p->capoff);
 }
 
 char *pt_pciop_format(const struct pt_event *ev, char *buf, size_t len)
@@ -181,7 +195,7 @@ char *pt_pciop_format(const struct pt_event *ev, char *buf, size_t len)
 	else
 		ADD("op %d", p->op);
 	if (p->offset != PT_NONE) {
-		const char *f = pt_pcicfg_field_name(p->cap, p->capoff);
+		const char *f = pt_pciop_field(ev);
 
 		ADD(" %#x/%d", p->offset, p->size);
 		if (p->op == PT_PCIOP_CONF_WRITE && p->value != PT_NONE)
