@@ -346,6 +346,15 @@ static void signature(const struct tl_entry *e, char *sig, size_t len)
 			 e->unowned ? " to slots it does not own" : "");
 		return;
 	}
+	/* a guest probing slots it was not given: one line per answer */
+	if (e->type == PT_EV_PCIBACK && e->kind == PT_PCIBACK_OP && e->unowned &&
+	    e->sbdf == PT_SBDF_NONE) {
+		const char *err = strstr(e->text, " err=");
+
+		snprintf(sig, len, "pciback op from %s to slots it does not own%s",
+			 pt_domid_format(e->domid, dom, sizeof(dom)), err ? err : "");
+		return;
+	}
 	snprintf(sig, len, "%s", e->text);
 	if (e->sbdf == PT_SBDF_NONE)
 		return;
