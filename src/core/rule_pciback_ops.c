@@ -183,10 +183,14 @@ static void mer_report(struct rule_ctx *c, struct mer_pending *p,
 			dd, pt_pciop_name(first->pciback.op), nv,
 			pt_sbdf_format(op_dev(first), b, sizeof(b)), e,
 			mer_cause(first, d0, cause, sizeof(cause)), chain, outcome);
-	if (d0)
-		pt_proof_add(f, d0);
-	for (int i = 0; i < p->nref; i++)
+	/* each refusal after dom0's own failed enable inside it, if any */
+	for (int i = 0; i < p->nref; i++) {
+		const struct pt_evref *why = mer_dom0_failure(s, &p->ref[i].ev);
+
+		if (why)
+			pt_proof_add(f, why);
 		pt_proof_add(f, &p->ref[i]);
+	}
 	if (next)
 		pt_proof_add_ev(f, next, line);
 	memset(p, 0, sizeof(*p));
