@@ -41,7 +41,15 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define PCI_MSIX_FLAGS_MASKALL	0x4000
 #define PCI_MSIX_FLAGS_ENABLE	0x8000
 #define PCI_CAP_ID_MSIX		0x11
-#define XEN_PCI_OP_enable_msi	2	/* xen/interface/io/pciif.h */
+#define XEN_PCI_OP_conf_read	0	/* xen/interface/io/pciif.h */
+#define XEN_PCI_OP_conf_write	1
+#define XEN_PCI_OP_enable_msi	2
+#define XEN_PCI_OP_disable_msi	3
+#define XEN_PCI_OP_enable_msix	4
+#define XEN_PCI_OP_disable_msix	5
+#define PCI_CAP_ID_PM		0x01
+#define PCI_CAP_ID_MSI		0x05
+#define PCI_CAP_ID_EXP		0x10
 #define IRQT_PIRQ		1	/* events_base.c enum xen_irq_type */
 #define ENODEV			19
 
@@ -89,6 +97,7 @@ enum {
 	P_ACPI_GSI, P_ACPI_GSI_XEN, P_XEN_REG_PIRQ, P_PVH_GSI,
 	P_BIND_GSI, P_BIND_MSI, P_ALLOC_MSI, P_DESTROY,
 	P_SETUP_MSI, P_ENABLE_MSIX, P_STARTUP, P___STARTUP,
+	P_ENABLE_MSI,
 	P_NSLOTS,
 };
 
@@ -106,6 +115,7 @@ struct pt_task {
 	__u32 in_op;
 	__u32 disabling_sbdf;	/* device of the pci_disable_msi(x) under way */
 	__u32 disabling;	/* its kind + 1: 1 MSI, 2 MSI-X; 0 none */
+	__u64 op_pdev;		/* its struct xen_pcibk_device */
 };
 
 struct {
@@ -129,6 +139,32 @@ struct {
 	__type(key, int);
 	__type(value, struct pt_hcstash);
 } hcstate SEC(".maps");
+
+/*
+ * The host device behind the slot a guest names in its pciback ops
+ * (pciback's virtual topology gives it another BDF), learned while an op
+ * runs from the first call that takes the pci_dev: a config read (the
+ * frontend reads config space before anything else), or dom0's MSI or
+ * MSI-X enable.  Ops that touch no pci_dev (an enable refused at once)
+ * are named through it.
+ */
+struct pt_vdev_key {
+	__s32 domid;
+	__u32 vsbdf;
+};
+
+struct pt_vdev {
+	__u64 dev;		/* struct pci_dev *, read only through probes */
+	__u32 sbdf;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct pt_vdev_key);
+	__type(value, struct pt_vdev);
+} pcibk_vdev SEC(".maps");
 
 static __always_inline struct pt_task *task_state(bool create)
 {
@@ -450,6 +486,22 @@ static __always_inline bool e_##fn(PT_UNPAREN targs)			\
 
 /* ------------------------------------------------------- xen-pciback */
 
+/* The op members are unknown in every pciback event but a decoded op. */
+static __always_inline void pciback_fill(struct pt_event *e, __s32 domid)
+{
+	e->pciback.domid = domid;
+	e->pciback.op = PT_NONE;
+	e->pciback.vsbdf = PT_SBDF_NONE;
+	e->pciback.offset = PT_NONE;
+	e->pciback.size = PT_NONE;
+	e->pciback.nvec = PT_NONE;
+	e->pciback.pirq = PT_NONE;
+	e->pciback.cap = PT_NONE;
+	e->pciback.capoff = PT_NONE;
+	e->pciback.dropped = PT_NONE;
+	e->pciback.value = PT_NONE;
+}
+
 static __always_inline int pciback_done(struct pt_slot *s, long ret, __u16 kind,
 					__u32 sbdf, __s32 domid)
 {
@@ -458,7 +510,7 @@ static __always_inline int pciback_done(struct pt_slot *s, long ret, __u16 kind,
 	if (!e)
 		return 0;
 	e->hdr.sbdf = sbdf;
-	e->pciback.domid = domid;
+	pciback_fill(e, domid);
 	ev_submit(e);
 	return 0;
 }
@@ -471,7 +523,7 @@ static __always_inline int pciback_now(__u16 kind, struct pci_dev *dev,
 	if (!e)
 		return 0;
 	e->hdr.sbdf = dev_sbdf(dev);
-	e->pciback.domid = domid;
+	pciback_fill(e, domid);
 	ev_submit(e);
 	return 0;
 }
@@ -585,45 +637,28 @@ static __always_inline int h_xen_pcibk_reset_device(struct pci_dev *dev)
 PT_ENTRY(xen_pcibk_reset_device, 1, (struct pci_dev *dev), (dev))
 
 /*
- * xen_pcibk_do_op(work): a frontend request.  The op is read from the
- * shared page as the worker will; the guest's domid is kept in the
- * worker's task state for the config writes the op causes, until the
- * return.
+ * xen_pcibk_do_op(work): pciback's worker for a frontend's requests.  It
+ * serves every request pending on the shared page in one call (6.1 and
+ * 6.12 loop over xen_pcibk_do_one_op, inlined), so the entry only notes
+ * which backend (and guest) the task serves: the domid is kept for the
+ * config writes the ops cause, and each op is decoded when it is done
+ * (notify_remote_via_irq below), until the return.
  */
 static __always_inline int h_xen_pcibk_do_op(struct work_struct *work)
 {
 	struct xen_pcibk_device *pdev;
-	struct xen_pci_sharedinfo *sh;
-	struct pt_event *e;
 	struct pt_task *t;
-	__s32 domid;
 
 	if (!bpf_core_type_exists(struct xen_pcibk_device))
 		return 0;
 	pdev = (void *)work - bpf_core_field_offset(struct xen_pcibk_device,
 						    op_work);
-	domid = pcibk_domid(pdev);
 	t = task_state(true);
-	if (t) {
-		t->op_domid = domid;
-		t->in_op = 1;
-	}
-
-	/*
-	 * Config reads and writes are most of the traffic and show up
-	 * through their effects; only the interrupt requests (enable or
-	 * disable MSI/MSI-X, AER) are worth an event.  The op names the
-	 * device in the guest's virtual topology, not the host's, so the
-	 * event carries no sbdf.
-	 */
-	sh = BPF_CORE_READ(pdev, sh_info);
-	if (!sh || BPF_CORE_READ(sh, op.cmd) < XEN_PCI_OP_enable_msi)
+	if (!t)
 		return 0;
-	e = ev_new(PT_EV_PCIBACK, PT_PCIBACK_OP);
-	if (!e)
-		return 0;
-	e->pciback.domid = domid;
-	ev_submit(e);
+	t->op_domid = pcibk_domid(pdev);
+	t->op_pdev = (__u64)pdev;
+	t->in_op = 1;
 	return 0;
 }
 
@@ -631,8 +666,10 @@ static __always_inline int x_xen_pcibk_do_op(void)
 {
 	struct pt_task *t = task_state(false);
 
-	if (t)
+	if (t) {
 		t->in_op = 0;
+		t->op_pdev = 0;
+	}
 	return 0;
 }
 
@@ -661,6 +698,280 @@ static __always_inline int d_kr_xen_pcibk_do_op(struct pt_regs *ctx)
 {
 	return x_xen_pcibk_do_op();
 }
+
+/* The backend a pciback worker is serving now, NULL outside an op. */
+static __always_inline struct xen_pcibk_device *op_backend(struct pt_task *t)
+{
+	if (!t || !t->in_op || !bpf_core_type_exists(struct xen_pcibk_device))
+		return NULL;
+	return (void *)t->op_pdev;
+}
+
+/* The op's device as the guest names it (pdev->op: pciback's own copy). */
+static __always_inline struct pt_vdev_key op_vkey(struct pt_task *t,
+						  struct xen_pcibk_device *pdev)
+{
+	struct pt_vdev_key k = {
+		.domid = t->op_domid,
+		.vsbdf = PT_SBDF(BPF_CORE_READ(pdev, op.domain),
+				 BPF_CORE_READ(pdev, op.bus),
+				 BPF_CORE_READ(pdev, op.devfn)),
+	};
+
+	return k;
+}
+
+/* In an op, dev is the host device of the slot the op names. */
+static __always_inline void op_learn(struct pci_dev *dev)
+{
+	struct pt_task *t = task_state(false);
+	struct xen_pcibk_device *pdev = op_backend(t);
+	struct pt_vdev_key k;
+	struct pt_vdev v = {};
+
+	if (!pdev || !dev)
+		return;
+	k = op_vkey(t, pdev);
+	v.dev = (__u64)dev;
+	v.sbdf = dev_sbdf(dev);
+	bpf_map_update_elem(&pcibk_vdev, &k, &v, BPF_ANY);
+}
+
+/* xen_pcibk_config_read(dev, offset, size, value): a conf_read op. */
+static __always_inline int h_xen_pcibk_config_read(struct pci_dev *dev)
+{
+	op_learn(dev);
+	return 0;
+}
+PT_ENTRY(xen_pcibk_config_read, 1, (struct pci_dev *dev), (dev))
+
+/* Longest list of emulated fields looked through (a device has ~30). */
+#define PT_CFG_FIELDS_MAX	96
+
+/*
+ * Whether pciback emulates none of the bytes [off, off + size): its
+ * xen_pcibk_config_write() then passes the write to the device only
+ * with permissive set, and otherwise drops it and still answers 0.  The
+ * device's emulated fields are the list in its xen_pcibk_dev_data, as
+ * xen_pcibk_config_write() walks it.
+ */
+static __always_inline bool cfg_unhandled(struct xen_pcibk_dev_data *dd,
+					  int off, int size)
+{
+	struct list_head *head, *pos;
+
+	if (!bpf_core_type_exists(struct config_field_entry))
+		return false;
+	head = (void *)dd + bpf_core_field_offset(struct xen_pcibk_dev_data,
+						  config_fields);
+	pos = BPF_CORE_READ(dd, config_fields.next);
+	for (int i = 0; i < PT_CFG_FIELDS_MAX; i++) {
+		struct config_field_entry *ce;
+		const struct config_field *f;
+		int start, end;
+
+		if (!pos)
+			return false;
+		if (pos == head)
+			return true;
+		ce = (void *)pos - bpf_core_field_offset(struct config_field_entry,
+							 list);
+		f = BPF_CORE_READ(ce, field);
+		start = BPF_CORE_READ(ce, base_offset) + BPF_CORE_READ(f, offset);
+		end = start + BPF_CORE_READ(f, size);
+		if (off + size > start && end > off)
+			return false;
+		pos = BPF_CORE_READ(pos, next);
+	}
+	return false;	/* longer than looked through: claim nothing */
+}
+
+/*
+ * A conf_write pciback answered with 0 but did not make: nothing
+ * emulates the bytes, the device is not permissive, and pciback has
+ * warned ("Driver tried to write to a read-only configuration space
+ * field", once per device: warned_on_write).  With the module's global
+ * permissive set, pciback writes instead and never warns, so a device
+ * that has not warned is not claimed.
+ */
+static __always_inline __s32 cfg_dropped(struct pci_dev *dev, int off, int size)
+{
+	struct xen_pcibk_dev_data *dd;
+
+	if (!dev || !bpf_core_type_exists(struct xen_pcibk_dev_data))
+		return PT_NONE;
+	dd = BPF_CORE_READ(dev, dev.driver_data);
+	if (!dd)
+		return PT_NONE;
+	if (!cfg_unhandled(dd, off, size))
+		return 0;
+	return !BPF_CORE_READ_BITFIELD_PROBED(dd, permissive) &&
+	       BPF_CORE_READ_BITFIELD_PROBED(dd, warned_on_write);
+}
+
+/* Which capability a config offset falls in (the ones Linux keeps). */
+static __always_inline void cfg_where(struct pt_event *e, struct pci_dev *dev,
+				      int off)
+{
+	int at;
+
+	if (off >= 0 && off < 0x40) {
+		e->pciback.cap = 0;
+		e->pciback.capoff = off;
+		return;
+	}
+	/* capabilities live below 0x100; beyond is extended config space */
+	if (!dev || off >= 0x100)
+		return;
+	at = BPF_CORE_READ(dev, pm_cap);
+	if (at && off >= at && off < at + 8)
+		goto found_pm;
+	at = BPF_CORE_READ(dev, msi_cap);
+	if (at && off >= at && off < at + 24)
+		goto found_msi;
+	at = BPF_CORE_READ(dev, msix_cap);
+	if (at && off >= at && off < at + 12)
+		goto found_msix;
+	at = BPF_CORE_READ(dev, pcie_cap);
+	if (at && off >= at && off < at + 60)
+		goto found_exp;
+	return;
+found_pm:
+	e->pciback.cap = PCI_CAP_ID_PM;
+	goto found;
+found_msi:
+	e->pciback.cap = PCI_CAP_ID_MSI;
+	goto found;
+found_msix:
+	e->pciback.cap = PCI_CAP_ID_MSIX;
+	goto found;
+found_exp:
+	e->pciback.cap = PCI_CAP_ID_EXP;
+found:
+	e->pciback.capoff = off - at;
+}
+
+/* Granted MSI-X vectors: leading entries pciback gave a pirq. */
+#define PT_OP_VEC_MAX		64
+
+static __always_inline void op_msix_granted(struct pt_event *e,
+					    struct xen_pcibk_device *pdev)
+{
+	void *ents = (void *)pdev +
+		bpf_core_field_offset(struct xen_pcibk_device, op) +
+		bpf_core_field_offset(struct xen_pci_op, msix_entries);
+	int n = 0;
+
+	for (int i = 0; i < PT_OP_VEC_MAX; i++) {
+		struct xen_msix_entry me;
+
+		if (bpf_probe_read_kernel(&me, sizeof(me), ents + i * sizeof(me)) ||
+		    !me.vector)
+			break;
+		if (!i)
+			e->pciback.pirq = me.vector;
+		n++;
+	}
+	e->pciback.nvec = n;
+}
+
+/*
+ * One frontend op, done: pciback has written err and value back to the
+ * shared page and notifies the frontend (xen_pcibk_do_one_op), so its
+ * own copy (pdev->op) holds the request and the answer.
+ *
+ * Volume: conf_read is most of the traffic (the frontend's bus scan,
+ * every driver's probe and capability walks, drivers that poll), and a
+ * successful read changes nothing: it is only recorded when refused.
+ * Every other op is: conf_writes change state and are few (tens per
+ * guest boot: command, BAR sizing, power state, control words), and
+ * MSI/MSI-X and AER ops are rarer still.
+ */
+static __always_inline int op_done(struct pt_task *t,
+				   struct xen_pcibk_device *pdev)
+{
+	struct pt_vdev_key k = op_vkey(t, pdev);
+	__u32 cmd = BPF_CORE_READ(pdev, op.cmd);
+	__s32 err = BPF_CORE_READ(pdev, op.err);
+	__s32 value = BPF_CORE_READ(pdev, op.value);
+	struct pci_dev *dev = NULL;
+	struct pt_event *e;
+	struct pt_vdev *v;
+
+	if (cmd == XEN_PCI_OP_conf_read && !err)
+		return 0;
+	v = bpf_map_lookup_elem(&pcibk_vdev, &k);
+	e = ev_new(PT_EV_PCIBACK, PT_PCIBACK_OP);
+	if (!e)
+		return 0;
+	e->hdr.ret = err;
+	e->hdr.flags = PT_EVF_HAS_RET;
+	pciback_fill(e, t->op_domid);
+	e->pciback.op = cmd;
+	e->pciback.vsbdf = k.vsbdf;
+	if (v) {
+		e->hdr.sbdf = v->sbdf;
+		dev = (void *)v->dev;
+	}
+	switch (cmd) {
+	case XEN_PCI_OP_conf_read:
+	case XEN_PCI_OP_conf_write: {
+		int off = BPF_CORE_READ(pdev, op.offset);
+		int size = BPF_CORE_READ(pdev, op.size);
+
+		e->pciback.offset = off;
+		e->pciback.size = size;
+		e->pciback.value = (__u32)value;
+		cfg_where(e, dev, off);
+		if (cmd == XEN_PCI_OP_conf_write && !err)
+			e->pciback.dropped = cfg_dropped(dev, off, size);
+		break;
+	}
+	case XEN_PCI_OP_enable_msi:
+		if (!err) {
+			e->pciback.nvec = 1;
+			e->pciback.pirq = value;
+		}
+		break;
+	case XEN_PCI_OP_enable_msix:
+		/*
+		 * Refused before dom0 tried (too many vectors, already
+		 * enabled, memory decoding off), value still holds the
+		 * vectors asked; a failed pci_enable_msix_exact() put its
+		 * error there instead.
+		 */
+		if (!err)
+			op_msix_granted(e, pdev);
+		else if (value != err)
+			e->pciback.nvec = value;
+		break;
+	case XEN_PCI_OP_disable_msi:
+	case XEN_PCI_OP_disable_msix:
+		/* the pirq of the device's INTx, which the guest uses again */
+		if (!err && value)
+			e->pciback.pirq = value;
+		break;
+	}
+	ev_submit(e);
+	return 0;
+}
+
+/*
+ * notify_remote_via_irq(irq), called by xen_pcibk_do_one_op() when an op
+ * is done, on the backend's event channel irq.  Everything else that
+ * calls it (netback, blkback, ...) is not in a pciback op, or names
+ * another irq, and costs one task-storage lookup.
+ */
+static __always_inline int h_notify_remote_via_irq(int irq)
+{
+	struct pt_task *t = task_state(false);
+	struct xen_pcibk_device *pdev = op_backend(t);
+
+	if (!pdev || BPF_CORE_READ(pdev, evtchn_irq) != irq)
+		return 0;
+	return op_done(t, pdev);
+}
+PT_ENTRY(notify_remote_via_irq, 1, (int irq), (irq))
 
 /* 6.12 PVH dom0: pcistub_get_gsi_from_sbdf(unsigned int sbdf) */
 PT_ALWAYS(pcistub_get_gsi_from_sbdf, (unsigned int sbdf))
@@ -1123,6 +1434,7 @@ static __always_inline int x___pci_enable_msix_range(struct pt_slot *s, long ret
 						     void *entries, int minvec,
 						     int maxvec)
 {
+	op_learn(dev);
 	return msi_done(s, ret, PT_MSI_ENABLE, dev, 1, maxvec);
 }
 PT_PAIR(__pci_enable_msix_range, P_ENABLE_MSIX, 4,
@@ -1139,6 +1451,16 @@ static __always_inline void note_disabling(struct pci_dev *dev, __u8 msix)
 	t->disabling_sbdf = dev_sbdf(dev);
 	t->disabling = msix + 1;
 }
+
+/* pci_enable_msi(dev): one MSI vector (pciback's enable_msi calls it). */
+PT_ALWAYS(pci_enable_msi, (struct pci_dev *dev))
+static __always_inline int x_pci_enable_msi(struct pt_slot *s, long ret,
+					    struct pci_dev *dev)
+{
+	op_learn(dev);
+	return msi_done(s, ret, PT_MSI_ENABLE, dev, 0, 1);
+}
+PT_PAIR(pci_enable_msi, P_ENABLE_MSI, 1, (struct pci_dev *dev), (dev))
 
 static __always_inline int h_pci_disable_msix(struct pci_dev *dev)
 {

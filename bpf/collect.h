@@ -82,6 +82,7 @@ struct pt_modstate {
 	X(pcistub_get_gsi_from_sbdf, 1)					\
 	X(msi_msix_flags_write, 1)					\
 	X(xen_pcibk_config_write, 1)					\
+	X(xen_pcibk_config_read, 0)					\
 	X(privcmd_ioctl, 1)
 
 #define PT_HOOKS_VMLINUX(X)						\
@@ -116,7 +117,9 @@ struct pt_modstate {
 	X(__unbind_from_irq, 0)						\
 	X(pci_msi_mask_irq, 0)						\
 	X(pci_msi_unmask_irq, 0)					\
-	X(pci_msi_update_mask, 0)
+	X(pci_msi_update_mask, 0)					\
+	X(notify_remote_via_irq, 0)					\
+	X(pci_enable_msi, 1)
 
 #define PT_HOOKS(X)	PT_HOOKS_MODULES(X) PT_HOOKS_VMLINUX(X)
 

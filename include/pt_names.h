@@ -31,4 +31,19 @@ static inline int pt_domid_norm(int domid)
 /* "EPERM" for -1, "ret=N" style fallback.  Accepts negative errnos. */
 const char *pt_errno_name(int err, char *buf, size_t len);
 
+/* pciback ops (src/core/pciop.c): XEN_PCI_OP_* names, NULL if unknown. */
+const char *pt_pciop_name(int op);
+int pt_pciop_from_name(const char *name);	/* -1 if unknown */
+/*
+ * The err pciback answered for op: "0", a pciif.h XEN_PCI_ERR_* name, or
+ * -errno where pciback passes the kernel's error on (enable_msix).
+ */
+const char *pt_pciop_err_name(int op, int err, char *buf, size_t len);
+/* The config register at cap/capoff (an op event's), "" if not known. */
+const char *pt_pcicfg_field_name(int cap, int capoff);
+/* The register an op event's offset names, "" if not known. */
+const char *pt_pciop_field(const struct pt_event *ev);
+/* An op event's request and answer in words, without its err. */
+char *pt_pciop_format(const struct pt_event *ev, char *buf, size_t len);
+
 #endif /* PT_NAMES_H */

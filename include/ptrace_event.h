@@ -141,8 +141,49 @@ struct pt_event_hdr {
 #define PT_EVF_TRUNCATED	(1u << 1)	/* raw bytes could not all be read */
 #define PT_EVF_HC_OUT		(1u << 2)	/* hc.out holds the sub-op's result */
 
+/*
+ * pcifront's requests (xen/interface/io/pciif.h XEN_PCI_OP_*): the op
+ * member of a pciback op event.
+ */
+enum pt_pciop {
+	PT_PCIOP_CONF_READ = 0,
+	PT_PCIOP_CONF_WRITE,
+	PT_PCIOP_ENABLE_MSI,
+	PT_PCIOP_DISABLE_MSI,
+	PT_PCIOP_ENABLE_MSIX,
+	PT_PCIOP_DISABLE_MSIX,
+	PT_PCIOP_AER_DETECTED,
+	PT_PCIOP_AER_RESUME,
+	PT_PCIOP_AER_MMIO,
+	PT_PCIOP_AER_SLOTRESET,
+	PT_PCIOP_ENABLE_MULTI_MSI,
+	PT_PCIOP_MAX,
+};
+
+/* pciif.h XEN_PCI_ERR_*: what pciback answers besides -errno. */
+#define PT_XEN_PCI_ERR_DEV_NOT_FOUND	(-1)
+#define PT_XEN_PCI_ERR_INVALID_OFFSET	(-2)
+#define PT_XEN_PCI_ERR_ACCESS_DENIED	(-3)
+#define PT_XEN_PCI_ERR_NOT_IMPLEMENTED	(-4)
+#define PT_XEN_PCI_ERR_OP_FAILED	(-5)
+
 struct pt_ev_pciback {
 	__s32 domid;		/* guest involved, PT_NONE if none/unknown */
+	/*
+	 * Kind op (schema 1.3): one frontend request as pciback answered
+	 * it; hdr.ret is the err pciback wrote back.  PT_NONE where the
+	 * op does not carry the member, and for every other kind.
+	 */
+	__s32 op;		/* enum pt_pciop */
+	__u32 vsbdf;		/* the device as the guest names it */
+	__s32 offset;		/* conf_read/conf_write */
+	__s32 size;
+	__s32 nvec;		/* enable_msi(x): vectors asked (refused) or granted */
+	__s32 pirq;		/* enable_msi(x): (first) pirq granted */
+	__s32 cap;		/* conf ops: PCI_CAP_ID_* the offset falls in, 0 header */
+	__s32 capoff;		/* offset within that capability */
+	__s32 dropped;		/* conf_write: 1 pciback dropped it (not emulated) */
+	__s64 value;		/* conf ops: the value read or written */
 };
 
 struct pt_ev_gsi {

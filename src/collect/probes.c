@@ -65,8 +65,14 @@ const struct pt_probe_def pt_probe_table[] = {
 	  "pciback reset", "6.1, 6.12",
 	  "pciback's own device reset is not seen: reset ordering rules are blind" },
 	{ "pciback_op", PT_MOD_PCIBACK, ALT1(xen_pcibk_do_op), FK, true, false, true,
-	  "pciback op (domid); guest domid for MSI-X control writes", "6.1, 6.12",
+	  "the guest (domid) a pciback op serves, for the op and MSI-X control writes", "6.1, 6.12",
 	  "PV frontend requests are not seen and pciback MSI-X control writes lose their domid" },
+	{ "pciback_op_done", PT_MOD_VMLINUX, ALT1(notify_remote_via_irq), FK, false, false, true,
+	  "pciback op (op, args, ret = err pciback answered)", "6.1, 6.12",
+	  "pciback ops are not decoded: a refused MSI/MSI-X enable or a dropped config write is not seen" },
+	{ "pciback_conf_read", PT_MOD_PCIBACK, ALT1(xen_pcibk_config_read), FK, false, false, true,
+	  "the host device of the slot a pciback op names", "6.1, 6.12",
+	  "pciback ops that touch no device keep the guest's slot only (no sbdf)" },
 	{ "pciback_get_gsi", PT_MOD_PCIBACK, ALT1(pcistub_get_gsi_from_sbdf), FK, true, false, true,
 	  "pciback get_gsi (sbdf, ret = gsi)", "6.12+",
 	  "the PVH dom0 GSI lookup for passthrough (privcmd PCIDEV_GET_GSI) is not seen" },
@@ -132,6 +138,9 @@ const struct pt_probe_def pt_probe_table[] = {
 	{ "msix_enable", PT_MOD_VMLINUX, ALT1(__pci_enable_msix_range), FK, true, false, false,
 	  "msi enable (sbdf, nvec, ret)", "all",
 	  "driver MSI-X enables are seen only through Xen's setup" },
+	{ "msi_enable", PT_MOD_VMLINUX, ALT1(pci_enable_msi), FK, true, false, false,
+	  "msi enable msi (sbdf, ret)", "all",
+	  "driver (and pciback) MSI enables, and dom0 refusing them, are not seen" },
 	{ "msix_disable", PT_MOD_VMLINUX, ALT1(pci_disable_msix), FK, false, false, false,
 	  "msi disable msix (sbdf)", "all", "driver MSI-X disables are not seen" },
 	{ "msi_disable", PT_MOD_VMLINUX, ALT1(pci_disable_msi), FK, false, false, false,
@@ -1097,6 +1106,11 @@ static void row_progs(struct collect_bpf *skel, const struct pt_probe_plan *p,
 		*x = p->kind == PT_ATTACH_FENTRY ? hp.fx : hp.kr;
 }
 
+#define HOOK_TRUE(fn, exit)	[PT_H_##fn] = true,
+static const bool hook_in_vmlinux[PT_H_COUNT] = { PT_HOOKS_VMLINUX(HOOK_TRUE) };
+static const bool hook_in_modules[PT_H_COUNT] = { PT_HOOKS_MODULES(HOOK_TRUE) };
+#undef HOOK_TRUE
+
 /*
  * Kprobe rows share kp_cookie/kr_cookie unless shared is off; where
  * kprobe_multi exists, the vmlinux rows share km_entry/km_exit and the
@@ -1113,9 +1127,17 @@ static bool choose_via(const struct pt_env *env, struct pt_probe_plan *plans,
 		p->via = PT_VIA_OWN;
 		if (!row_planned(p) || p->kind != PT_ATTACH_KPROBE || !shared)
 			continue;
-		if (p->def->module == PT_MOD_VMLINUX && env->kprobe_multi)
+		/*
+		 * By the hook's list in bpf/collect.h, which decides the
+		 * switch that reaches its body; a row whose module and list
+		 * disagree falls back to kp_cookie, which reaches every body.
+		 */
+		if (p->def->module == PT_MOD_VMLINUX && env->kprobe_multi &&
+		    hook_in_vmlinux[p->def->alt[p->alt].hook])
 			p->via = PT_VIA_MULTI;
-		else if (env->kprobe_multi && env->kprobe_cookie)
+		else if (p->def->module != PT_MOD_VMLINUX && env->kprobe_multi &&
+			 env->kprobe_cookie &&
+			 hook_in_modules[p->def->alt[p->alt].hook])
 			p->via = PT_VIA_MODULE;
 		else if (env->kprobe_cookie)
 			p->via = PT_VIA_COOKIE;

@@ -25,7 +25,12 @@
 #include "pt_outfile.h"
 #include "pt_xenhc.h"
 
-enum field_kind { F_S32, F_U8, F_U16, F_U32, F_U64, F_VIEW };
+enum field_kind {
+	F_S32, F_U8, F_U16, F_U32, F_U64, F_VIEW,
+	F_S64,		/* left out when PT_NONE, like F_S32 */
+	F_SBDF,		/* "0000:03:00.0", left out when PT_SBDF_NONE */
+	F_PCIOP,	/* a pciback op: its name (or a number), left out when PT_NONE */
+};
 
 struct field {
 	const char *name;
@@ -37,6 +42,17 @@ struct field {
 
 static const struct field pciback_fields[] = {
 	EVF(pciback.domid, "domid", F_S32),
+	/* kind op, schema 1.3 */
+	EVF(pciback.op, "op", F_PCIOP),
+	EVF(pciback.vsbdf, "vsbdf", F_SBDF),
+	EVF(pciback.offset, "offset", F_S32),
+	EVF(pciback.size, "size", F_S32),
+	EVF(pciback.value, "value", F_S64),
+	EVF(pciback.cap, "cap", F_S32),
+	EVF(pciback.capoff, "capoff", F_S32),
+	EVF(pciback.dropped, "dropped", F_S32),
+	EVF(pciback.nvec, "nvec", F_S32),
+	EVF(pciback.pirq, "pirq", F_S32),
 };
 static const struct field gsi_fields[] = {
 	EVF(gsi.gsi, "gsi", F_S32),
@@ -158,6 +174,36 @@ static int put_field(json_t *obj, const void *base, const struct field *f)
 	case F_VIEW:
 		return json_object_set_new(obj, f->name,
 			json_string(pt_view_name(*(const uint8_t *)p)));
+	case F_S64: {
+		int64_t s;
+
+		memcpy(&s, p, sizeof(s));
+		if (s == PT_NONE)
+			return 0;
+		v = s;
+		break;
+	}
+	case F_SBDF: {
+		char b[PT_SBDF_STRLEN];
+		uint32_t u;
+
+		memcpy(&u, p, sizeof(u));
+		if (u == PT_SBDF_NONE)
+			return 0;
+		return json_object_set_new(obj, f->name,
+			json_string(pt_sbdf_format(u, b, sizeof(b))));
+	}
+	case F_PCIOP: {
+		const char *n;
+		int32_t s;
+
+		memcpy(&s, p, sizeof(s));
+		if (s == PT_NONE)
+			return 0;
+		n = pt_pciop_name(s);
+		return json_object_set_new(obj, f->name,
+			n ? json_string(n) : json_integer(s));
+	}
 	default:
 		return -1;
 	}
@@ -928,11 +974,42 @@ static int get_field(struct pctx *r, json_t *obj, void *base,
 	json_int_t i;
 
 	if (!v) {
-		if (f->kind == F_S32) {
+		if (f->kind == F_S32 || f->kind == F_PCIOP) {
 			int32_t none = PT_NONE;
 
 			memcpy(p, &none, sizeof(none));
+		} else if (f->kind == F_S64) {
+			int64_t none = PT_NONE;
+
+			memcpy(p, &none, sizeof(none));
+		} else if (f->kind == F_SBDF) {
+			uint32_t none = PT_SBDF_NONE;
+
+			memcpy(p, &none, sizeof(none));
 		}
+		return 0;
+	}
+	if (f->kind == F_SBDF) {
+		uint32_t u;
+
+		if (!json_is_string(v) || pt_sbdf_parse(json_string_value(v), &u))
+			return fail(r, PT_LOG_ERECORD,
+				    "\"%s\" must look like 0000:03:00.0", f->name);
+		memcpy(p, &u, sizeof(u));
+		return 0;
+	}
+	if (f->kind == F_PCIOP) {
+		int32_t op = -1;
+
+		if (json_is_string(v))
+			op = pt_pciop_from_name(json_string_value(v));
+		else if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+			 json_integer_value(v) <= INT32_MAX)
+			op = json_integer_value(v);
+		if (op < 0)
+			return fail(r, PT_LOG_ERECORD, "\"%s\" is not a known pciback op",
+				    f->name);
+		memcpy(p, &op, sizeof(op));
 		return 0;
 	}
 	if (f->kind == F_VIEW) {
@@ -987,6 +1064,12 @@ static int get_field(struct pctx *r, json_t *obj, void *base,
 		if (i < 0)
 			return fail(r, PT_LOG_ERECORD, "\"%s\" out of range", f->name);
 		memcpy(p, &u, sizeof(u));
+		break;
+	}
+	case F_S64: {
+		int64_t s = i;
+
+		memcpy(p, &s, sizeof(s));
 		break;
 	}
 	}
@@ -1557,6 +1640,16 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
 	case PT_EV_PCIBACK:
 		if (ev->pciback.domid != PT_NONE)
 			ADD(" %s", pt_domid_format(ev->pciback.domid, d, sizeof(d)));
+		if (h->kind == PT_PCIBACK_OP && ev->pciback.op != PT_NONE) {
+			char w[128], x[48];
+
+			pt_pciop_format(ev, w, sizeof(w));
+			ADD(" %s", w);
+			/* the answer is pciback's err, named for the op */
+			ADD(" err=%s", pt_pciop_err_name(ev->pciback.op, h->ret,
+							 x, sizeof(x)));
+			return n;
+		}
 		break;
 	case PT_EV_GSI:
 		ADD(" gsi=%d trigger=%s polarity=%s", ev->gsi.gsi,

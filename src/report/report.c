@@ -58,6 +58,8 @@ static int on_event(void *ctx, const struct pt_event *ev, unsigned long line,
 	e->unowned = ev->hdr.type == PT_EV_PCIBACK &&
 		     ev->hdr.kind == PT_PCIBACK_OP && e->domid != PT_NONE &&
 		     !(d && d->owner == PT_OWNER_DOMAIN && d->domid == e->domid);
+	e->op_decoded = ev->hdr.type == PT_EV_PCIBACK &&
+			ev->hdr.kind == PT_PCIBACK_OP && ev->pciback.op != PT_NONE;
 	pt_event_format(ev, e->text, sizeof(e->text));
 	return 0;
 }

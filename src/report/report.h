@@ -21,6 +21,7 @@ struct tl_entry {
 	__u16 kind;
 	int domid;		/* pciback: the guest, else PT_NONE */
 	bool unowned;		/* pciback op naming a slot its guest does not own */
+	bool op_decoded;	/* pciback op with its request and answer (schema 1.3) */
 	bool late;		/* came out of the reorder window late */
 	char text[160];
 };

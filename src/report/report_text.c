@@ -339,10 +339,20 @@ static void signature(const struct tl_entry *e, char *sig, size_t len)
 	char b[PT_SBDF_STRLEN], dom[16];
 	const char *at;
 
-	if (e->type == PT_EV_PCIBACK && e->kind == PT_PCIBACK_OP) {
+	/* a bare op (older recorders) says only who asked: fold them all */
+	if (e->type == PT_EV_PCIBACK && e->kind == PT_PCIBACK_OP && !e->op_decoded) {
 		snprintf(sig, len, "pciback op from %s%s",
 			 pt_domid_format(e->domid, dom, sizeof(dom)),
 			 e->unowned ? " to slots it does not own" : "");
+		return;
+	}
+	/* a guest probing slots it was not given: one line per answer */
+	if (e->type == PT_EV_PCIBACK && e->kind == PT_PCIBACK_OP && e->unowned &&
+	    e->sbdf == PT_SBDF_NONE) {
+		const char *err = strstr(e->text, " err=");
+
+		snprintf(sig, len, "pciback op from %s to slots it does not own%s",
+			 pt_domid_format(e->domid, dom, sizeof(dom)), err ? err : "");
 		return;
 	}
 	snprintf(sig, len, "%s", e->text);

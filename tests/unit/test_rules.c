@@ -79,6 +79,20 @@ static const struct expectation cases[] = {
 	{ "guest-handover-reset-failed.jsonl", "owner-not-reset", 1, 0, 2 },
 	{ "guest-handover-reset.jsonl", "reset-failed", 0, 0, 0 },
 	{ "guest-handover-reset.jsonl", "owner-not-reset", 0, 0, 0 },
+	/*
+	 * pciback ops, recorded in the lab: dom0 refuses the guest's MSI-X
+	 * and MSI (09, msi_bus 0); scenario 03 with its ops decoded, where
+	 * the MSI-X enable is granted and pciback drops the guest's PCIe
+	 * Device Control and AER status writes; 09 passes the device
+	 * permissive, so nothing is dropped.
+	 */
+	{ "lab/09-domu-msi-refused.jsonl", "msi-enable-refused", 1, 0, 1 },
+	{ "lab/03-domu-msix-ops.jsonl", "msi-enable-refused", 0, 0, 5 },
+	{ "lab/03-domu-msix-ops.jsonl", "config-write-dropped", 3, 0, 5 },
+	{ "lab/09-domu-msi-refused.jsonl", "config-write-dropped", 0, 0, 1 },
+	/* -EALREADY, then MSI granted; a misaligned write refused */
+	{ "pciback-msix-already.jsonl", "msi-enable-refused", 1, 0, 2 },
+	{ "pciback-msix-already.jsonl", "config-write-dropped", 1, 0, 2 },
 };
 
 static struct pt_model *replay(const char *log)

@@ -395,7 +395,7 @@ static struct pt_event base(unsigned int type, unsigned int kind)
 static void test_round_trip(void **state)
 {
 	char path[] = "/tmp/pt-roundtrip-XXXXXX";
-	struct pt_event evs[11], got;
+	struct pt_event evs[12], got;
 	struct pt_log_header hdr;
 	struct pt_log_writer *w;
 	struct pt_log_reader *r;
@@ -450,6 +450,13 @@ static void test_round_trip(void **state)
 	evs[n] = base(PT_EV_BLIND, PT_BLIND_XEN_PCIBACK);
 	evs[n].hdr.sbdf = PT_SBDF_NONE;
 	evs[n++].blind = (struct pt_ev_blind){ 66, 11, 0 };
+	/* a dropped conf_write: every op member, the value above 2^31 */
+	evs[n] = base(PT_EV_PCIBACK, PT_PCIBACK_OP);
+	evs[n].hdr.flags = PT_EVF_HAS_RET;
+	evs[n++].pciback = (struct pt_ev_pciback){
+		1, PT_PCIOP_CONF_WRITE, PT_SBDF(0, 0, 0), 0xe8, 2, PT_NONE,
+		PT_NONE, 0x10, 8, 1, 0xfffffffell,
+	};
 
 	pt_log_header_init(&hdr);
 	snprintf(hdr.kernel, sizeof(hdr.kernel), "6.1.0-test");
@@ -492,6 +499,96 @@ static void test_round_trip(void **state)
 	assert_false(pt_log_truncated(r));
 	pt_log_close(r);
 	unlink(path);
+}
+
+/*
+ * pciback ops as the lab recorded them (tests/data/pciback-ops.jsonl):
+ * each op kind is read into its members and told in words.
+ */
+static void test_pciback_ops(void **state)
+{
+	static const struct {
+		int op, ret, offset, size, nvec, pirq, cap, capoff, dropped;
+		long long value;
+		__u32 sbdf;
+		const char *text;
+	} want[] = {
+		/* e1000e's PCIe Device Control write, dropped (lab 03) */
+		{ PT_PCIOP_CONF_WRITE, 0, 0xe8, 2, PT_NONE, PT_NONE, 0x10, 8, 1,
+		  PT_NONE, PT_SBDF(0, 0, 2 << 3),
+		  "conf_write 0xe8/2=" },
+		/* the same write passed through (lab 09, permissive) */
+		{ PT_PCIOP_CONF_WRITE, 0, 0xe8, 2, PT_NONE, PT_NONE, 0x10, 8, 0,
+		  PT_NONE, PT_SBDF(0, 0, 2 << 3),
+		  "(PCIe Device Control) slot=0000:00:00.0 err=0" },
+		/* MSI-X granted: three vectors (lab 03) */
+		{ PT_PCIOP_ENABLE_MSIX, 0, PT_NONE, PT_NONE, 3, PT_NONE, PT_NONE,
+		  PT_NONE, PT_NONE, PT_NONE, PT_SBDF(0, 0, 2 << 3),
+		  "enable_msix nvec=3 pirq=" },
+		/* MSI-X refused by dom0 (lab 09) */
+		{ PT_PCIOP_ENABLE_MSIX, -22, PT_NONE, PT_NONE, PT_NONE, PT_NONE,
+		  PT_NONE, PT_NONE, PT_NONE, PT_NONE, PT_SBDF(0, 0, 2 << 3),
+		  "enable_msix slot=0000:00:00.0 err=-EINVAL" },
+		/* MSI refused: pciback hides the cause (lab 09) */
+		{ PT_PCIOP_ENABLE_MSI, -5, PT_NONE, PT_NONE, PT_NONE, PT_NONE,
+		  PT_NONE, PT_NONE, PT_NONE, PT_NONE, PT_SBDF(0, 0, 2 << 3),
+		  "enable_msi slot=0000:00:00.0 err=XEN_PCI_ERR_op_failed" },
+		/* MSI-X given back at destroy: the INTx pirq (lab 03) */
+		{ PT_PCIOP_DISABLE_MSIX, 0, PT_NONE, PT_NONE, PT_NONE, -2,
+		  PT_NONE, PT_NONE, PT_NONE, PT_NONE, PT_SBDF(0, 0, 2 << 3),
+		  "disable_msix" },
+		/* hand-written: a refused read and an op pciback lacks */
+		{ PT_PCIOP_CONF_READ, -2, 0x1000, 4, PT_NONE, PT_NONE, PT_NONE,
+		  PT_NONE, PT_NONE, 0, PT_SBDF(0, 0, 3 << 3),
+		  "conf_read 0x1000/4 (extended config space) slot=0000:00:00.0 err=XEN_PCI_ERR_invalid_offset" },
+		{ PT_PCIOP_AER_DETECTED, -4, PT_NONE, PT_NONE, PT_NONE, PT_NONE,
+		  PT_NONE, PT_NONE, PT_NONE, PT_NONE, PT_SBDF_NONE,
+		  "aer_detected slot=0000:00:00.0 err=XEN_PCI_ERR_not_implemented" },
+	};
+	char err[600], text[256];
+	struct pt_log_reader *r = pt_log_open("tests/data/pciback-ops.jsonl",
+					      err, sizeof(err));
+	unsigned long line;
+	struct pt_event ev;
+	size_t i = 0;
+
+	if (!r)
+		print_error("%s\n", err);
+	assert_non_null(r);
+	while (pt_log_next(r, &ev, &line) == PT_LOG_OK) {
+		assert_true(i < sizeof(want) / sizeof(want[0]));
+		assert_int_equal(ev.hdr.type, PT_EV_PCIBACK);
+		assert_int_equal(ev.hdr.kind, PT_PCIBACK_OP);
+		assert_int_equal(ev.pciback.op, want[i].op);
+		assert_true(ev.hdr.flags & PT_EVF_HAS_RET);
+		assert_int_equal(ev.hdr.ret, want[i].ret);
+		assert_int_equal(ev.hdr.sbdf, want[i].sbdf);
+		assert_int_equal(ev.pciback.vsbdf, PT_SBDF(0, 0, 0));
+		assert_int_equal(ev.pciback.offset, want[i].offset);
+		assert_int_equal(ev.pciback.size, want[i].size);
+		assert_int_equal(ev.pciback.cap, want[i].cap);
+		assert_int_equal(ev.pciback.capoff, want[i].capoff);
+		assert_int_equal(ev.pciback.dropped, want[i].dropped);
+		if (want[i].nvec != PT_NONE)
+			assert_int_equal(ev.pciback.nvec, want[i].nvec);
+		/* -2: a pirq, whichever the lab gave */
+		if (want[i].pirq == -2)
+			assert_true(ev.pciback.pirq > 0);
+		if (want[i].value != PT_NONE)
+			assert_int_equal(ev.pciback.value, want[i].value);
+		if (want[i].op <= PT_PCIOP_CONF_WRITE)
+			assert_true(ev.pciback.value >= 0);
+		else
+			assert_int_equal(ev.pciback.value, PT_NONE);
+		pt_event_format(&ev, text, sizeof(text));
+		if (!strstr(text, want[i].text))
+			print_error("line %lu: '%s' lacks '%s'\n", line, text,
+				    want[i].text);
+		assert_non_null(strstr(text, want[i].text));
+		i++;
+	}
+	assert_int_equal(i, sizeof(want) / sizeof(want[0]));
+	pt_log_close(r);
 }
 
 /* The log is never written through a symlink someone planted. */
@@ -777,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_long_log_error),
 		cmocka_unit_test(test_truncated_and_forward_compatible),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_pciback_ops),
 		cmocka_unit_test(test_no_symlink_follow),
 		cmocka_unit_test(test_outfile),
 		cmocka_unit_test(test_log_create_fd),
