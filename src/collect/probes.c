@@ -1095,9 +1095,8 @@ static void row_progs(struct collect_bpf *skel, const struct pt_probe_plan *p,
 		if (p->def->exit)
 			*x = skel->progs.kr_module;
 		return;
-	case PT_VIA_COUNT:
-		break;
 	case PT_VIA_OWN:
+	case PT_VIA_COUNT:
 		break;
 	}
 	hook_progs(skel, p->def->alt[p->alt].hook, &hp);

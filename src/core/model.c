@@ -897,8 +897,8 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 					 * a GSI asked with pirq -1 and no result
 					 * read back: the GSI, as Xen maps dom0's
 					 */
-					int pirq = pt_hc_mapped_pirq(ev) >= 0 ?
-						   pt_hc_mapped_pirq(ev) : a->index;
+					int mapped = pt_hc_mapped_pirq(ev);
+					int pirq = mapped >= 0 ? mapped : a->index;
 					int domid = pt_domid_norm(a->domid);
 					struct pt_gsi_state *g = gsi_find(m, a->index);
 

@@ -249,9 +249,10 @@ static void ledger_event(struct rule_ctx *c, const struct pt_event *ev,
 		return;
 	if (ev->hc.op == __HYPERVISOR_physdev_op) {
 		/* only a pirq known by number can be matched to its unmap */
-		if (ev->hc.cmd == PHYSDEVOP_map_pirq && pt_hc_mapped_pirq(ev) >= 0)
-			grant(ls, a->domid, GRANT_PIRQ, pt_hc_mapped_pirq(ev), 0,
-			      ev, line);
+		int mapped = pt_hc_mapped_pirq(ev);
+
+		if (mapped >= 0)
+			grant(ls, a->domid, GRANT_PIRQ, mapped, 0, ev, line);
 		else if (ev->hc.cmd == PHYSDEVOP_unmap_pirq)
 			revoke(ls, a->domid, GRANT_PIRQ, a->pirq, 0);
 		return;
