@@ -184,11 +184,18 @@ fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS) --cov
 
 .PHONY: bench
-bench: all $(OUT)/genlog
+bench: all $(OUT)/genlog $(OUT)/msix-sampler-bench
 	tests/bench/run
 
 $(OUT)/genlog: tests/bench/genlog.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(CORE_LIB) $(LDLIBS_CORE)
+
+# The sampler alone, static: the lab's dom0 runs the same binary on its
+# real devices (lab/run-scenarios copies it when it is built).
+MSIX_BENCH_SRCS	:= tests/bench/msix_sampler.c src/collect/msix_sampler.c src/lib/host.c
+$(OUT)/msix-sampler-bench: $(MSIX_BENCH_SRCS) $(APP_HDRS) $(CORE_LIB) | $(OUT)
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -static $(MSIX_BENCH_SRCS) \
+		-o $@ $(CORE_LIB)
 
 # ---------------------------------------------------------------- lab
 .PHONY: lab lab-image lab-shell
