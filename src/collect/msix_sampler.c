@@ -36,6 +36,7 @@ struct dev {
 	__u32 sbdf;
 	bool seen;		/* bound to pciback in this pass */
 	int err;		/* why the table cannot be read now, 0 if it can */
+	bool said;		/* the first outcome was said */
 	int cfg_fd;		/* config space, kept open between passes */
 	unsigned int cap_pos;	/* MSI-X capability, 0 before the first read */
 	int res_fd;
@@ -222,13 +223,17 @@ static int dev_open(struct dev *d, const struct pt_msix_cap *cap, bool io)
 	return 0;
 }
 
-/* Say so when a device's table becomes unreadable or readable again. */
+/*
+ * Say which devices are sampled, and when a device's table becomes
+ * unreadable or readable again.
+ */
 static void dev_state(struct dev *d, int err, unsigned int bir)
 {
 	char b[PT_SBDF_STRLEN];
 
-	if (err == d->err)
+	if (err == d->err && d->said)
 		return;
+	d->said = true;
 	if (err)
 		fprintf(stderr, "ptrace: MSI-X table of %s (resource%u) not sampled, "
 			"retrying: %s\n", pt_sbdf_format(d->sbdf, b, sizeof(b)), bir,
