@@ -300,6 +300,16 @@ int pt_session_poll(struct pt_session *s, int timeout_ms, pt_session_cb cb,
 
 	s->cb = cb;
 	s->ctx = ctx;
+	/*
+	 * The collectors submit without waking the reader (ev_submit(),
+	 * BPF_RB_NO_WAKEUP), so epoll never reports the ring ready: it is
+	 * read here, every call, and again after the wait below.  Before the
+	 * sampler: its events are newer than what the ring holds, and the
+	 * log stays in time order.
+	 */
+	err = ring_buffer__consume(s->rb);
+	if (err < 0)
+		return err;
 	if (s->sampler && s->next_sample <= now) {
 		pt_msix_sampler_run(s->sampler, on_sample, s);
 		s->next_sample = now + s->o.sample_msix_ms * 1000000ull;
@@ -313,8 +323,13 @@ int pt_session_poll(struct pt_session *s, int timeout_ms, pt_session_cb cb,
 	}
 	if (s->sampler && (long)((s->next_sample - now) / 1000000) < timeout_ms)
 		timeout_ms = (s->next_sample - now) / 1000000;
-	err = timeout_ms > 0 ? ring_buffer__poll(s->rb, timeout_ms) :
-			       ring_buffer__consume(s->rb);
+	/* a wait: only a forced wakeup ends it early */
+	if (timeout_ms > 0) {
+		err = ring_buffer__poll(s->rb, timeout_ms);
+		if (err < 0)
+			return err;
+	}
+	err = ring_buffer__consume(s->rb);
 	if (err < 0)
 		return err;
 	return changed ? 1 : 0;
