@@ -1,11 +1,11 @@
-# Scenario 9: a PV domU with the e1000e brings its NIC down and up again
+# Scenario 10: a PV domU with the e1000e brings its NIC down and up again
 # while ptrace records with the MSI-X table sampler on (its default): the
 # device's own per-vector mask bits change under Xen's hand, and every
 # checkpoint's MSI-X table (lab/msix-table.c) must equal the device view
 # ptrace rebuilds (tests/lab/check-tables).
 . /mnt/lab/lib.sh
 dev=$NIC_A
-dn=lab-s9
+dn=lab-s10
 modprobe e1000e
 modprobe xen-pciback
 check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
