@@ -143,6 +143,13 @@ $(OUT)/tests/%: tests/unit/%.c $(CORE_LIB) | $(OUT)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< -o $@ $(CORE_LIB) \
 		$(LDLIBS_CORE) -lcmocka
 
+# The MSI-X table sampler on a tree of files: the core and its two sources.
+$(OUT)/tests/test_sampler: tests/unit/test_sampler.c src/collect/msix_sampler.c \
+		src/lib/host.c $(APP_HDRS) $(CORE_LIB) | $(OUT)/tests
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< \
+		src/collect/msix_sampler.c src/lib/host.c -o $@ $(CORE_LIB) \
+		$(LDLIBS_CORE) -lcmocka
+
 .PHONY: check check-host check-unit
 check: all $(TEST_BINS)
 	tests/run all
