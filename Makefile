@@ -143,6 +143,13 @@ $(OUT)/tests/%: tests/unit/%.c $(CORE_LIB) | $(OUT)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< -o $@ $(CORE_LIB) \
 		$(LDLIBS_CORE) -lcmocka
 
+# The MSI-X table sampler on a tree of files: the core and its two sources.
+$(OUT)/tests/test_sampler: tests/unit/test_sampler.c src/collect/msix_sampler.c \
+		src/lib/host.c $(APP_HDRS) $(CORE_LIB) | $(OUT)/tests
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< \
+		src/collect/msix_sampler.c src/lib/host.c -o $@ $(CORE_LIB) \
+		$(LDLIBS_CORE) -lcmocka
+
 .PHONY: check check-host check-unit
 check: all $(TEST_BINS)
 	tests/run all
@@ -184,11 +191,18 @@ fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS) --cov
 
 .PHONY: bench
-bench: all $(OUT)/genlog
+bench: all $(OUT)/genlog $(OUT)/msix-sampler-bench
 	tests/bench/run
 
 $(OUT)/genlog: tests/bench/genlog.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(CORE_LIB) $(LDLIBS_CORE)
+
+# The sampler alone, static: the lab's dom0 runs the same binary on its
+# real devices (lab/run-scenarios copies it when it is built).
+MSIX_BENCH_SRCS	:= tests/bench/msix_sampler.c src/collect/msix_sampler.c src/lib/host.c
+$(OUT)/msix-sampler-bench: $(MSIX_BENCH_SRCS) $(APP_HDRS) $(CORE_LIB) | $(OUT)
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -static $(MSIX_BENCH_SRCS) \
+		-o $@ $(CORE_LIB)
 
 # ---------------------------------------------------------------- lab
 .PHONY: lab lab-image lab-shell

@@ -69,6 +69,36 @@ struct pt_reset {
 	bool xen_told;		/* followed by a reset notification to Xen */
 };
 
+/*
+ * The views of an MSI-X entry's mask bit (docs/trace-format.md, "Mask
+ * views").  A transition is a change of one view's bit for one entry;
+ * the first observation of a view is none.
+ */
+enum pt_mask_view {
+	PT_MV_DEVICE = 0,	/* the device's own table (the sampler) */
+	PT_MV_DOM0,		/* dom0 Linux's own mask writes */
+	PT_MV_XEN,		/* Xen's belief: not traced yet, unknown */
+	PT_MV_DM,		/* the device model's (HVM): not traced yet */
+	PT_MV_MAX,
+};
+
+struct pt_mask_state {
+	int masked;		/* -1 unknown, 0 unmasked, 1 masked */
+	unsigned int transitions;
+	/* the last change, or the first observation: 0 if never seen */
+	__u64 last_ts;
+	unsigned long last_line;
+	/* who changed it, where the view knows (dom0's writer); pid 0: not */
+	__u32 last_pid;
+	char last_comm[PT_COMM_LEN];
+};
+
+/* One MSI-X table entry's mask bit as each view has it. */
+struct pt_entry_mask {
+	int entry;
+	struct pt_mask_state view[PT_MV_MAX];
+};
+
 #define PT_RECENT_MAX	64
 
 struct pt_device {
@@ -113,6 +143,10 @@ struct pt_device {
 	 * display: the model and the rules never read it */
 	struct pt_evref recent[PT_RECENT_MAX];
 	size_t nrecent;		/* total ever added; ring index = n % MAX */
+
+	/* per MSI-X entry, the mask bit in each view, sorted by entry */
+	struct pt_entry_mask *entry_masks;
+	size_t nentry_masks;
 };
 
 #define PT_HISTORY_MAX	256
@@ -199,6 +233,18 @@ const struct pt_model_stats *pt_model_stats(const struct pt_model *m);
 const struct pt_evref *pt_device_recent(const struct pt_device *d, size_t i);
 size_t pt_device_recent_count(const struct pt_device *d);
 
+/* The mask views of MSI-X entry entry of d; NULL if no view saw it. */
+const struct pt_entry_mask *pt_device_entry_mask(const struct pt_device *d,
+						 int entry);
+/* "device", "dom0", "xen", "dm": the views' names in text and JSON. */
+const char *pt_mask_view_name(enum pt_mask_view v);
+/*
+ * A view's bit in a table cell: "yes/2" (masked, 2 transitions), "no/0",
+ * "?" when the view never saw it (s NULL too).
+ */
+char *pt_mask_state_format(const struct pt_mask_state *s, char *buf,
+			   size_t len);
+
 const char *pt_owner_name(enum pt_owner owner);
 /* "dom0", "pciback", "d3", "-": the owner column of tables. */
 char *pt_device_owner_format(const struct pt_device *d, char *buf, size_t len);
@@ -249,6 +295,8 @@ int pt_replay_file_until(const char *path, struct pt_model *m, __u64 until_ns,
 
 struct json_t;
 struct json_t *pt_device_to_json(const struct pt_device *d);
+/* Every MSI-X entry a mask view saw: [{"entry", "views": {...}}]. */
+struct json_t *pt_device_entry_masks_json(const struct pt_device *d);
 struct json_t *pt_finding_to_json(const struct pt_finding *f);
 struct json_t *pt_model_findings_json(const struct pt_model *m);
 struct json_t *pt_model_devices_json(const struct pt_model *m);

@@ -204,6 +204,14 @@ checkpoint()
 	mkdir -p "$d"
 	mono_ns >"$d/mono_ns"
 	log "checkpoint $1"
+	# the MSI-X tables of the devices pciback holds, first: the closest
+	# to mono_ns (lab/msix-table.c, read-only; never a dom0 driver's)
+	if [ -x "$L/bin/msix-table" ]; then
+		for b in $(ls /sys/bus/pci/drivers/pciback 2>/dev/null |
+			   grep '^[0-9a-f]*:'); do
+			"$L/bin/msix-table" "$b"
+		done >"$d/msix-table.txt" 2>&1
+	fi
 	xen_keys i >"$d/xen-i.txt" 2>&1
 	xen_keys M >"$d/xen-M.txt" 2>&1
 	xen_keys Q >"$d/xen-Q.txt" 2>&1
@@ -300,7 +308,8 @@ rec_stop()
 }
 
 # domu_create NAME NICS BDF...: start a PV domU with the devices
-# (DOMU_CREATE_OPTS: more options for xl create, e.g. -p: left paused).
+# (DOMU_CREATE_OPTS: more options for xl create, e.g. -p: left paused;
+# DOMU_EXTRA: more on the guest's command line, e.g. lab.bounce=1).
 domu_create()
 {
 	dn=$1
@@ -315,7 +324,7 @@ name = "$dn"
 type = "pv"
 kernel = "/lab/vmlinuz"
 ramdisk = "/lab/domu.cpio.gz"
-extra = "console=hvc0 loglevel=6 lab.nics=$nics"
+extra = "console=hvc0 loglevel=6 lab.nics=$nics ${DOMU_EXTRA:-}"
 memory = 256
 vcpus = 1
 pci = [ $pci ]
@@ -324,6 +333,16 @@ EOC
 	cp /tmp/$dn.cfg "$RES/$dn.cfg"
 	# shellcheck disable=SC2086
 	t 120 xl create ${DOMU_CREATE_OPTS:-} /tmp/$dn.cfg
+}
+
+# domu_say NAME: a line on the guest's console input (lab.bounce waits
+# for one before each step); through the console's pty in dom0.
+domu_say()
+{
+	_dom=$(domu_domid "$1")
+	_tty=$(xenstore-read "/local/domain/$_dom/console/tty" 2>/dev/null)
+	[ -n "$_tty" ] && [ -e "$_tty" ] || return 1
+	echo go >"$_tty"
 }
 
 domu_log()

@@ -3,7 +3,12 @@
  * MSI-X table sampler.  The table's BAR and offset come from the MSI-X
  * capability in config space; the table is then mapped read-only from
  * the sysfs resource file (memory BARs cannot be read(2) there) or, for
- * an I/O BAR, read with pread.  Nothing is ever written to the device.
+ * an I/O BAR, read with pread.  Nothing is ever written to the device,
+ * and only devices bound to pciback (held for, or passed through to, a
+ * guest) are read: a device a dom0 driver owns is never touched.
+ *
+ * Every sysfs path goes through the host helpers (lib/host.h), so the
+ * benchmark can run the sampler on a fake tree.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,17 +27,20 @@
 #include "msix_sampler.h"
 #include "pt_names.h"
 #include "pt_pcicfg.h"
+#include "lib/host.h"
 
-#define SYSFS_PCI	"/sys/bus/pci/devices"
 #define PCIBACK_DIR	"/sys/bus/pci/drivers/pciback"
 #define MAX_DEVS	64
 
 struct dev {
 	__u32 sbdf;
-	bool sticky;		/* named by the user, kept while absent */
-	bool seen;		/* present in this pass */
+	bool seen;		/* bound to pciback in this pass */
 	int err;		/* why the table cannot be read now, 0 if it can */
+	bool said;		/* the first outcome was said */
+	int cfg_fd;		/* config space, kept open between passes */
+	unsigned int cap_pos;	/* MSI-X capability, 0 before the first read */
 	int res_fd;
+	unsigned int bir;	/* the table's BAR */
 	volatile __u8 *map;	/* mapping of the table's pages */
 	size_t map_len;
 	size_t tbl_off;		/* table offset within map, or in file for pread */
@@ -86,11 +94,12 @@ static void bus_guard_remove(void)
 struct pt_msix_sampler {
 	struct dev devs[MAX_DEVS];
 	size_t ndevs;
-	bool pciback;
+	__u32 *only;		/* of pciback's devices, only these (if nonly) */
+	size_t nonly;
 };
 
-/* Unmap; the last known mask bits stay, so a reopen reports changes only. */
-static void dev_close(struct dev *d)
+/* Unmap the table; the last known mask bits stay, so a reopen reports changes only. */
+static void dev_close_table(struct dev *d)
 {
 	if (d->map)
 		munmap((void *)d->map, d->map_len);
@@ -99,6 +108,16 @@ static void dev_close(struct dev *d)
 	d->map = NULL;
 	d->res_fd = -1;
 	d->use_pread = false;
+}
+
+/* The table and config space closed: the next pass reads the capability again. */
+static void dev_close(struct dev *d)
+{
+	dev_close_table(d);
+	if (d->cfg_fd >= 0)
+		close(d->cfg_fd);
+	d->cfg_fd = -1;
+	d->cap_pos = 0;
 }
 
 static void dev_forget(struct dev *d)
@@ -110,7 +129,7 @@ static void dev_forget(struct dev *d)
 	d->snap = NULL;
 }
 
-static struct dev *dev_add(struct pt_msix_sampler *s, __u32 sbdf, bool sticky)
+static struct dev *dev_add(struct pt_msix_sampler *s, __u32 sbdf)
 {
 	for (size_t i = 0; i < s->ndevs; i++)
 		if (s->devs[i].sbdf == sbdf)
@@ -121,40 +140,41 @@ static struct dev *dev_add(struct pt_msix_sampler *s, __u32 sbdf, bool sticky)
 
 	memset(d, 0, sizeof(*d));
 	d->sbdf = sbdf;
-	d->sticky = sticky;
 	d->res_fd = -1;
+	d->cfg_fd = -1;
 	d->ctrl = -1;
 	return d;
 }
 
-struct pt_msix_sampler *pt_msix_sampler_new(const __u32 *sbdfs, size_t n,
-					    bool pciback)
+struct pt_msix_sampler *pt_msix_sampler_new(const __u32 *only, size_t n)
 {
 	struct pt_msix_sampler *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
-	s->pciback = pciback;
-	for (size_t i = 0; i < n; i++)
-		dev_add(s, sbdfs[i], true);
+	if (n) {
+		s->only = calloc(n, sizeof(*s->only));
+		if (!s->only) {
+			free(s);
+			return NULL;
+		}
+		memcpy(s->only, only, n * sizeof(*only));
+		s->nonly = n;
+	}
 	bus_guard_install();
 	return s;
 }
 
-static int read_config(__u32 sbdf, __u8 *cfg, size_t len)
+/* A sysfs file of the device, read-only; fd or -errno. */
+static int dev_file(__u32 sbdf, const char *attr)
 {
 	char path[96], b[PT_SBDF_STRLEN];
-	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/config",
-		 pt_sbdf_format(sbdf, b, sizeof(b)));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, cfg, len, 0);
-	close(fd);
-	return n < 0 ? -errno : (int)n;
+	snprintf(path, sizeof(path), PT_HOST_PCI "/%s/%s",
+		 pt_sbdf_format(sbdf, b, sizeof(b)), attr);
+	fd = pt_host_open(path, O_RDONLY);
+	return fd < 0 ? -errno : fd;
 }
 
 /*
@@ -164,17 +184,21 @@ static int read_config(__u32 sbdf, __u8 *cfg, size_t len)
  */
 static int dev_open(struct dev *d, const struct pt_msix_cap *cap, bool io)
 {
-	char path[112], b[PT_SBDF_STRLEN];
+	char attr[16];
 	long pg = sysconf(_SC_PAGESIZE);
 	size_t len = (size_t)cap->table_size * PT_MSIX_ENTRY_SIZE;
 	off_t start = cap->table_offset & ~((off_t)pg - 1);
 	void *m;
 
-	snprintf(path, sizeof(path), SYSFS_PCI "/%s/resource%u",
-		 pt_sbdf_format(d->sbdf, b, sizeof(b)), cap->table_bir);
-	d->res_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->res_fd < 0)
-		return -errno;
+	d->bir = cap->table_bir;
+	snprintf(attr, sizeof(attr), "resource%u", cap->table_bir);
+	d->res_fd = dev_file(d->sbdf, attr);
+	if (d->res_fd < 0) {
+		int err = d->res_fd;
+
+		d->res_fd = -1;
+		return err;
+	}
 	if (!d->masked || d->nent != cap->table_size) {
 		free(d->masked);
 		free(d->snap);
@@ -199,13 +223,17 @@ static int dev_open(struct dev *d, const struct pt_msix_cap *cap, bool io)
 	return 0;
 }
 
-/* Say so when a device's table becomes unreadable or readable again. */
+/*
+ * Say which devices are sampled, and when a device's table becomes
+ * unreadable or readable again.
+ */
 static void dev_state(struct dev *d, int err, unsigned int bir)
 {
 	char b[PT_SBDF_STRLEN];
 
-	if (err == d->err)
+	if (err == d->err && d->said)
 		return;
+	d->said = true;
 	if (err)
 		fprintf(stderr, "ptrace: MSI-X table of %s (resource%u) not sampled, "
 			"retrying: %s\n", pt_sbdf_format(d->sbdf, b, sizeof(b)), bir,
@@ -215,6 +243,59 @@ static void dev_state(struct dev *d, int err, unsigned int bir)
 		fprintf(stderr, "ptrace: MSI-X table of %s sampled\n",
 			pt_sbdf_format(d->sbdf, b, sizeof(b)));
 	d->err = err;
+}
+
+/*
+ * The MSI-X capability: the whole config header while the table is not
+ * open, then only its Message Control word: one config read a pass
+ * instead of sixty-four, each of which traps to Xen in a PV dom0.
+ * 0 or -errno.
+ */
+static int read_cap(struct dev *d, struct pt_msix_cap *cap)
+{
+	__u8 cfg[PT_PCICFG_LEN];
+	__u16 ctrl;
+	ssize_t n;
+	int err;
+
+	if (d->cfg_fd < 0) {
+		d->cfg_fd = dev_file(d->sbdf, "config");
+		if (d->cfg_fd < 0) {
+			err = d->cfg_fd;
+			d->cfg_fd = -1;
+			return err;
+		}
+		d->cap_pos = 0;
+	}
+	if (d->cap_pos && d->res_fd >= 0) {
+		n = pread(d->cfg_fd, &ctrl, sizeof(ctrl), d->cap_pos + 2);
+		if (n != sizeof(ctrl))
+			return n < 0 ? -errno : -EIO;
+		/* all ones: in reset or gone; read the header again */
+		if (ctrl != 0xffff) {
+			cap->ctrl = ctrl;
+			cap->enabled = ctrl & 0x8000;
+			cap->maskall = ctrl & 0x4000;
+			return 0;
+		}
+	}
+	n = pread(d->cfg_fd, cfg, sizeof(cfg), 0);
+	if (n < 0)
+		return -errno;
+	err = pt_pcicfg_msix(cfg, n, cap);
+	if (err)
+		return err;
+	if (d->res_fd < 0) {
+		struct pt_bar bar = { 0 };
+
+		pt_pcicfg_bar(cfg, n, cap->table_bir, &bar);
+		err = dev_open(d, cap, bar.io);
+		if (err)
+			dev_close_table(d);
+		dev_state(d, err, cap->table_bir);
+	}
+	d->cap_pos = cap->pos;
+	return 0;
 }
 
 /* Copy every Vector Control word into d->snap; 0 or -errno. */
@@ -260,25 +341,14 @@ static void ev_init(struct pt_event *ev, __u32 sbdf, __u16 type)
 
 static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 {
-	__u8 cfg[PT_PCICFG_LEN];
 	struct pt_msix_cap cap;
 	struct pt_event ev;
-	int n, err, out = 0;
+	int err, out = 0;
 
-	n = read_config(d->sbdf, cfg, sizeof(cfg));
-	if (n < 0)
-		return n;
-	err = pt_pcicfg_msix(cfg, n, &cap);
-	if (err)
+	err = read_cap(d, &cap);
+	if (err) {
+		dev_close(d);
 		return err;
-	if (d->res_fd < 0) {
-		struct pt_bar bar = { 0 };
-
-		pt_pcicfg_bar(cfg, n, cap.table_bir, &bar);
-		err = dev_open(d, &cap, bar.io);
-		if (err)
-			dev_close(d);
-		dev_state(d, err, cap.table_bir);
 	}
 	if (d->ctrl != cap.ctrl) {
 		ev_init(&ev, d->sbdf, PT_EV_MSIX_CTRL);
@@ -297,7 +367,7 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 	err = read_table(d);
 	if (err) {
 		dev_close(d);
-		dev_state(d, err, cap.table_bir);
+		dev_state(d, err, d->bir);
 		return out;
 	}
 	for (unsigned int i = 0; i < d->nent; i++) {
@@ -320,18 +390,30 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 	return out;
 }
 
+static bool wanted(const struct pt_msix_sampler *s, __u32 sbdf)
+{
+	if (!s->nonly)
+		return true;
+	for (size_t i = 0; i < s->nonly; i++)
+		if (s->only[i] == sbdf)
+			return true;
+	return false;
+}
+
+/* The devices bound to pciback now: the only ones ever read. */
 static void scan_pciback(struct pt_msix_sampler *s)
 {
-	DIR *dir = opendir(PCIBACK_DIR);
+	DIR *dir = pt_host_opendir(PCIBACK_DIR);
 	struct dirent *de;
 	__u32 sbdf;
 
 	if (!dir)
 		return;
 	while ((de = readdir(dir))) {
-		if (pt_sbdf_parse(de->d_name, &sbdf))
+		if (de->d_name[0] == '.' || pt_sbdf_parse(de->d_name, &sbdf) ||
+		    !wanted(s, sbdf))
 			continue;
-		struct dev *d = dev_add(s, sbdf, false);
+		struct dev *d = dev_add(s, sbdf);
 
 		if (d)
 			d->seen = true;
@@ -345,9 +427,8 @@ int pt_msix_sampler_run(struct pt_msix_sampler *s, pt_msix_emit_fn emit,
 	int total = 0;
 
 	for (size_t i = 0; i < s->ndevs; i++)
-		s->devs[i].seen = s->devs[i].sticky;
-	if (s->pciback)
-		scan_pciback(s);
+		s->devs[i].seen = false;
+	scan_pciback(s);
 	for (size_t i = 0; i < s->ndevs; i++) {
 		struct dev *d = &s->devs[i];
 		int n;
@@ -389,5 +470,6 @@ void pt_msix_sampler_free(struct pt_msix_sampler *s)
 	for (size_t i = 0; i < s->ndevs; i++)
 		dev_forget(&s->devs[i]);
 	bus_guard_remove();
+	free(s->only);
 	free(s);
 }

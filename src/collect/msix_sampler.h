@@ -2,7 +2,7 @@
 /*
  * MSI-X table sampler: reads each watched device's MSI-X table from its
  * BAR, read-only, and reports per-vector mask-bit transitions (view
- * "table").  In a PV dom0 Linux never writes these bits (Xen does), so
+ * "table", the device's own view).  In a PV dom0 Linux never writes these bits (Xen does), so
  * this is the only dom0-side view of the real hardware mask state.
  */
 #ifndef PT_MSIX_SAMPLER_H
@@ -17,11 +17,11 @@ struct pt_msix_sampler;
 typedef void (*pt_msix_emit_fn)(const struct pt_event *ev, void *arg);
 
 /*
- * Watch the devices in sbdfs[n]; with pciback true, also every device
- * bound to pciback at each sample (devices come and go).
+ * Watch every device bound to pciback at each pass (devices come and
+ * go), only those in only[n] if n is not 0.  A device bound to any other
+ * driver is never read, even if named.
  */
-struct pt_msix_sampler *pt_msix_sampler_new(const __u32 *sbdfs, size_t n,
-					    bool pciback);
+struct pt_msix_sampler *pt_msix_sampler_new(const __u32 *only, size_t n);
 /*
  * One pass: emits a vector_mask event per entry whose mask bit changed
  * (every entry on a device's first pass) and an msix_ctrl event when the

@@ -201,6 +201,8 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	}
 	s = pt_xcalloc(1, sizeof(*s));
 	s->o = *o;
+	if (!s->o.sample_msix_ms)
+		s->o.sample_msix_ms = PT_SAMPLE_MSIX_MS;
 	s->lost.fd = -1;
 	s->mw.fd = -1;
 	if (o->ndevices) {
@@ -289,9 +291,8 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 		snprintf(err, len, "cannot set up the ring buffer");
 		goto fail_exit;
 	}
-	if (o->sample_msix_ms > 0) {
-		s->sampler = pt_msix_sampler_new(s->devices, o->ndevices,
-						 o->ndevices == 0);
+	if (s->o.sample_msix_ms > 0) {
+		s->sampler = pt_msix_sampler_new(s->devices, o->ndevices);
 		if (!s->sampler) {
 			snprintf(err, len, "cannot start the MSI-X table sampler");
 			goto fail_exit;
@@ -315,12 +316,12 @@ static void header_add_sampler(struct pt_log_header *hdr, long period_ms)
 	struct pt_probe_status *p = PT_PUSH(hdr->probes, hdr->nprobes, cap);
 
 	snprintf(p->name, sizeof(p->name), "msix_table_sampler");
-	snprintf(p->func, sizeof(p->func), "sysfs resource, every %ld ms",
-		 period_ms);
+	snprintf(p->func, sizeof(p->func), "pciback devices' sysfs resource, every %ld ms",
+		 period_ms > 0 ? period_ms : 0);
 	snprintf(p->attach, sizeof(p->attach), period_ms > 0 ? "sampler" : "");
 	p->state = period_ms > 0 ? PT_PROBE_ATTACHED : PT_PROBE_DISABLED;
 	if (period_ms <= 0)
-		snprintf(p->reason, sizeof(p->reason), "off (--sample-msix MS)");
+		snprintf(p->reason, sizeof(p->reason), "off (--no-sample-msix)");
 }
 
 int pt_session_header(const struct pt_session *s, struct pt_log_header *hdr)

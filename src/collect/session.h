@@ -47,11 +47,21 @@ struct pt_session_opts {
 	 */
 	const __u32 *devices;
 	size_t ndevices;
-	/* MSI-X table sampler period; 0: off */
+	/*
+	 * MSI-X table sampler period: 0 the default, PT_SAMPLE_MSIX_MS;
+	 * negative: off.  Only devices bound to pciback are read.
+	 */
 	long sample_msix_ms;
 	/* the header lists the sampler (running or off) among the probes */
 	bool sampler_row;
 };
+
+/*
+ * The sampler's default period.  Its cost is measured by
+ * tests/bench/msix-sampler (docs/performance.md): CPU per second per
+ * device falls with the period.
+ */
+#define PT_SAMPLE_MSIX_MS	100
 
 typedef void (*pt_session_cb)(const struct pt_event *ev, void *ctx);
 

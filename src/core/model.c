@@ -19,6 +19,7 @@
 #include "pt_model.h"
 #include "idmap.h"
 #include "pt_names.h"
+#include "pt_pcicfg.h"
 #include "model_query.h"
 #include "pt_xenhc.h"
 #include "pt_grow.h"
@@ -126,6 +127,7 @@ void pt_state_free(struct pt_model *m)
 	for (size_t i = 0; i < m->ndevs; i++) {
 		free(m->devs[i]->history);
 		free(m->devs[i]->vectors);
+		free(m->devs[i]->entry_masks);
 		free(m->devs[i]->resets);
 		free(m->devs[i]->gsi_binds);
 		free(m->devs[i]);
@@ -298,6 +300,19 @@ static struct pt_vector *vector_get(struct pt_device *d, int pirq, int domid,
 			return v;
 		}
 	}
+	/*
+	 * The table sampler's row for an entry no pirq was mapped for yet:
+	 * the pirq mapped now is that entry's, one row, not two.
+	 */
+	for (size_t i = 0; entry != PT_NONE && pirq != PT_NONE && i < d->nvectors; i++) {
+		v = &d->vectors[i];
+		if (v->live && v->entry == entry && v->pirq == PT_NONE &&
+		    v->domid == PT_NONE) {
+			v->pirq = pirq;
+			v->domid = domid;
+			return v;
+		}
+	}
 	/* a vector slot whose pirq went away is reused for the same entry */
 	for (size_t i = 0; entry != PT_NONE && i < d->nvectors; i++) {
 		v = &d->vectors[i];
@@ -341,6 +356,112 @@ static void vector_mask(struct pt_vector *v, int masked)
 	if (v->masked != -1 && v->masked != masked)
 		v->mask_transitions++;
 	v->masked = masked;
+}
+
+/* ------------------------------------------------------------ mask views */
+
+/* The view an observation belongs to; PT_MV_MAX for none of them. */
+static enum pt_mask_view mask_view_of(int view)
+{
+	switch (view) {
+	case PT_VIEW_TABLE:
+		return PT_MV_DEVICE;
+	case PT_VIEW_LINUX:
+		return PT_MV_DOM0;
+	default:
+		/* pciback's emulation and pirq masking are not the bit */
+		return PT_MV_MAX;
+	}
+}
+
+/* Entry's slot, inserted in order if new; NULL for an impossible entry. */
+static struct pt_entry_mask *entry_mask_get(struct pt_device *d, int entry)
+{
+	struct pt_entry_mask *em;
+	size_t i;
+
+	/* a log is input: no entry beyond what the capability can hold */
+	if (entry < 0 || entry >= PT_MSIX_MAX_ENTRIES)
+		return NULL;
+	for (i = 0; i < d->nentry_masks && d->entry_masks[i].entry <= entry; i++)
+		if (d->entry_masks[i].entry == entry)
+			return &d->entry_masks[i];
+	em = realloc(d->entry_masks, (d->nentry_masks + 1) * sizeof(*em));
+	if (!em)
+		pt_oom("growing a device's list");
+	d->entry_masks = em;
+	memmove(&em[i + 1], &em[i], (d->nentry_masks - i) * sizeof(*em));
+	d->nentry_masks++;
+	em = &em[i];
+	memset(em, 0, sizeof(*em));
+	em->entry = entry;
+	for (int k = 0; k < PT_MV_MAX; k++)
+		em->view[k].masked = -1;
+	return em;
+}
+
+/* An observation of entry's bit in one view: a transition if it changed. */
+static void entry_mask_set(struct pt_device *d, int entry, int view,
+			   int masked, const struct pt_event *ev,
+			   unsigned long line)
+{
+	enum pt_mask_view mv = mask_view_of(view);
+	struct pt_entry_mask *em;
+	struct pt_mask_state *st;
+
+	if (mv == PT_MV_MAX)
+		return;
+	em = entry_mask_get(d, entry);
+	if (!em)
+		return;
+	st = &em->view[mv];
+	masked = !!masked;
+	if (st->masked == masked)
+		return;
+	if (st->masked != -1)
+		st->transitions++;
+	st->masked = masked;
+	st->last_ts = ev->hdr.ts_ns;
+	st->last_line = line;
+	/* the sampler only sees the bit: who wrote it is not known */
+	if (mv == PT_MV_DEVICE) {
+		st->last_pid = 0;
+		st->last_comm[0] = '\0';
+	} else {
+		st->last_pid = ev->hdr.pid;
+		memcpy(st->last_comm, ev->hdr.comm, sizeof(st->last_comm));
+		st->last_comm[sizeof(st->last_comm) - 1] = '\0';
+	}
+}
+
+const struct pt_entry_mask *pt_device_entry_mask(const struct pt_device *d,
+						 int entry)
+{
+	for (size_t i = 0; d && i < d->nentry_masks; i++)
+		if (d->entry_masks[i].entry == entry)
+			return &d->entry_masks[i];
+	return NULL;
+}
+
+const char *pt_mask_view_name(enum pt_mask_view v)
+{
+	static const char *const names[PT_MV_MAX] = {
+		[PT_MV_DEVICE] = "device", [PT_MV_DOM0] = "dom0",
+		[PT_MV_XEN] = "xen", [PT_MV_DM] = "dm",
+	};
+
+	return (unsigned int)v < PT_MV_MAX ? names[v] : "?";
+}
+
+char *pt_mask_state_format(const struct pt_mask_state *s, char *buf,
+			   size_t len)
+{
+	if (!s || s->masked < 0)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%s/%u", s->masked ? "yes" : "no",
+			 s->transitions);
+	return buf;
 }
 
 /*
@@ -856,6 +977,8 @@ static struct pt_device *on_vmask(struct pt_model *m, const struct pt_event *ev,
 			v->irq = e->irq;
 		vector_mask(v, e->masked);
 	}
+	entry_mask_set(d, e->entry != PT_NONE ? e->entry : v ? v->entry : PT_NONE,
+		       e->view, e->masked, ev, line);
 	return d;
 }
 

@@ -19,6 +19,54 @@ static json_t *sbdf_json(__u32 sbdf)
 	       json_string(pt_sbdf_format(sbdf, b, sizeof(b)));
 }
 
+/* One view's state; null for a view that never saw the entry. */
+static json_t *mask_state_json(const struct pt_mask_state *st)
+{
+	json_t *o;
+
+	if (!st || st->masked < 0)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "masked", json_boolean(st->masked));
+	json_object_set_new(o, "transitions", json_integer(st->transitions));
+	json_object_set_new(o, "last_ts", json_integer(st->last_ts));
+	json_object_set_new(o, "last_line", json_integer(st->last_line));
+	if (st->last_pid) {
+		char actor[PT_COMM_LEN + 16];
+
+		snprintf(actor, sizeof(actor), "%s[%u]", st->last_comm, st->last_pid);
+		json_object_set_new(o, "actor", json_string(actor));
+	} else {
+		json_object_set_new(o, "actor", json_null());
+	}
+	return o;
+}
+
+/* {"device": ..., "dom0": ..., "xen": ..., "dm": ...} of an entry. */
+static json_t *mask_views_json(const struct pt_entry_mask *em)
+{
+	json_t *o = json_object();
+
+	for (int k = 0; k < PT_MV_MAX; k++)
+		json_object_set_new(o, pt_mask_view_name(k),
+				    mask_state_json(em ? &em->view[k] : NULL));
+	return o;
+}
+
+json_t *pt_device_entry_masks_json(const struct pt_device *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < d->nentry_masks; i++) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "entry", json_integer(d->entry_masks[i].entry));
+		json_object_set_new(j, "views", mask_views_json(&d->entry_masks[i]));
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
 json_t *pt_device_to_json(const struct pt_device *d)
 {
 	json_t *o = json_object(), *a;
@@ -78,9 +126,12 @@ json_t *pt_device_to_json(const struct pt_device *d)
 				    json_boolean(v->masked));
 		json_object_set_new(j, "mask_transitions", json_integer(v->mask_transitions));
 		json_object_set_new(j, "live", json_boolean(v->live));
+		json_object_set_new(j, "views", mask_views_json(
+			v->entry == PT_NONE ? NULL : pt_device_entry_mask(d, v->entry)));
 		json_array_append_new(a, j);
 	}
 	json_object_set_new(o, "vectors", a);
+	json_object_set_new(o, "msix_entries", pt_device_entry_masks_json(d));
 	a = json_array();
 	for (size_t i = 0; i < d->nresets; i++) {
 		const struct pt_reset *r = &d->resets[i];

@@ -32,6 +32,7 @@ struct dump_opts {
 	const char *xen_text;
 	double trace_s;
 	const char *trace_log;
+	long sample_msix_ms;		/* --trace's sampler: 0 default, < 0 off */
 	bool verify_walker;
 	const char *btf;
 	__u32 *only;			/* -d filters */
@@ -41,7 +42,7 @@ struct dump_opts {
 
 enum {
 	OPT_XEN = PT_OPT_LONG, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE, OPT_VERIFY,
-	OPT_BTF, OPT_TRACE_LOG,
+	OPT_BTF, OPT_TRACE_LOG, OPT_SAMPLE_MSIX, OPT_NO_SAMPLE_MSIX,
 };
 
 static const struct pt_opt dump_cli_opts[] = {
@@ -65,6 +66,13 @@ static const struct pt_opt dump_cli_opts[] = {
 	  .unit = 1000000000, .min = 1e6, .max = 60e9 },
 	{ "trace-log", OPT_TRACE_LOG, "FILE", PT_OPT_STRING,
 	  "keep that recording in FILE" },
+	{ "sample-msix", OPT_SAMPLE_MSIX, "MS", PT_OPT_DURATION,
+	  "with --trace: read the MSI-X tables of the\n"
+	  "devices bound to pciback every MS, read-only\n"
+	  "(default 100ms)",
+	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
+	{ "no-sample-msix", OPT_NO_SAMPLE_MSIX, NULL, PT_OPT_FLAG,
+	  "with --trace: do not read the MSI-X tables" },
 	{ "verify-walker", OPT_VERIFY, NULL, PT_OPT_FLAG,
 	  "only load the irq-record walker (BPF\n"
 	  "verifier), attach nothing, print its\n"
@@ -86,7 +94,8 @@ const struct pt_cli dump_cli = {
 		"ptrace dump                          # devices that matter, as text\n"
 		"ptrace dump -a -d 0000:03:00.0       # that device, even if idle\n"
 		"ptrace dump --json -o dump.json --xen   # for a bug report\n"
-		"ptrace dump --trace 10 --trace-log t.jsonl",
+		"ptrace dump --trace 10 --trace-log t.jsonl\n"
+		"ptrace dump --trace 5 --no-sample-msix   # no MSI-X table reads",
 	.more = "exit: 0 ok, 1 findings (with --fail-on-findings), 2 usage,\n"
 		"3 --xen/--trace without root, 4 --xen/--trace asked but no Xen\n"
 		"dom0, 5/6 the --trace recording's own exit (dump still printed),\n"
@@ -133,6 +142,12 @@ static int parse_args(int argc, char **argv, struct dump *d,
 		case OPT_TRACE_LOG:
 			o->trace_log = v.str;
 			break;
+		case OPT_SAMPLE_MSIX:
+			o->sample_msix_ms = v.u / 1000000;
+			break;
+		case OPT_NO_SAMPLE_MSIX:
+			o->sample_msix_ms = -1;
+			break;
 		case OPT_VERIFY:
 			o->verify_walker = true;
 			break;
@@ -149,6 +164,9 @@ static int parse_args(int argc, char **argv, struct dump *d,
 					  argv[optind]);
 	if (o->trace_log && o->trace_s <= 0) {
 		return pt_cli_usage_error(&dump_cli, "--trace-log goes with --trace");
+	}
+	if (o->sample_msix_ms && o->trace_s <= 0) {
+		return pt_cli_usage_error(&dump_cli, "--sample-msix and --no-sample-msix go with --trace");
 	}
 	if (o->btf && !o->verify_walker) {
 		return pt_cli_usage_error(&dump_cli, "--btf goes with --verify-walker");
@@ -391,6 +409,7 @@ int cmd_dump(int argc, char **argv)
 			free(o.only);
 			return rc;
 		}
+		d.trace.sample_msix_ms = o.sample_msix_ms;
 		dump_trace(&d, o.trace_s, o.trace_log);
 	}
 

@@ -441,6 +441,36 @@ static void text_notes(const struct dump *d, FILE *f)
 		fprintf(f, "- %s\n", d->notes[i]);
 }
 
+/*
+ * --trace: each MSI-X entry's mask bit in every view at the end of the
+ * recording, masked now / transitions ("?": the view never saw it).
+ */
+static void text_trace_masks(const struct pt_model *m, FILE *f)
+{
+	char b[PT_MV_MAX + 2][TBL_CELL], sbdf[PT_SBDF_STRLEN];
+	struct tbl t;
+
+	tbl_init(&t, 6, "BDF", "ENTRY", "DEVICE", "DOM0", "XEN", "DM");
+	for (size_t i = 0; i < pt_model_device_count(m); i++) {
+		const struct pt_device *dev = pt_model_device_at(m, i);
+
+		for (size_t k = 0; k < dev->nentry_masks; k++) {
+			const struct pt_entry_mask *em = &dev->entry_masks[k];
+
+			for (int v = 0; v < PT_MV_MAX; v++)
+				pt_mask_state_format(&em->view[v], b[v], TBL_CELL);
+			tbl_row(&t, pt_sbdf_format(dev->sbdf, sbdf, sizeof(sbdf)),
+				fmt(b[PT_MV_MAX], TBL_CELL, "%d", em->entry),
+				b[PT_MV_DEVICE], b[PT_MV_DOM0], b[PT_MV_XEN],
+				b[PT_MV_DM]);
+		}
+	}
+	if (t.nrows) {
+		fprintf(f, "mask views (masked/transitions while recording):\n");
+		tbl_print(&t, f);
+	}
+}
+
 /* --trace: what the live capture before the snapshot proved. */
 static void text_trace(const struct dump *d, FILE *f)
 {
@@ -463,6 +493,7 @@ static void text_trace(const struct dump *d, FILE *f)
 	else
 		fprintf(f, "model started from %zu guest pirq binding(s) in the kernel's irq records\n",
 			t->seeded);
+	text_trace_masks(t->model, f);
 	n = pt_model_finding_count(t->model);
 	if (!n) {
 		fprintf(f, "no findings\n");
@@ -474,13 +505,31 @@ static void text_trace(const struct dump *d, FILE *f)
 	}
 }
 
+/* Every MSI-X entry's mask bit per view, as the recording left it. */
+static json_t *jtrace_masks(const struct pt_model *m)
+{
+	json_t *a = json_array();
+	char b[PT_SBDF_STRLEN];
+
+	for (size_t i = 0; m && i < pt_model_device_count(m); i++) {
+		const struct pt_device *dev = pt_model_device_at(m, i);
+
+		if (!dev->nentry_masks)
+			continue;
+		json_array_append_new(a, json_pack("{s:s,s:o}",
+			"sbdf", pt_sbdf_format(dev->sbdf, b, sizeof(b)),
+			"entries", pt_device_entry_masks_json(dev)));
+	}
+	return a;
+}
+
 static json_t *jtrace(const struct dump *d)
 {
 	const struct dump_trace *t = &d->trace;
 
 	if (!t->asked)
 		return json_null();
-	return json_pack("{s:f,s:b,s:i,s:o,s:I,s:I,s:b,s:I,s:o,s:o,s:o}",
+	return json_pack("{s:f,s:b,s:i,s:o,s:I,s:I,s:b,s:I,s:o,s:o,s:o,s:o}",
 			 "seconds", t->seconds, "ok", t->ok, "record_exit", t->exit,
 			 "log", t->kept ? json_string(t->log) : json_null(),
 			 "events", (json_int_t)t->events,
@@ -490,7 +539,8 @@ static json_t *jtrace(const struct dump *d)
 							json_null(),
 			 "findings", t->model ? pt_model_findings_json(t->model) :
 						json_array(),
-			 "note", t->note[0] ? json_string(t->note) : json_null());
+			 "note", t->note[0] ? json_string(t->note) : json_null(),
+			 "mask_views", jtrace_masks(t->model));
 }
 
 void dump_print_text(const struct dump *d, FILE *f)

@@ -119,7 +119,10 @@ static void on_signal(int sig)
  */
 static int capture(struct dump_trace *t, double seconds)
 {
-	struct pt_session_opts so = { .report = stderr, .sampler_row = true };
+	struct pt_session_opts so = {
+		.report = stderr, .sampler_row = true,
+		.sample_msix_ms = t->sample_msix_ms,
+	};
 	struct pt_session_log log = {
 		.who = "ptrace dump", .path = t->log, .duration = seconds,
 		.stop = &capture_stop,

@@ -48,12 +48,13 @@ static int parse_devices(const char *arg, __u32 **out, size_t *n, size_t *cap)
 
 enum {
 	OPT_STRICT = PT_OPT_LONG, OPT_SAMPLE_MSIX, OPT_RINGBUF, OPT_ALLOW_NO_XEN,
-	OPT_NO_FENTRY, OPT_BPF_STATS, OPT_PIN_MODULES,
+	OPT_NO_FENTRY, OPT_BPF_STATS, OPT_PIN_MODULES, OPT_NO_SAMPLE_MSIX,
 };
 
 /* the help below names both */
 _Static_assert(PT_RINGBUF_BYTES == 8u << 20, "--ringbuf help says default 8M");
 _Static_assert(PT_EXIT_PROBES == 5, "--strict help says exit 5");
+_Static_assert(PT_SAMPLE_MSIX_MS == 100, "--sample-msix help says default 100ms");
 
 static const struct pt_opt record_opts[] = {
 	{ "output", 'o', "LOG", PT_OPT_STRING,
@@ -69,9 +70,12 @@ static const struct pt_opt record_opts[] = {
 	{ "strict", OPT_STRICT, NULL, PT_OPT_FLAG,
 	  "fail (exit 5) if a required probe is missing" },
 	{ "sample-msix", OPT_SAMPLE_MSIX, "MS", PT_OPT_DURATION,
-	  "read the MSI-X tables every MS (the --device\n"
-	  "devices, else those bound to pciback)",
+	  "read the MSI-X tables of the devices bound to\n"
+	  "pciback (of --device's only) every MS, read-only\n"
+	  "(default 100ms)",
 	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
+	{ "no-sample-msix", OPT_NO_SAMPLE_MSIX, NULL, PT_OPT_FLAG,
+	  "do not read the MSI-X tables (no device view)" },
 	{ "ringbuf", OPT_RINGBUF, "MB", PT_OPT_SIZE,
 	  "ring buffer size (a power of two, default 8M)",
 	  .unit = 1 << 20, .min = 1 << 20, .max = 1 << 30 },
@@ -102,6 +106,7 @@ const struct pt_cli record_cli = {
 		"ptrace record -f -o trace.jsonl           # overwrite an earlier log\n"
 		"ptrace record -o trace.jsonl -t 30s       # thirty seconds\n"
 		"ptrace record -o trace.jsonl -d 0000:03:00.0 --sample-msix 500\n"
+		"ptrace record -o trace.jsonl --no-sample-msix  # no MSI-X table reads\n"
 		"ptrace record -o trace.jsonl --strict --bpf-stats",
 };
 
@@ -143,6 +148,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case OPT_SAMPLE_MSIX:
 			so.sample_msix_ms = v.u / 1000000;
+			break;
+		case OPT_NO_SAMPLE_MSIX:
+			so.sample_msix_ms = -1;
 			break;
 		case OPT_RINGBUF:
 			ringbuf_mb = v.u >> 20;

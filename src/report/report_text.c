@@ -644,20 +644,27 @@ static void print_vectors(FILE *out, const struct pt_device *d)
 
 	if (!d->nvectors)
 		return;
-	fprintf(out, "  %-6s %-6s %-6s %-7s %-7s %-7s %-11s %s\n", "ENTRY", "IRQ",
-		"PIRQ", "EVTCHN", "DOMAIN", "MASKED", "TRANSITIONS", "STATE");
+	/* a column per mask view: masked now / transitions (MASKED/N) */
+	fprintf(out, "  %-6s %-6s %-6s %-7s %-7s %-8s %-8s %-8s %-8s %s\n",
+		"ENTRY", "IRQ", "PIRQ", "EVTCHN", "DOMAIN", "DEVICE", "DOM0",
+		"XEN", "DM", "STATE");
 	for (size_t i = 0; i < d->nvectors; i++) {
 		const struct pt_vector *v = &d->vectors[i];
-		char e[12], q[12], p[12], c[12];
+		const struct pt_entry_mask *em = v->entry == PT_NONE ? NULL :
+			pt_device_entry_mask(d, v->entry);
+		char e[12], q[12], p[12], c[12], mv[PT_MV_MAX][16];
 
 		snprintf(e, sizeof(e), v->entry == PT_NONE ? "-" : "%d", v->entry);
 		snprintf(q, sizeof(q), v->irq == PT_NONE ? "-" : "%d", v->irq);
 		snprintf(p, sizeof(p), v->pirq == PT_NONE ? "-" : "%d", v->pirq);
 		snprintf(c, sizeof(c), v->evtchn == PT_NONE ? "-" : "%d", v->evtchn);
-		fprintf(out, "  %-6s %-6s %-6s %-7s %-7s %-7s %-11u %s\n", e, q, p, c,
-			pt_domid_format(v->domid, dom, sizeof(dom)),
-			v->masked < 0 ? "?" : v->masked ? "yes" : "no",
-			v->mask_transitions, v->live ? "mapped" : "gone");
+		for (int k = 0; k < PT_MV_MAX; k++)
+			pt_mask_state_format(em ? &em->view[k] : NULL, mv[k],
+					     sizeof(mv[k]));
+		fprintf(out, "  %-6s %-6s %-6s %-7s %-7s %-8s %-8s %-8s %-8s %s\n",
+			e, q, p, c, pt_domid_format(v->domid, dom, sizeof(dom)),
+			mv[PT_MV_DEVICE], mv[PT_MV_DOM0], mv[PT_MV_XEN],
+			mv[PT_MV_DM], v->live ? "mapped" : "gone");
 	}
 }
 

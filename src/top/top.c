@@ -42,6 +42,7 @@ static void restore_terminal(void)
 
 enum {
 	OPT_SPEED = PT_OPT_LONG, OPT_DELAY, OPT_BENCH, OPT_NO_XEN,
+	OPT_SAMPLE_MSIX, OPT_NO_SAMPLE_MSIX,
 };
 
 static const struct pt_opt top_opts[] = {
@@ -64,6 +65,12 @@ static const struct pt_opt top_opts[] = {
 	{ "delay", OPT_DELAY, "S", PT_OPT_DURATION,
 	  "--interval in seconds (as top -d)",
 	  .unit = 1000000000, .min = 10e6, .max = 600e9 },
+	{ "sample-msix", OPT_SAMPLE_MSIX, "MS", PT_OPT_DURATION,
+	  "live: read the MSI-X tables of the devices bound\n"
+	  "to pciback every MS, read-only (default 100ms)",
+	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
+	{ "no-sample-msix", OPT_NO_SAMPLE_MSIX, NULL, PT_OPT_FLAG,
+	  "live: do not read the MSI-X tables (no device view)" },
 	/* the redraw-cost benchmark (tests/bench/tui) */
 	{ "bench-frames", OPT_BENCH, "N", PT_OPT_UINT, "",
 	  .min = 1, .max = 1e9, .flags = PT_OPT_HIDDEN },
@@ -85,7 +92,8 @@ const struct pt_cli top_cli = {
 		"ptrace top                              # live, on a Xen dom0, as root\n"
 		"ptrace top -r trace.jsonl --speed 10    # replay ten times faster\n"
 		"ptrace top -r trace.jsonl --speed 0 -b -n 1   # the final state as text\n"
-		"ptrace top -b -n 5 --delay 2            # five text frames, 2 s apart",
+		"ptrace top -b -n 5 --delay 2            # five text frames, 2 s apart\n"
+		"ptrace top --sample-msix 500ms          # read MSI-X tables less often",
 	.more = "Keys: q quit, arrows/j/k move, Enter details, Esc back, / filter,\n"
 		"s sort, p pause, Tab devices/findings, ? help.  See docs/top.md.",
 };
@@ -123,6 +131,12 @@ static int parse_args(struct top *t, int argc, char **argv)
 		case OPT_NO_XEN:
 			t->allow_no_xen = true;
 			break;
+		case OPT_SAMPLE_MSIX:
+			t->sample_msix_ms = v.u / 1000000;
+			break;
+		case OPT_NO_SAMPLE_MSIX:
+			t->sample_msix_ms = -1;
+			break;
 		default:
 			/* --help and --version end here too, with exit 0 */
 			return c == PT_CLI_DONE ? -1 : pt_cli_exit(c);
@@ -135,6 +149,9 @@ static int parse_args(struct top *t, int argc, char **argv)
 		return pt_cli_usage_error(&top_cli, "--speed only applies to --replay");
 	if (t->bench_frames && !t->replay)
 		return pt_cli_usage_error(&top_cli, "--bench-frames needs --replay");
+	if (t->sample_msix_ms && t->replay)
+		return pt_cli_usage_error(&top_cli,
+			"--sample-msix and --no-sample-msix are for live tracing, not --replay");
 	if (t->iterations && !t->batch)
 		return pt_cli_usage_error(&top_cli, "--iterations goes with --batch");
 	return 0;
@@ -459,7 +476,8 @@ static int open_source(struct top *t)
 		}
 		return 0;
 	}
-	ret = top_live_open(&t->src, t->allow_no_xen, err, sizeof(err));
+	ret = top_live_open(&t->src, t->allow_no_xen, t->sample_msix_ms, err,
+			    sizeof(err));
 	if (ret)
 		fprintf(stderr, "ptrace top: %s\n", err);
 	return ret;

@@ -66,7 +66,8 @@ struct top_source *top_replay_open(const char *path, char *err, size_t len);
  * allow_no_xen runs on a kernel without Xen too (the generic PCI probes
  * only), as 'ptrace record --allow-no-xen' does: for testing.
  */
-int top_live_open(struct top_source **out, bool allow_no_xen, char *err,
+int top_live_open(struct top_source **out, bool allow_no_xen,
+		  long sample_msix_ms, char *err,
 		  size_t len);
 
 static inline void top_source_close(struct top_source *s)
@@ -116,6 +117,7 @@ struct top {
 	int interval_ms;
 	long bench_frames;
 	bool allow_no_xen;
+	long sample_msix_ms;	/* live: the session's, 0 default, < 0 off */
 	bool batch;		/* --batch: text frames, no curses */
 	unsigned long long iterations;	/* --batch: frames to print, 0 no end */
 

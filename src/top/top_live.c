@@ -100,10 +100,13 @@ static const struct top_source_ops live_ops = {
 	.close = live_close,
 };
 
-int top_live_open(struct top_source **out, bool allow_no_xen, char *err,
+int top_live_open(struct top_source **out, bool allow_no_xen,
+		  long sample_msix_ms, char *err,
 		  size_t len)
 {
-	struct pt_session_opts so = { .allow_no_xen = allow_no_xen };
+	struct pt_session_opts so = {
+		.allow_no_xen = allow_no_xen, .sample_msix_ms = sample_msix_ms,
+	};
 	struct pt_host_xen host;
 	struct live *l;
 	int ret;

@@ -868,18 +868,24 @@ static void draw_device_body(struct top *t, struct body *b,
 
 	bline(b, A_BOLD, "Vectors (%zu)", d->nvectors);
 	bline(b, at(t, C_HEAD) | A_REVERSE * !t->color,
-	      " ENTRY    IRQ   PIRQ  EVTCHN  DOMAIN  MASKED  MASK-CHANGES  STATE");
+	      " ENTRY    IRQ   PIRQ  EVTCHN  DOMAIN  DEVICE   DOM0     XEN      DM       STATE");
 	for (size_t i = 0; i < d->nvectors; i++) {
 		const struct pt_vector *v = &d->vectors[i];
-		char e[12], q[12], p[12], c[12], dom[16];
+		const struct pt_entry_mask *em = v->entry == PT_NONE ? NULL :
+			pt_device_entry_mask(d, v->entry);
+		char e[12], q[12], p[12], c[12], dom[16], mv[PT_MV_MAX][16];
 
+		/* a column per mask view: masked now / transitions */
+		for (int k = 0; k < PT_MV_MAX; k++)
+			pt_mask_state_format(em ? &em->view[k] : NULL, mv[k],
+					     sizeof(mv[k]));
 		bline(b, v->masked == 1 ? at(t, C_WARN) : A_NORMAL,
-		      " %5s  %5s  %5s  %6s  %-6s  %-6s  %12u  %s",
+		      " %5s  %5s  %5s  %6s  %-6s  %-7s  %-7s  %-7s  %-7s  %s",
 		      num(v->entry, e, 12), num(v->irq, q, 12),
 		      num(v->pirq, p, 12), num(v->evtchn, c, 12),
 		      domain(v->domid, dom, sizeof(dom)),
-		      v->masked < 0 ? "?" : v->masked ? "yes" : "no",
-		      v->mask_transitions, v->live ? "mapped" : "unmapped");
+		      mv[PT_MV_DEVICE], mv[PT_MV_DOM0], mv[PT_MV_XEN],
+		      mv[PT_MV_DM], v->live ? "mapped" : "unmapped");
 	}
 	if (!d->nvectors)
 		bline(b, A_NORMAL, "  (no MSI/MSI-X vectors seen)");

@@ -157,6 +157,107 @@ static void test_mask_transitions(void **state)
 	pt_model_free(m);
 }
 
+static void apply_vmask(struct pt_model *m, int entry, int irq, int masked,
+			int view, __u64 ts, unsigned long line)
+{
+	struct pt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.type = PT_EV_VECTOR_MASK;
+	ev.hdr.sbdf = DEV;
+	ev.hdr.ts_ns = ts;
+	ev.hdr.pid = view == PT_VIEW_LINUX ? 77 : 4242;
+	strcpy(ev.hdr.comm, view == PT_VIEW_LINUX ? "ip" : "ptrace");
+	ev.vmask = (struct pt_ev_vector_mask){ entry, irq, PT_NONE, masked, view };
+	pt_model_apply(m, &ev, line);
+}
+
+/*
+ * Each view of an entry's mask bit keeps its own state: the sampler's
+ * bits are the device's, dom0's writes are dom0's; a transition is a
+ * change of one view, the first observation none.
+ */
+static void test_mask_views(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	const struct pt_entry_mask *em;
+	const struct pt_device *d;
+	char buf[16];
+
+	/* the device: masked, unmasked, unmasked again (no change), masked */
+	apply_vmask(m, 1, PT_NONE, 1, PT_VIEW_TABLE, 10, 1);
+	apply_vmask(m, 1, PT_NONE, 0, PT_VIEW_TABLE, 20, 2);
+	apply_vmask(m, 1, PT_NONE, 0, PT_VIEW_TABLE, 30, 3);
+	apply_vmask(m, 1, PT_NONE, 1, PT_VIEW_TABLE, 40, 4);
+	/* dom0 unmasks entry 1 once: its first observation */
+	apply_vmask(m, 1, 44, 0, PT_VIEW_LINUX, 50, 5);
+	/* another entry, seen once; a pirq view is none of the four */
+	apply_vmask(m, 3, PT_NONE, 0, PT_VIEW_TABLE, 60, 6);
+	apply_vmask(m, 3, PT_NONE, 1, PT_VIEW_PIRQ, 70, 7);
+	/* entries past what a capability can hold are refused */
+	apply_vmask(m, 4096, PT_NONE, 1, PT_VIEW_TABLE, 80, 8);
+
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	assert_int_equal(d->nentry_masks, 2);
+	em = pt_device_entry_mask(d, 1);
+	assert_non_null(em);
+	assert_int_equal(em->view[PT_MV_DEVICE].masked, 1);
+	assert_int_equal(em->view[PT_MV_DEVICE].transitions, 2);
+	assert_int_equal(em->view[PT_MV_DEVICE].last_ts, 40);
+	assert_int_equal(em->view[PT_MV_DEVICE].last_line, 4);
+	/* who flipped the device's bit is not known to the sampler */
+	assert_int_equal(em->view[PT_MV_DEVICE].last_pid, 0);
+	assert_int_equal(em->view[PT_MV_DOM0].masked, 0);
+	assert_int_equal(em->view[PT_MV_DOM0].transitions, 0);
+	assert_int_equal(em->view[PT_MV_DOM0].last_pid, 77);
+	assert_string_equal(em->view[PT_MV_DOM0].last_comm, "ip");
+	assert_int_equal(em->view[PT_MV_XEN].masked, -1);
+	assert_int_equal(em->view[PT_MV_DM].masked, -1);
+	em = pt_device_entry_mask(d, 3);
+	assert_non_null(em);
+	assert_int_equal(em->view[PT_MV_DEVICE].masked, 0);
+	assert_int_equal(em->view[PT_MV_DEVICE].transitions, 0);
+	assert_null(pt_device_entry_mask(d, 4096));
+	assert_null(pt_device_entry_mask(d, 0));
+	assert_string_equal(pt_mask_state_format(&pt_device_entry_mask(d, 1)->view[PT_MV_DEVICE],
+						 buf, sizeof(buf)), "yes/2");
+	assert_string_equal(pt_mask_state_format(NULL, buf, sizeof(buf)), "?");
+	assert_string_equal(pt_mask_view_name(PT_MV_DM), "dm");
+	pt_model_free(m);
+}
+
+/*
+ * The sampler's row for an entry (no pirq yet) becomes the vector of the
+ * pirq mapped for that entry later: one row per entry, views kept.
+ */
+static void test_sampler_row_adopted(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	const struct pt_device *d;
+	struct pt_event ev;
+
+	apply_vmask(m, 0, PT_NONE, 1, PT_VIEW_TABLE, 10, 1);
+	apply_vmask(m, 1, PT_NONE, 1, PT_VIEW_TABLE, 10, 2);
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.type = PT_EV_PIRQ;
+	ev.hdr.kind = PT_PIRQ_BIND_MSI;
+	ev.hdr.sbdf = DEV;
+	ev.hdr.ts_ns = 20;
+	ev.pirq = (struct pt_ev_pirq){ PT_NONE, 55, 47, 1, 1, 1 };
+	pt_model_apply(m, &ev, 3);
+	apply_vmask(m, 1, PT_NONE, 0, PT_VIEW_TABLE, 30, 4);
+	d = pt_model_device(m, DEV);
+	assert_int_equal(d->nvectors, 2);
+	assert_int_equal(d->vectors[1].entry, 1);
+	assert_int_equal(d->vectors[1].pirq, 55);
+	assert_int_equal(d->vectors[1].domid, 1);
+	assert_int_equal(d->vectors[1].masked, 0);
+	assert_int_equal(pt_device_entry_mask(d, 1)->view[PT_MV_DEVICE].transitions, 1);
+	assert_int_equal(d->vectors[0].pirq, PT_NONE);
+	pt_model_free(m);
+}
+
 /* A driver unbound and probed again gets the same pirqs: live again. */
 static void test_rebind_same_pirq(void **state)
 {
@@ -573,6 +674,8 @@ int main(void)
 		cmocka_unit_test(test_gsi_binds_many_guests),
 		cmocka_unit_test(test_blind_window),
 		cmocka_unit_test(test_lost_windows_merge),
+		cmocka_unit_test(test_mask_views),
+		cmocka_unit_test(test_sampler_row_adopted),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
