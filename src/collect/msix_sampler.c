@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/pci_regs.h>
 
 #include "msix_sampler.h"
 #include "pt_names.h"
@@ -39,6 +40,9 @@ struct dev {
 	bool said;		/* the first outcome was said */
 	int cfg_fd;		/* config space, kept open between passes */
 	unsigned int cap_pos;	/* MSI-X capability, 0 before the first read */
+	unsigned int pm_pos;	/* power management capability, 0 if none */
+	bool no_msix;		/* no MSI-X capability: not read again */
+	bool reading;		/* the table was read once since it was opened */
 	int res_fd;
 	unsigned int bir;	/* the table's BAR */
 	volatile __u8 *map;	/* mapping of the table's pages */
@@ -108,6 +112,7 @@ static void dev_close_table(struct dev *d)
 	d->map = NULL;
 	d->res_fd = -1;
 	d->use_pread = false;
+	d->reading = false;
 }
 
 /* The table and config space closed: the next pass reads the capability again. */
@@ -205,8 +210,14 @@ static int dev_open(struct dev *d, const struct pt_msix_cap *cap, bool io)
 		d->nent = cap->table_size;
 		d->masked = malloc(d->nent);
 		d->snap = calloc(d->nent, sizeof(*d->snap));
-		if (!d->masked || !d->snap)
+		if (!d->masked || !d->snap) {
+			free(d->masked);
+			free(d->snap);
+			d->masked = NULL;
+			d->snap = NULL;
+			d->nent = 0;
 			return -ENOMEM;
+		}
 		memset(d->masked, 0xff, d->nent);
 	}
 	if (io) {
@@ -237,7 +248,8 @@ static void dev_state(struct dev *d, int err, unsigned int bir)
 	if (err)
 		fprintf(stderr, "ptrace: MSI-X table of %s (resource%u) not sampled, "
 			"retrying: %s\n", pt_sbdf_format(d->sbdf, b, sizeof(b)), bir,
-			err == -EFAULT ? "mapping revoked, a driver holds the BAR" :
+			err == -EFAULT ? "mapping revoked (a driver claimed the BAR, or the device left)" :
+			err == -EAGAIN ? "memory decoding off or not in D0" :
 			strerror(-err));
 	else
 		fprintf(stderr, "ptrace: MSI-X table of %s sampled\n",
@@ -283,19 +295,61 @@ static int read_cap(struct dev *d, struct pt_msix_cap *cap)
 	if (n < 0)
 		return -errno;
 	err = pt_pcicfg_msix(cfg, n, cap);
-	if (err)
+	if (err) {
+		/* a readable header without MSI-X will not grow one */
+		if (err == -ENOENT && n >= 64 && cfg[0] != 0xff)
+			d->no_msix = true;
 		return err;
+	}
+	err = pt_pcicfg_find_cap(cfg, n, PCI_CAP_ID_PM);
+	d->pm_pos = err > 0 ? (unsigned int)err : 0;
 	if (d->res_fd < 0) {
 		struct pt_bar bar = { 0 };
 
 		pt_pcicfg_bar(cfg, n, cap->table_bir, &bar);
 		err = dev_open(d, cap, bar.io);
-		if (err)
+		if (err) {
 			dev_close_table(d);
-		dev_state(d, err, cap->table_bir);
+			dev_state(d, err, cap->table_bir);
+		}
 	}
 	d->cap_pos = cap->pos;
 	return 0;
+}
+
+/*
+ * Whether the table may be read now: the device decodes the BAR's kind
+ * of space and is in D0.  A read of a device in D3hot or with decoding
+ * off is an Unsupported Request, which some platforms escalate (AER,
+ * SERR): a guest can put its device there through pciback at any time.
+ * 0, -EAGAIN (not now) or -errno.
+ */
+static int dev_decodes(struct dev *d)
+{
+	__u16 cmd, pmcsr;
+
+	if (pread(d->cfg_fd, &cmd, sizeof(cmd), PCI_COMMAND) != sizeof(cmd))
+		return -EIO;
+	if (cmd == 0xffff)
+		return -EAGAIN;		/* in reset, or gone */
+	if (!(cmd & (d->use_pread ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY)))
+		return -EAGAIN;
+	if (!d->pm_pos)
+		return 0;
+	if (pread(d->cfg_fd, &pmcsr, sizeof(pmcsr), d->pm_pos + PCI_PM_CTRL) != sizeof(pmcsr))
+		return -EIO;
+	return (pmcsr & PCI_PM_CTRL_STATE_MASK) ? -EAGAIN : 0;
+}
+
+/* Still pciback's: a device rebound during the pass is not read. */
+static bool dev_in_pciback(const struct dev *d)
+{
+	char b[PT_SBDF_STRLEN], drv[32];
+
+	if (pt_host_pci_driver(pt_sbdf_format(d->sbdf, b, sizeof(b)), drv,
+			       sizeof(drv)))
+		return false;
+	return !strcmp(drv, "pciback");
 }
 
 /* Copy every Vector Control word into d->snap; 0 or -errno. */
@@ -307,8 +361,10 @@ static int read_table(struct dev *d)
 		for (i = 0; i < d->nent; i++) {
 			off_t off = d->tbl_off + (off_t)i * PT_MSIX_ENTRY_SIZE + 12;
 
-			if (pread(d->res_fd, &d->snap[i], 4, off) != 4)
-				return errno ? -errno : -EIO;
+			ssize_t n = pread(d->res_fd, &d->snap[i], 4, off);
+
+			if (n != 4)
+				return n < 0 ? -errno : -EIO;
 		}
 		return 0;
 	}
@@ -345,6 +401,8 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 	struct pt_event ev;
 	int err, out = 0;
 
+	if (d->no_msix)
+		return 0;
 	err = read_cap(d, &cap);
 	if (err) {
 		dev_close(d);
@@ -364,11 +422,23 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 	}
 	if (d->res_fd < 0)
 		return out;
-	err = read_table(d);
+	if (!dev_in_pciback(d))
+		return out;	/* the next pass forgets it */
+	err = dev_decodes(d);
+	if (err == -EAGAIN) {
+		dev_state(d, err, d->bir);
+		return out;	/* the last known bits stay */
+	}
+	if (!err)
+		err = read_table(d);
 	if (err) {
 		dev_close(d);
 		dev_state(d, err, d->bir);
 		return out;
+	}
+	if (!d->reading || d->err) {
+		d->reading = true;
+		dev_state(d, 0, d->bir);
 	}
 	for (unsigned int i = 0; i < d->nent; i++) {
 		__u32 v = d->snap[i];

@@ -290,6 +290,7 @@ static void set_owner(struct pt_device *d, enum pt_owner owner, int domid,
 static struct pt_vector *vector_get(struct pt_device *d, int pirq, int domid,
 				    int entry)
 {
+	const struct pt_entry_mask *em;
 	struct pt_vector *v;
 
 	/* the same pirq bound again (a driver re-probed): the same vector */
@@ -297,19 +298,6 @@ static struct pt_vector *vector_get(struct pt_device *d, int pirq, int domid,
 		v = &d->vectors[i];
 		if (v->pirq == pirq && v->domid == domid && v->entry == entry) {
 			v->live = true;
-			return v;
-		}
-	}
-	/*
-	 * The table sampler's row for an entry no pirq was mapped for yet:
-	 * the pirq mapped now is that entry's, one row, not two.
-	 */
-	for (size_t i = 0; entry != PT_NONE && pirq != PT_NONE && i < d->nvectors; i++) {
-		v = &d->vectors[i];
-		if (v->live && v->entry == entry && v->pirq == PT_NONE &&
-		    v->domid == PT_NONE) {
-			v->pirq = pirq;
-			v->domid = domid;
 			return v;
 		}
 	}
@@ -330,7 +318,9 @@ init:
 	v->pirq = pirq;
 	v->domid = domid;
 	v->irq = v->evtchn = PT_NONE;
-	v->masked = -1;
+	/* the device's bit, when the sampler has read it already */
+	em = entry != PT_NONE ? pt_device_entry_mask(d, entry) : NULL;
+	v->masked = em ? em->view[PT_MV_DEVICE].masked : -1;
 	v->live = true;
 	return v;
 }
@@ -967,11 +957,11 @@ static struct pt_device *on_vmask(struct pt_model *m, const struct pt_event *ev,
 		v = vector_by_entry(d, e->entry);
 	if (!v)
 		v = vector_by_irq(d, e->irq);
-	if (!v && e->entry != PT_NONE) {
-		/* the table sampler sees entries no pirq was mapped for */
-		v = vector_get(d, PT_NONE, PT_NONE, e->entry);
-		v->live = true;
-	}
+	/*
+	 * An entry no pirq is mapped for (the sampler reads every entry of
+	 * the table) has its mask views below, not a vector row: a row is an
+	 * interrupt someone set up, and a dead one keeps its history.
+	 */
 	if (v) {
 		if (e->irq != PT_NONE && v->irq == PT_NONE)
 			v->irq = e->irq;

@@ -638,21 +638,30 @@ static void print_timeline(FILE *out, const struct report *r,
 	free(part.v);
 }
 
+#define VEC_FMT "  %-6s %-6s %-6s %-7s %-7s %-8s %-8s %-8s %-8s %s\n"
+
+static bool entry_has_vector(const struct pt_device *d, int entry)
+{
+	for (size_t i = 0; i < d->nvectors; i++)
+		if (d->vectors[i].entry == entry)
+			return true;
+	return false;
+}
+
 static void print_vectors(FILE *out, const struct pt_device *d)
 {
-	char dom[16];
+	char dom[16], mv[PT_MV_MAX][16], e[12];
 
-	if (!d->nvectors)
+	if (!d->nvectors && !d->nentry_masks)
 		return;
 	/* a column per mask view: masked now / transitions (MASKED/N) */
-	fprintf(out, "  %-6s %-6s %-6s %-7s %-7s %-8s %-8s %-8s %-8s %s\n",
-		"ENTRY", "IRQ", "PIRQ", "EVTCHN", "DOMAIN", "DEVICE", "DOM0",
-		"XEN", "DM", "STATE");
+	fprintf(out, VEC_FMT, "ENTRY", "IRQ", "PIRQ", "EVTCHN", "DOMAIN",
+		"DEVICE", "DOM0", "XEN", "DM", "STATE");
 	for (size_t i = 0; i < d->nvectors; i++) {
 		const struct pt_vector *v = &d->vectors[i];
 		const struct pt_entry_mask *em = v->entry == PT_NONE ? NULL :
 			pt_device_entry_mask(d, v->entry);
-		char e[12], q[12], p[12], c[12], mv[PT_MV_MAX][16];
+		char q[12], p[12], c[12];
 
 		snprintf(e, sizeof(e), v->entry == PT_NONE ? "-" : "%d", v->entry);
 		snprintf(q, sizeof(q), v->irq == PT_NONE ? "-" : "%d", v->irq);
@@ -661,10 +670,23 @@ static void print_vectors(FILE *out, const struct pt_device *d)
 		for (int k = 0; k < PT_MV_MAX; k++)
 			pt_mask_state_format(em ? &em->view[k] : NULL, mv[k],
 					     sizeof(mv[k]));
-		fprintf(out, "  %-6s %-6s %-6s %-7s %-7s %-8s %-8s %-8s %-8s %s\n",
-			e, q, p, c, pt_domid_format(v->domid, dom, sizeof(dom)),
+		fprintf(out, VEC_FMT, e, q, p, c,
+			pt_domid_format(v->domid, dom, sizeof(dom)),
 			mv[PT_MV_DEVICE], mv[PT_MV_DOM0], mv[PT_MV_XEN],
 			mv[PT_MV_DM], v->live ? "mapped" : "gone");
+	}
+	/* entries whose bits were seen but no interrupt was set up for */
+	for (size_t i = 0; i < d->nentry_masks; i++) {
+		const struct pt_entry_mask *em = &d->entry_masks[i];
+
+		if (entry_has_vector(d, em->entry))
+			continue;
+		snprintf(e, sizeof(e), "%d", em->entry);
+		for (int k = 0; k < PT_MV_MAX; k++)
+			pt_mask_state_format(&em->view[k], mv[k], sizeof(mv[k]));
+		fprintf(out, VEC_FMT, e, "-", "-", "-", "-", mv[PT_MV_DEVICE],
+			mv[PT_MV_DOM0], mv[PT_MV_XEN], mv[PT_MV_DM],
+			"not set up");
 	}
 }
 

@@ -887,7 +887,25 @@ static void draw_device_body(struct top *t, struct body *b,
 		      mv[PT_MV_DEVICE], mv[PT_MV_DOM0], mv[PT_MV_XEN],
 		      mv[PT_MV_DM], v->live ? "mapped" : "unmapped");
 	}
-	if (!d->nvectors)
+	/* entries the sampler read that no interrupt was set up for */
+	for (size_t i = 0; i < d->nentry_masks; i++) {
+		const struct pt_entry_mask *em = &d->entry_masks[i];
+		char e[12], mv[PT_MV_MAX][16];
+		bool vec = false;
+
+		for (size_t k = 0; k < d->nvectors && !vec; k++)
+			vec = d->vectors[k].entry == em->entry;
+		if (vec)
+			continue;
+		for (int k = 0; k < PT_MV_MAX; k++)
+			pt_mask_state_format(&em->view[k], mv[k], sizeof(mv[k]));
+		bline(b, A_NORMAL,
+		      " %5s  %5s  %5s  %6s  %-6s  %-7s  %-7s  %-7s  %-7s  %s",
+		      num(em->entry, e, 12), "-", "-", "-", "-",
+		      mv[PT_MV_DEVICE], mv[PT_MV_DOM0], mv[PT_MV_XEN],
+		      mv[PT_MV_DM], "not set up");
+	}
+	if (!d->nvectors && !d->nentry_masks)
 		bline(b, A_NORMAL, "  (no MSI/MSI-X vectors seen)");
 	bline(b, A_NORMAL, "%s", "");
 	bline(b, A_BOLD, "Recent events (%zu kept of %lu, newest last)", nrec,

@@ -227,34 +227,57 @@ static void test_mask_views(void **state)
 	pt_model_free(m);
 }
 
+static void apply_pirq(struct pt_model *m, int kind, __u64 ts,
+		       unsigned long line)
+{
+	struct pt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.type = PT_EV_PIRQ;
+	ev.hdr.kind = kind;
+	ev.hdr.sbdf = DEV;
+	ev.hdr.ts_ns = ts;
+	ev.pirq = (struct pt_ev_pirq){ PT_NONE, 55, 47, 1, 1, 1 };
+	pt_model_apply(m, &ev, line);
+}
+
 /*
- * The sampler's row for an entry (no pirq yet) becomes the vector of the
- * pirq mapped for that entry later: one row per entry, views kept.
+ * The sampler reads every entry of a table, set up or not: its bits go
+ * to the entries' mask views, never into vector rows, which are the
+ * interrupts someone mapped.  A vector whose pirq went away keeps its
+ * history when the device's bit changes after it (a reset masks every
+ * entry after the guest is gone).
  */
-static void test_sampler_row_adopted(void **state)
+static void test_sampler_makes_no_vectors(void **state)
 {
 	struct pt_model *m = pt_model_new();
 	const struct pt_device *d;
-	struct pt_event ev;
 
 	apply_vmask(m, 0, PT_NONE, 1, PT_VIEW_TABLE, 10, 1);
 	apply_vmask(m, 1, PT_NONE, 1, PT_VIEW_TABLE, 10, 2);
-	memset(&ev, 0, sizeof(ev));
-	ev.hdr.type = PT_EV_PIRQ;
-	ev.hdr.kind = PT_PIRQ_BIND_MSI;
-	ev.hdr.sbdf = DEV;
-	ev.hdr.ts_ns = 20;
-	ev.pirq = (struct pt_ev_pirq){ PT_NONE, 55, 47, 1, 1, 1 };
-	pt_model_apply(m, &ev, 3);
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	assert_int_equal(d->nvectors, 0);
+	assert_int_equal(d->nentry_masks, 2);
+
+	apply_pirq(m, PT_PIRQ_BIND_MSI, 20, 3);
 	apply_vmask(m, 1, PT_NONE, 0, PT_VIEW_TABLE, 30, 4);
 	d = pt_model_device(m, DEV);
-	assert_int_equal(d->nvectors, 2);
-	assert_int_equal(d->vectors[1].entry, 1);
-	assert_int_equal(d->vectors[1].pirq, 55);
-	assert_int_equal(d->vectors[1].domid, 1);
-	assert_int_equal(d->vectors[1].masked, 0);
-	assert_int_equal(pt_device_entry_mask(d, 1)->view[PT_MV_DEVICE].transitions, 1);
-	assert_int_equal(d->vectors[0].pirq, PT_NONE);
+	assert_int_equal(d->nvectors, 1);
+	assert_int_equal(d->vectors[0].entry, 1);
+	assert_int_equal(d->vectors[0].pirq, 55);
+	assert_int_equal(d->vectors[0].masked, 0);
+
+	apply_pirq(m, PT_PIRQ_UNMAP, 40, 5);
+	apply_vmask(m, 1, PT_NONE, 1, PT_VIEW_TABLE, 50, 6);
+	apply_vmask(m, 2, PT_NONE, 1, PT_VIEW_TABLE, 50, 7);
+	d = pt_model_device(m, DEV);
+	assert_int_equal(d->nvectors, 1);
+	assert_false(d->vectors[0].live);
+	assert_int_equal(d->vectors[0].pirq, 55);
+	assert_int_equal(d->vectors[0].domid, 1);
+	assert_int_equal(pt_device_entry_mask(d, 1)->view[PT_MV_DEVICE].transitions, 2);
+	assert_int_equal(d->nentry_masks, 3);
 	pt_model_free(m);
 }
 
@@ -675,7 +698,7 @@ int main(void)
 		cmocka_unit_test(test_blind_window),
 		cmocka_unit_test(test_lost_windows_merge),
 		cmocka_unit_test(test_mask_views),
-		cmocka_unit_test(test_sampler_row_adopted),
+		cmocka_unit_test(test_sampler_makes_no_vectors),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -23,6 +23,7 @@
 #define NENT		5
 #define TBL_OFF		0x2000
 #define CAP		0xa0
+#define PM		0x60	/* power management capability */
 
 static char root[64];
 
@@ -78,10 +79,13 @@ static void make_dev(const char *bdf)
 
 	path(p, sizeof(p), "/sys/bus/pci/devices/%s", bdf);
 	assert_int_equal(mkdir(p, 0755), 0);
+	cfg[4] = 0x06;				/* command: memory, bus master */
 	cfg[6] = 0x10;				/* status: capability list */
 	memcpy(cfg + 0x10, &bar0, 4);
 	cfg[0x34] = CAP;
 	cfg[CAP] = 0x11;
+	cfg[CAP + 1] = PM;
+	cfg[PM] = 0x01;				/* PMCSR (PM + 4): D0 */
 	memcpy(cfg + CAP + 2, &ctrl, 2);
 	memcpy(cfg + CAP + 4, &tbl, 4);
 	for (int e = 0; e < NENT; e++)
@@ -90,6 +94,19 @@ static void make_dev(const char *bdf)
 	write_file(p, cfg, sizeof(cfg), 0);
 	path(p, sizeof(p), "/sys/bus/pci/devices/%s/resource0", bdf);
 	write_file(p, bar, sizeof(bar), 0);
+}
+
+/* The device's driver link, as sysfs has it; NULL: no driver. */
+static void driver_link(const char *bdf, const char *drv)
+{
+	char p[256], target[128];
+
+	path(p, sizeof(p), "/sys/bus/pci/devices/%s/driver", bdf);
+	unlink(p);
+	if (!drv)
+		return;
+	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", drv);
+	assert_int_equal(symlink(target, p), 0);
 }
 
 static void pciback(const char *bdf, bool bound)
@@ -101,6 +118,15 @@ static void pciback(const char *bdf, bool bound)
 		write_file(p, "", 0, 0);
 	else
 		assert_int_equal(unlink(p), 0);
+	driver_link(bdf, bound ? "pciback" : NULL);
+}
+
+static void set_cfg16(const char *bdf, off_t off, __u16 v)
+{
+	char p[256];
+
+	path(p, sizeof(p), "/sys/bus/pci/devices/%s/config", bdf);
+	write_file(p, &v, 2, off);
 }
 
 static void set_vctrl(const char *bdf, int entry, __u32 v)
@@ -195,6 +221,29 @@ static void test_pciback_only(void **state)
 	assert_int_equal(pt_msix_sampler_run(s, record, &seen), 1);
 	assert_int_equal(seen.ctrl, 1);
 	assert_int_equal(seen.ctrl_value, 0xc000 | (NENT - 1));
+
+	/*
+	 * Not read while the device cannot answer: memory decoding off, or
+	 * in D3hot (a guest can put it there); the change is seen after.
+	 */
+	memset(&seen, 0, sizeof(seen));
+	set_cfg16("0000:00:02.0", 4, 0x0004);
+	set_vctrl("0000:00:02.0", 2, 1);
+	assert_int_equal(pt_msix_sampler_run(s, record, &seen), 0);
+	set_cfg16("0000:00:02.0", 4, 0x0006);
+	set_cfg16("0000:00:02.0", PM + 4, 0x0003);
+	assert_int_equal(pt_msix_sampler_run(s, record, &seen), 0);
+	set_cfg16("0000:00:02.0", PM + 4, 0x0000);
+	assert_int_equal(pt_msix_sampler_run(s, record, &seen), 1);
+	assert_int_equal(seen.entry[0], 2);
+	assert_int_equal(seen.masked[0], 1);
+
+	/* rebound to a dom0 driver behind pciback's list: not read */
+	memset(&seen, 0, sizeof(seen));
+	driver_link("0000:00:02.0", "e1000e");
+	set_vctrl("0000:00:02.0", 2, 0);
+	assert_int_equal(pt_msix_sampler_run(s, record, &seen), 0);
+	driver_link("0000:00:02.0", "pciback");
 
 	/* unbound from pciback: dropped, nothing read any more */
 	pciback("0000:00:02.0", false);
