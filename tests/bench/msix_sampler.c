@@ -87,6 +87,14 @@ int main(int argc, char **argv)
 	/* the first pass opens and maps: not the steady state measured */
 	pt_msix_sampler_run(s, count, NULL);
 	ndev = pt_msix_sampler_devices(s, &failed);
+	/* the first pass reports every entry: none means no table was read */
+	if (ndev && !events) {
+		fprintf(stderr, "%s: the first pass read no MSI-X table\n", argv[0]);
+		pt_msix_sampler_free(s);
+		return 1;
+	}
+	printf("first pass             %lu events (control words and entries)\n",
+	       events);
 	if (!ndev) {
 		fprintf(stderr, "%s: no device bound to pciback with a readable MSI-X table (%zu failed)\n",
 			argv[0], failed);
