@@ -1688,6 +1688,61 @@ static __always_inline int hc_out_offset(__u32 op, __u32 sub)
 }
 
 /*
+ * privcmd's DM_OP ioctl: the device model's op is in the first of the
+ * caller's buffers (struct privcmd_dm_op -> privcmd_dm_op_buf -> struct
+ * xen_dm_op).  raw[] gets the domain and buffer count, then that buffer.
+ */
+static __always_inline int h_privcmd_dm_op(void *arg)
+{
+	struct { __u16 dom; __u16 num; __u32 pad; __u64 ubufs; } d;
+	struct { __u64 uptr; __u64 size; } buf;
+	struct pt_dm_op_head head = {};
+	struct pt_hcstash *st;
+	struct pt_event *e;
+	__u32 op, len;
+	__u64 *p, size;
+
+	if (bpf_probe_read_user(&d, sizeof(d), arg) || !d.num ||
+	    bpf_probe_read_user(&buf, sizeof(buf), (void *)d.ubufs) ||
+	    bpf_probe_read_user(&op, sizeof(op), (void *)buf.uptr))
+		return 0;
+	if (op >= 32 || !(PT_DMOP_WANTED & (1u << op)))
+		return 0;
+	st = bpf_task_storage_get(&hcstate, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st) {
+		count_lost();
+		return 0;
+	}
+	e = &st->ev;
+	hdr_fill(e, bpf_ktime_get_ns(), bpf_get_smp_processor_id(),
+		 PT_EV_HYPERCALL, 0);
+	p = (__u64 *)&e->hc.args;
+	for (int i = 0; i < sizeof(e->hc.args) / 8; i++)
+		p[i] = 0;
+	e->hc.op = PT_HC_DM_OP;
+	e->hc.cmd = op;
+	head.dom = d.dom;
+	head.nbufs = d.num;
+	__builtin_memcpy(e->hc.raw, &head, sizeof(head));
+	/* compared and passed as one 64-bit value: the verifier sees the bound */
+	size = buf.size;
+	if (size > PT_HC_RAW_MAX - sizeof(head))
+		size = PT_HC_RAW_MAX - sizeof(head);
+	len = size;
+	if (bpf_probe_read_user(e->hc.raw + sizeof(head), size,
+				(void *)buf.uptr)) {
+		e->hdr.flags |= PT_EVF_TRUNCATED;
+		len = 0;
+	}
+	e->hc.raw_len = sizeof(head) + len;
+	e->hc.out = 0;
+	st->out_at = 0;
+	st->live = 1;
+	return 0;
+}
+
+/*
  * privcmd_ioctl(file, cmd, arg): privcmd_ioctl_hypercall is inlined, so
  * the hypercall is taken from the ioctl's user argument.  The sub-op's
  * argument struct is copied now, before Xen writes results into it,
@@ -1703,6 +1758,8 @@ static __always_inline int h_privcmd_ioctl(struct file *file, __u32 cmd,
 	__u64 *p;
 	const void *ptr;
 
+	if (cmd == PT_IOCTL_PRIVCMD_DM_OP)
+		return h_privcmd_dm_op(arg);
 	if (cmd != PT_IOCTL_PRIVCMD_HYPERCALL)
 		return 0;
 	if (bpf_probe_read_user(&hc, sizeof(hc), arg))

@@ -12,10 +12,24 @@
 /* IOCTL_PRIVCMD_HYPERCALL: _IOC(_IOC_NONE, 'P', 0, sizeof(privcmd_hypercall)) */
 #define PT_IOCTL_PRIVCMD_HYPERCALL	0x00305000u
 
+/* IOCTL_PRIVCMD_DM_OP: _IOC(_IOC_NONE, 'P', 5, sizeof(privcmd_dm_op)) */
+#define PT_IOCTL_PRIVCMD_DM_OP		0x00105005u
+
 /* Hypercall numbers the collector copies arguments for. */
 #define PT_HC_EVENT_CHANNEL_OP	32
 #define PT_HC_PHYSDEV_OP	33
 #define PT_HC_DOMCTL		36
+#define PT_HC_DM_OP		41
+
+/*
+ * The device model's ops recorded (hvm/dm_op.h XEN_DMOP_*): the ioreq
+ * server's life and the ranges it claims (a PCI range is a guest's
+ * device), and PCI link routes.  Not the per-interrupt and per-page ones
+ * (set_*_irq_level, inject_*, modified_memory, track_dirty_vram...),
+ * which an emulated device issues at its own rate.
+ */
+#define PT_DMOP_WANTED	((1u << 1) | (1u << 3) | (1u << 4) | (1u << 5) | \
+			 (1u << 6) | (1u << 10))
 
 /*
  * Where a sub-op's result lies in its argument struct (Xen's public

@@ -21,6 +21,9 @@ const char *pt_map_type_name(int map_type);
 int pt_map_type_from_name(const char *name);
 const char *pt_irq_type_name(int irq_type);
 int pt_irq_type_from_name(const char *name);
+/* dm_op io ranges: "port", "memory", "pci" (XEN_DMOP_IO_RANGE_*) */
+const char *pt_io_range_name(int range);
+int pt_io_range_from_name(const char *name);
 
 /* Set every decoded field to "not carried" (PT_NONE / PT_SBDF_NONE). */
 void pt_hc_args_clear(struct pt_hc_args *a);

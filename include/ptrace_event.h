@@ -255,6 +255,20 @@ struct pt_hc_args {
 	__s32 polarity;		/* setup_gsi */
 	__u32 sbdf;		/* device the sub-op names, PT_SBDF_NONE if none */
 	__u32 iface;		/* domctl interface_version */
+	__s32 ioservid;		/* dm_op: the device model's ioreq server */
+	__s32 range;		/* dm_op io range: XEN_DMOP_IO_RANGE_* */
+	__u32 vsbdf;		/* dm_op PCI range: the device as the guest sees it */
+};
+
+/*
+ * A dm_op's raw[] starts with this (privcmd_dm_op's domain and buffer
+ * count), then holds the first buffer: the struct xen_dm_op every device
+ * model op starts with.
+ */
+struct pt_dm_op_head {
+	__u16 dom;
+	__u16 nbufs;
+	__u32 pad;
 };
 
 struct pt_ev_hypercall {

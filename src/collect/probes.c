@@ -175,7 +175,7 @@ const struct pt_probe_def pt_probe_table[] = {
 	  "plain MSI mask-bit writes are not seen" },
 
 	{ "hypercall", PT_MOD_PRIVCMD, ALT1(privcmd_ioctl), FK, true, true, true,
-	  "hypercall physdev_op/domctl/event_channel_op (raw args, ret)", "6.1, 6.12",
+	  "hypercall physdev_op/domctl/event_channel_op, the device model's dm_op (raw args, ret)", "6.1, 6.12",
 	  "toolstack hypercalls (map_pirq, bind_pt_irq, assign_device, ...) are not seen: most rules are blind" },
 };
 
@@ -324,7 +324,9 @@ void pt_libbpf_note_relocations(bool on)
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	char buf[512];
+	char small[512], *buf = small, *big = NULL;
+	va_list again;
+	int n;
 
 	/*
 	 * libbpf hands over thousands of debug messages per load (every
@@ -333,7 +335,14 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	 */
 	if (level == LIBBPF_DEBUG && !libbpf_verbose && !note_relocs)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	/* a refused program's verifier log is one message: keep all of it */
+	if (n >= (int)sizeof(small) && (big = malloc((size_t)n + 1))) {
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		buf = big;
+	}
+	va_end(again);
 	if (level == LIBBPF_DEBUG && note_relocs)
 		note_relo(buf);
 	if (libbpf_verbose) {
@@ -347,6 +356,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	} else if (level == LIBBPF_WARN && getenv("PT_LIBBPF_WARN")) {
 		fputs(buf, stderr);
 	}
+	free(big);
 	return 0;
 }
 

@@ -112,6 +112,7 @@ static const struct field hc_arg_fields[] = {
 	ARGF(machine_irq, "machine_irq"), ARGF(gvec, "gvec"),
 	ARGF(port, "port"), ARGF(allow, "allow"), ARGF(flags, "flags"),
 	ARGF(trigger, "trigger"), ARGF(polarity, "polarity"),
+	ARGF(ioservid, "ioservid"),
 };
 
 #define FIELDS(a) { a, sizeof(a) / sizeof((a)[0]) }
@@ -238,6 +239,18 @@ static json_t *hc_to_json(json_t *obj, const struct pt_ev_hypercall *hc)
 
 		json_object_set_new(args, "sbdf",
 				    json_string(pt_sbdf_format(a->sbdf, b, sizeof(b))));
+	}
+	if (a->range != PT_NONE) {
+		const char *n = pt_io_range_name(a->range);
+
+		json_object_set_new(args, "range",
+				    n ? json_string(n) : json_integer(a->range));
+	}
+	if (a->vsbdf != PT_SBDF_NONE) {
+		char b[PT_SBDF_STRLEN];
+
+		json_object_set_new(args, "vsbdf",
+				    json_string(pt_sbdf_format(a->vsbdf, b, sizeof(b))));
 	}
 	if (a->iface)
 		json_object_set_new(args, "iface", json_integer(a->iface));
@@ -1164,6 +1177,13 @@ static int parse_hypercall(struct pctx *r, json_t *obj,
 	if (v && (!json_is_string(v) ||
 		  pt_sbdf_parse(json_string_value(v), &hc->args.sbdf)))
 		return fail(r, PT_LOG_ERECORD, "\"sbdf\" must look like 0000:03:00.0");
+	v = json_object_get(args, "range");
+	if (v && name_or_num(v, pt_io_range_from_name, &hc->args.range))
+		return fail(r, PT_LOG_ERECORD, "unknown dm_op \"range\"");
+	v = json_object_get(args, "vsbdf");
+	if (v && (!json_is_string(v) ||
+		  pt_sbdf_parse(json_string_value(v), &hc->args.vsbdf)))
+		return fail(r, PT_LOG_ERECORD, "\"vsbdf\" must look like 0000:00:05.0");
 	v = json_object_get(args, "iface");
 	if (json_is_integer(v))
 		hc->args.iface = json_integer_value(v);
@@ -1724,6 +1744,15 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
 			ADD(" allow=%d", a->allow);
 		if (a->sbdf != PT_SBDF_NONE)
 			ADD(" %s", pt_sbdf_format(a->sbdf, sb, sizeof(sb)));
+		if (a->ioservid != PT_NONE)
+			ADD(" ioservid=%d", a->ioservid);
+		if (a->range != PT_NONE) {
+			const char *t = pt_io_range_name(a->range);
+
+			ADD(" range=%s", t ? t : "?");
+		}
+		if (a->vsbdf != PT_SBDF_NONE)
+			ADD(" guest %s", pt_sbdf_format(a->vsbdf, sb, sizeof(sb)));
 		if (h->flags & PT_EVF_HC_OUT)
 			ADD(" -> %d", ev->hc.out);
 		break;

@@ -13,6 +13,7 @@
 #include <xen/physdev.h>
 #include <xen/event_channel.h>
 #include <xen/domctl.h>
+#include <xen/hvm/dm_op.h>
 #include "ptrace_event.h"
 
 #ifndef PHYSDEVOP_pci_device_reset

@@ -171,6 +171,34 @@ static const struct name_num evtchn_cmds[] = {
 	NN(EVTCHNOP_, set_priority),
 };
 
+/* The device model's ops (hvm/dm_op.h), through privcmd's DM_OP ioctl. */
+static const struct name_num dm_cmds[] = {
+	NN(XEN_DMOP_, create_ioreq_server),
+	NN(XEN_DMOP_, get_ioreq_server_info),
+	NN(XEN_DMOP_, map_io_range_to_ioreq_server),
+	NN(XEN_DMOP_, unmap_io_range_from_ioreq_server),
+	NN(XEN_DMOP_, set_ioreq_server_state),
+	NN(XEN_DMOP_, destroy_ioreq_server),
+	NN(XEN_DMOP_, track_dirty_vram),
+	NN(XEN_DMOP_, set_pci_intx_level),
+	NN(XEN_DMOP_, set_isa_irq_level),
+	NN(XEN_DMOP_, set_pci_link_route),
+	NN(XEN_DMOP_, modified_memory),
+	NN(XEN_DMOP_, set_mem_type),
+	NN(XEN_DMOP_, inject_event),
+	NN(XEN_DMOP_, inject_msi),
+	NN(XEN_DMOP_, map_mem_type_to_ioreq_server),
+	NN(XEN_DMOP_, remote_shutdown),
+	NN(XEN_DMOP_, relocate_memory),
+	NN(XEN_DMOP_, pin_memory_cacheattr),
+};
+
+static const struct name_num io_ranges[] = {
+	{ XEN_DMOP_IO_RANGE_PORT, "port" },
+	{ XEN_DMOP_IO_RANGE_MEMORY, "memory" },
+	{ XEN_DMOP_IO_RANGE_PCI, "pci" },
+};
+
 static const struct name_num map_types[] = {
 	{ MAP_PIRQ_TYPE_MSI, "msi" },
 	{ MAP_PIRQ_TYPE_GSI, "gsi" },
@@ -218,6 +246,9 @@ static const struct name_num *cmd_table(unsigned int op, size_t *n)
 	case __HYPERVISOR_event_channel_op:
 		*n = ARRAY_SIZE(evtchn_cmds);
 		return evtchn_cmds;
+	case __HYPERVISOR_dm_op:
+		*n = ARRAY_SIZE(dm_cmds);
+		return dm_cmds;
 	}
 	*n = 0;
 	return NULL;
@@ -276,6 +307,18 @@ void pt_hc_args_clear(struct pt_hc_args *a)
 	a->port = a->allow = a->flags = a->trigger = a->polarity = PT_NONE;
 	a->sbdf = PT_SBDF_NONE;
 	a->iface = 0;
+	a->ioservid = a->range = PT_NONE;
+	a->vsbdf = PT_SBDF_NONE;
+}
+
+const char *pt_io_range_name(int range)
+{
+	return find_name(io_ranges, ARRAY_SIZE(io_ranges), range);
+}
+
+int pt_io_range_from_name(const char *name)
+{
+	return find_num(io_ranges, ARRAY_SIZE(io_ranges), name);
 }
 
 /* Copy raw bytes into a Xen struct; refuse when fewer were captured. */
@@ -466,6 +509,55 @@ static int decode_evtchn(struct pt_ev_hypercall *hc, struct pt_hc_args *a)
 	return 1;
 }
 
+/*
+ * A dm_op as the recorder captures it: privcmd_dm_op's domain and buffer
+ * count (struct pt_dm_op_head), then the first buffer, which holds the
+ * struct xen_dm_op every op starts with.
+ */
+static int decode_dm_op(struct pt_ev_hypercall *hc, struct pt_hc_args *a)
+{
+	struct pt_dm_op_head head;
+	struct xen_dm_op op;
+	size_t have;
+
+	if (hc->raw_len < sizeof(head) + offsetof(struct xen_dm_op, u))
+		return -1;
+	memcpy(&head, hc->raw, sizeof(head));
+	have = hc->raw_len - sizeof(head);
+	memset(&op, 0, sizeof(op));
+	memcpy(&op, hc->raw + sizeof(head), have < sizeof(op) ? have : sizeof(op));
+	a->domid = head.dom;
+	switch (op.op) {
+	case XEN_DMOP_map_io_range_to_ioreq_server:
+	case XEN_DMOP_unmap_io_range_from_ioreq_server: {
+		const struct xen_dm_op_ioreq_server_range *r =
+			&op.u.map_io_range_to_ioreq_server;
+
+		if (have < offsetof(struct xen_dm_op, u) + sizeof(*r))
+			return -1;
+		a->ioservid = r->id;
+		a->range = r->type;
+		if (r->type == XEN_DMOP_IO_RANGE_PCI && r->start == r->end)
+			a->vsbdf = (uint32_t)r->start;
+		return 0;
+	}
+	case XEN_DMOP_create_ioreq_server:
+		return 0;
+	case XEN_DMOP_set_ioreq_server_state:
+		a->ioservid = op.u.set_ioreq_server_state.id;
+		a->allow = op.u.set_ioreq_server_state.enabled;
+		return 0;
+	case XEN_DMOP_destroy_ioreq_server:
+		a->ioservid = op.u.destroy_ioreq_server.id;
+		return 0;
+	case XEN_DMOP_set_pci_link_route:
+		a->index = op.u.set_pci_link_route.link;
+		a->machine_irq = op.u.set_pci_link_route.isa_irq;
+		return 0;
+	}
+	return 1;
+}
+
 int pt_hc_decode(struct pt_ev_hypercall *hc)
 {
 	struct pt_hc_args *a = &hc->args;
@@ -490,6 +582,18 @@ int pt_hc_decode(struct pt_ev_hypercall *hc)
 	}
 	case __HYPERVISOR_event_channel_op:
 		return decode_evtchn(hc, a);
+	case __HYPERVISOR_dm_op: {
+		int ret = decode_dm_op(hc, a);
+
+		if (ret == 0 || ret == 1) {
+			/* the op lives inside the first buffer */
+			uint32_t op;
+
+			memcpy(&op, hc->raw + sizeof(struct pt_dm_op_head), sizeof(op));
+			hc->cmd = op;
+		}
+		return ret;
+	}
 	}
 	return 1;
 }
@@ -623,6 +727,42 @@ int pt_hc_encode(struct pt_ev_hypercall *hc, unsigned int iface)
 			STORE(hc, c);
 			return 0;
 		}
+	}
+	if (hc->op == __HYPERVISOR_dm_op) {
+		struct {
+			struct pt_dm_op_head head;
+			struct xen_dm_op op;
+		} d = {
+			.head = { .dom = val(a->domid), .nbufs = 1 },
+			.op = { .op = hc->cmd },
+		};
+
+		switch (hc->cmd) {
+		case XEN_DMOP_map_io_range_to_ioreq_server:
+		case XEN_DMOP_unmap_io_range_from_ioreq_server: {
+			struct xen_dm_op_ioreq_server_range *r =
+				&d.op.u.map_io_range_to_ioreq_server;
+
+			r->id = val(a->ioservid);
+			r->type = val(a->range);
+			if (a->vsbdf != PT_SBDF_NONE)
+				r->start = r->end = a->vsbdf;
+			break;
+		}
+		case XEN_DMOP_set_ioreq_server_state:
+			d.op.u.set_ioreq_server_state.id = val(a->ioservid);
+			d.op.u.set_ioreq_server_state.enabled = val(a->allow);
+			break;
+		case XEN_DMOP_destroy_ioreq_server:
+			d.op.u.destroy_ioreq_server.id = val(a->ioservid);
+			break;
+		case XEN_DMOP_create_ioreq_server:
+			break;
+		default:
+			return 1;
+		}
+		STORE(hc, d);
+		return 0;
 	}
 	return 1;
 }

@@ -10,6 +10,7 @@
 #include "pt_xenhc.h"
 #include "../../bpf/collect.h"
 #include "../../src/core/xen_public.h"
+#include <linux/ioctl.h>
 
 static void put32(__u8 *raw, size_t off, uint32_t v)
 {
@@ -122,6 +123,71 @@ static void test_result_offsets(void **state)
 }
 
 /* map_pirq's pirq: what Xen wrote back wins over what was asked. */
+
+/*
+ * A dm_op as the collector captures it (bpf/collect.bpf.c): the domain
+ * and buffer count @0 (u16, u16, pad), then struct xen_dm_op: op @8,
+ * pad @12, union @16; ioreq_server_range: id u16 @16, type @20,
+ * start @24, end @32.
+ */
+static void test_dm_op_layout(void **state)
+{
+	struct pt_ev_hypercall hc = { .op = 41, .raw_len = 8 + 40 };
+	uint64_t sbdf = PT_SBDF(0, 0, 0x28);	/* the guest's 00:05.0 */
+
+	/* privcmd.h's ioctls (its uapi header needs kernel-internal ones):
+	 * struct privcmd_dm_op is { domid_t dom; __u16 num; ubufs * } */
+	struct { uint16_t dom; uint16_t num; const void *ubufs; } dm;
+
+	assert_int_equal(PT_IOCTL_PRIVCMD_DM_OP, _IOC(_IOC_NONE, 'P', 5, sizeof(dm)));
+	assert_int_equal(PT_HC_DM_OP, __HYPERVISOR_dm_op);
+	assert_int_equal(sizeof(struct pt_dm_op_head), 8);
+	put32(hc.raw, 0, 2 | (1u << 16));	/* d2, one buffer */
+	put32(hc.raw, 8, 3);			/* map_io_range_to_ioreq_server */
+	put32(hc.raw, 16, 1);			/* ioservid 1 */
+	put32(hc.raw, 20, 2);			/* XEN_DMOP_IO_RANGE_PCI */
+	memcpy(hc.raw + 24, &sbdf, 8);
+	memcpy(hc.raw + 32, &sbdf, 8);
+	assert_int_equal(pt_hc_decode(&hc), 0);
+	assert_int_equal(hc.cmd, 3);
+	assert_string_equal(pt_hc_cmd_name(41, hc.cmd), "map_io_range_to_ioreq_server");
+	assert_int_equal(hc.args.domid, 2);
+	assert_int_equal(hc.args.ioservid, 1);
+	assert_string_equal(pt_io_range_name(hc.args.range), "pci");
+	assert_int_equal(hc.args.vsbdf, PT_SBDF(0, 0, 0x28));
+	/* the host device is not what a dm_op names */
+	assert_int_equal(hc.args.sbdf, PT_SBDF_NONE);
+
+	/* a range of several devices names none */
+	sbdf++;
+	memcpy(hc.raw + 32, &sbdf, 8);
+	assert_int_equal(pt_hc_decode(&hc), 0);
+	assert_int_equal(hc.args.vsbdf, PT_SBDF_NONE);
+
+	/* encoded back, decoded again: the same */
+	{
+		struct pt_ev_hypercall e = { .op = 41, .cmd = 4 };
+
+		pt_hc_args_clear(&e.args);
+		e.args.domid = 7;
+		e.args.ioservid = 3;
+		e.args.range = 2;
+		e.args.vsbdf = PT_SBDF(0, 0, 0x30);
+		assert_int_equal(pt_hc_encode(&e, 0), 0);
+		pt_hc_args_clear(&e.args);
+		e.cmd = 0;
+		assert_int_equal(pt_hc_decode(&e), 0);
+		assert_int_equal(e.cmd, 4);
+		assert_int_equal(e.args.domid, 7);
+		assert_int_equal(e.args.ioservid, 3);
+		assert_int_equal(e.args.vsbdf, PT_SBDF(0, 0, 0x30));
+	}
+
+	/* shorter than the op's struct: refused */
+	hc.raw_len = 8 + 20;
+	assert_int_equal(pt_hc_decode(&hc), -1);
+}
+
 static void test_mapped_pirq(void **state)
 {
 	struct pt_event ev = { .hdr.type = PT_EV_HYPERCALL };
@@ -150,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_result_offsets),
 		cmocka_unit_test(test_mapped_pirq),
+		cmocka_unit_test(test_dm_op_layout),
 	};
 
 	return cmocka_run_group_tests_name("xenhc", tests, NULL, NULL);
