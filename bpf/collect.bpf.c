@@ -1688,6 +1688,34 @@ static __always_inline int hc_out_offset(__u32 op, __u32 sub)
 }
 
 /*
+ * The task's hypercall slot, its event started (header, op, sub-op, args
+ * cleared: userspace decodes them from raw); NULL when no slot (counted
+ * as lost).
+ */
+static __always_inline struct pt_hcstash *hc_begin(__u32 op, __u32 cmd)
+{
+	struct pt_hcstash *st;
+	struct pt_event *e;
+	__u64 *p;
+
+	st = bpf_task_storage_get(&hcstate, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st) {
+		count_lost();
+		return NULL;
+	}
+	e = &st->ev;
+	hdr_fill(e, bpf_ktime_get_ns(), bpf_get_smp_processor_id(),
+		 PT_EV_HYPERCALL, 0);
+	p = (__u64 *)&e->hc.args;
+	for (int i = 0; i < sizeof(e->hc.args) / 8; i++)
+		p[i] = 0;
+	e->hc.op = op;
+	e->hc.cmd = cmd;
+	return st;
+}
+
+/*
  * privcmd's DM_OP ioctl: the device model's op is in the first of the
  * caller's buffers (struct privcmd_dm_op -> privcmd_dm_op_buf -> struct
  * xen_dm_op).  raw[] gets the domain and buffer count, then that buffer.
@@ -1700,7 +1728,7 @@ static __always_inline int h_privcmd_dm_op(void *arg)
 	struct pt_hcstash *st;
 	struct pt_event *e;
 	__u32 op, len;
-	__u64 *p, size;
+	__u64 size;
 
 	if (bpf_probe_read_user(&d, sizeof(d), arg) || !d.num ||
 	    bpf_probe_read_user(&buf, sizeof(buf), (void *)d.ubufs) ||
@@ -1708,20 +1736,10 @@ static __always_inline int h_privcmd_dm_op(void *arg)
 		return 0;
 	if (op >= 32 || !(PT_DMOP_WANTED & (1u << op)))
 		return 0;
-	st = bpf_task_storage_get(&hcstate, bpf_get_current_task_btf(), 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st) {
-		count_lost();
+	st = hc_begin(PT_HC_DM_OP, op);
+	if (!st)
 		return 0;
-	}
 	e = &st->ev;
-	hdr_fill(e, bpf_ktime_get_ns(), bpf_get_smp_processor_id(),
-		 PT_EV_HYPERCALL, 0);
-	p = (__u64 *)&e->hc.args;
-	for (int i = 0; i < sizeof(e->hc.args) / 8; i++)
-		p[i] = 0;
-	e->hc.op = PT_HC_DM_OP;
-	e->hc.cmd = op;
 	head.dom = d.dom;
 	head.nbufs = d.num;
 	__builtin_memcpy(e->hc.raw, &head, sizeof(head));
@@ -1755,7 +1773,6 @@ static __always_inline int h_privcmd_ioctl(struct file *file, __u32 cmd,
 	struct pt_hcstash *st;
 	struct pt_event *e;
 	__u32 sub = 0, len;
-	__u64 *p;
 	const void *ptr;
 
 	if (cmd == PT_IOCTL_PRIVCMD_DM_OP)
@@ -1784,20 +1801,10 @@ static __always_inline int h_privcmd_ioctl(struct file *file, __u32 cmd,
 	default:
 		return 0;
 	}
-	st = bpf_task_storage_get(&hcstate, bpf_get_current_task_btf(), 0,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st) {
-		count_lost();
+	st = hc_begin(hc.op, sub);
+	if (!st)
 		return 0;
-	}
 	e = &st->ev;
-	hdr_fill(e, bpf_ktime_get_ns(), bpf_get_smp_processor_id(),
-		 PT_EV_HYPERCALL, 0);
-	p = (__u64 *)&e->hc.args;
-	for (int i = 0; i < sizeof(e->hc.args) / 8; i++)
-		p[i] = 0;
-	e->hc.op = hc.op;
-	e->hc.cmd = sub;
 	if (len > PT_HC_RAW_MAX)
 		len = PT_HC_RAW_MAX;
 	if (bpf_probe_read_user(e->hc.raw, len, ptr)) {
