@@ -236,6 +236,8 @@ size_t pt_device_recent_count(const struct pt_device *d);
 /* The mask views of MSI-X entry entry of d; NULL if no view saw it. */
 const struct pt_entry_mask *pt_device_entry_mask(const struct pt_device *d,
 						 int entry);
+/* Whether a vector (live or gone) was ever set up for MSI-X entry entry. */
+bool pt_device_entry_has_vector(const struct pt_device *d, int entry);
 /* "device", "dom0", "xen", "dm": the views' names in text and JSON. */
 const char *pt_mask_view_name(enum pt_mask_view v);
 /*

@@ -433,6 +433,14 @@ const struct pt_entry_mask *pt_device_entry_mask(const struct pt_device *d,
 	return NULL;
 }
 
+bool pt_device_entry_has_vector(const struct pt_device *d, int entry)
+{
+	for (size_t i = 0; d && i < d->nvectors; i++)
+		if (d->vectors[i].entry == entry)
+			return true;
+	return false;
+}
+
 const char *pt_mask_view_name(enum pt_mask_view v)
 {
 	static const char *const names[PT_MV_MAX] = {

@@ -211,6 +211,27 @@ static int put_field(json_t *obj, const void *base, const struct field *f)
 	return json_object_set_new(obj, f->name, json_integer(v));
 }
 
+/* An args member named where the table knows it, a number otherwise. */
+static void put_named(json_t *args, const char *key, int v,
+		      const char *(*name)(int))
+{
+	const char *n;
+
+	if (v == PT_NONE)
+		return;
+	n = name(v);
+	json_object_set_new(args, key, n ? json_string(n) : json_integer(v));
+}
+
+static void put_sbdf(json_t *args, const char *key, __u32 sbdf)
+{
+	char b[PT_SBDF_STRLEN];
+
+	if (sbdf != PT_SBDF_NONE)
+		json_object_set_new(args, key,
+				    json_string(pt_sbdf_format(sbdf, b, sizeof(b))));
+}
+
 static json_t *hc_to_json(json_t *obj, const struct pt_ev_hypercall *hc)
 {
 	const char *op = pt_hc_op_name(hc->op);
@@ -222,36 +243,11 @@ static json_t *hc_to_json(json_t *obj, const struct pt_ev_hypercall *hc)
 	json_object_set_new(obj, "cmd", cmd ? json_string(cmd) : json_integer(hc->cmd));
 	for (size_t i = 0; i < sizeof(hc_arg_fields) / sizeof(hc_arg_fields[0]); i++)
 		put_field(args, a, &hc_arg_fields[i]);
-	if (a->map_type != PT_NONE) {
-		const char *n = pt_map_type_name(a->map_type);
-
-		json_object_set_new(args, "type",
-				    n ? json_string(n) : json_integer(a->map_type));
-	}
-	if (a->irq_type != PT_NONE) {
-		const char *n = pt_irq_type_name(a->irq_type);
-
-		json_object_set_new(args, "irq_type",
-				    n ? json_string(n) : json_integer(a->irq_type));
-	}
-	if (a->sbdf != PT_SBDF_NONE) {
-		char b[PT_SBDF_STRLEN];
-
-		json_object_set_new(args, "sbdf",
-				    json_string(pt_sbdf_format(a->sbdf, b, sizeof(b))));
-	}
-	if (a->range != PT_NONE) {
-		const char *n = pt_io_range_name(a->range);
-
-		json_object_set_new(args, "range",
-				    n ? json_string(n) : json_integer(a->range));
-	}
-	if (a->vsbdf != PT_SBDF_NONE) {
-		char b[PT_SBDF_STRLEN];
-
-		json_object_set_new(args, "vsbdf",
-				    json_string(pt_sbdf_format(a->vsbdf, b, sizeof(b))));
-	}
+	put_named(args, "type", a->map_type, pt_map_type_name);
+	put_named(args, "irq_type", a->irq_type, pt_irq_type_name);
+	put_sbdf(args, "sbdf", a->sbdf);
+	put_named(args, "range", a->range, pt_io_range_name);
+	put_sbdf(args, "vsbdf", a->vsbdf);
 	if (a->iface)
 		json_object_set_new(args, "iface", json_integer(a->iface));
 	json_object_set_new(obj, "args", args);
@@ -1090,6 +1086,14 @@ static int get_field(struct pctx *r, json_t *obj, void *base,
 }
 
 /* op/cmd/type names may be given as words or as numbers. */
+/* An optional BDF member: true when present and not one (out untouched). */
+static bool bad_sbdf(json_t *obj, const char *key, __u32 *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return v && (!json_is_string(v) || pt_sbdf_parse(json_string_value(v), out));
+}
+
 static int name_or_num(json_t *v, int (*lookup)(const char *), int *out)
 {
 	if (json_is_integer(v)) {
@@ -1173,16 +1177,12 @@ static int parse_hypercall(struct pctx *r, json_t *obj,
 	v = json_object_get(args, "irq_type");
 	if (v && name_or_num(v, pt_irq_type_from_name, &hc->args.irq_type))
 		return fail(r, PT_LOG_ERECORD, "unknown \"irq_type\"");
-	v = json_object_get(args, "sbdf");
-	if (v && (!json_is_string(v) ||
-		  pt_sbdf_parse(json_string_value(v), &hc->args.sbdf)))
+	if (bad_sbdf(args, "sbdf", &hc->args.sbdf))
 		return fail(r, PT_LOG_ERECORD, "\"sbdf\" must look like 0000:03:00.0");
 	v = json_object_get(args, "range");
 	if (v && name_or_num(v, pt_io_range_from_name, &hc->args.range))
 		return fail(r, PT_LOG_ERECORD, "unknown dm_op \"range\"");
-	v = json_object_get(args, "vsbdf");
-	if (v && (!json_is_string(v) ||
-		  pt_sbdf_parse(json_string_value(v), &hc->args.vsbdf)))
+	if (bad_sbdf(args, "vsbdf", &hc->args.vsbdf))
 		return fail(r, PT_LOG_ERECORD, "\"vsbdf\" must look like 0000:00:05.0");
 	v = json_object_get(args, "iface");
 	if (json_is_integer(v))

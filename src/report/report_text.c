@@ -640,14 +640,6 @@ static void print_timeline(FILE *out, const struct report *r,
 
 #define VEC_FMT "  %-6s %-6s %-6s %-7s %-7s %-8s %-8s %-8s %-8s %s\n"
 
-static bool entry_has_vector(const struct pt_device *d, int entry)
-{
-	for (size_t i = 0; i < d->nvectors; i++)
-		if (d->vectors[i].entry == entry)
-			return true;
-	return false;
-}
-
 static void print_vectors(FILE *out, const struct pt_device *d)
 {
 	char dom[16], mv[PT_MV_MAX][16], e[12];
@@ -679,7 +671,7 @@ static void print_vectors(FILE *out, const struct pt_device *d)
 	for (size_t i = 0; i < d->nentry_masks; i++) {
 		const struct pt_entry_mask *em = &d->entry_masks[i];
 
-		if (entry_has_vector(d, em->entry))
+		if (pt_device_entry_has_vector(d, em->entry))
 			continue;
 		snprintf(e, sizeof(e), "%d", em->entry);
 		for (int k = 0; k < PT_MV_MAX; k++)

@@ -891,11 +891,8 @@ static void draw_device_body(struct top *t, struct body *b,
 	for (size_t i = 0; i < d->nentry_masks; i++) {
 		const struct pt_entry_mask *em = &d->entry_masks[i];
 		char e[12], mv[PT_MV_MAX][16];
-		bool vec = false;
 
-		for (size_t k = 0; k < d->nvectors && !vec; k++)
-			vec = d->vectors[k].entry == em->entry;
-		if (vec)
+		if (pt_device_entry_has_vector(d, em->entry))
 			continue;
 		for (int k = 0; k < PT_MV_MAX; k++)
 			pt_mask_state_format(&em->view[k], mv[k], sizeof(mv[k]));
