@@ -19,11 +19,23 @@ const char *pt_hc_cmd_name(unsigned int op, unsigned int cmd);
 int pt_hc_cmd_from_name(unsigned int op, const char *name);
 const char *pt_map_type_name(int map_type);
 int pt_map_type_from_name(const char *name);
+/* map_pirq of an MSI or MSI-X vector (MSI, MSI_SEG, MULTI_MSI) */
+bool pt_map_type_is_msi(int map_type);
 const char *pt_irq_type_name(int irq_type);
+/* bind_pt_irq of an MSI (its gvec and gflags are set) */
+bool pt_irq_type_is_msi(int irq_type);
 int pt_irq_type_from_name(const char *name);
 /* dm_op io ranges: "port", "memory", "pci" (XEN_DMOP_IO_RANGE_*) */
 const char *pt_io_range_name(int range);
 int pt_io_range_from_name(const char *name);
+
+/*
+ * bind_pt_irq's MSI gflags as the guest programmed them: destination,
+ * redirection hint, destination and delivery modes, trigger, and the
+ * mask state the device model asks Xen for ("dest=0x1 physical fixed
+ * edge unmasked").  Returns what snprintf returns.
+ */
+int pt_msi_gflags_format(unsigned int gflags, char *buf, size_t len);
 
 /* Set every decoded field to "not carried" (PT_NONE / PT_SBDF_NONE). */
 void pt_hc_args_clear(struct pt_hc_args *a);

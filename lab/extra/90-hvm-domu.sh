@@ -3,6 +3,9 @@
 # model; its serial console goes to a file.  Run with
 #   LAB_VARIANT=hvm lab/run-scenarios 90-hvm-domu
 . /mnt/lab/lib.sh
+# dom0 processes may die while the guest boots (docs/lab.md, "dom0
+# process crashes"): the trace goes straight onto the share
+REC_ON_SHARE=1
 # Not 00:02.0: QEMU's xen_pt takes a host device at 00:02.0 for Intel
 # graphics ("Need to enable igd-passthru if you're trying to passthrough
 # IGD GFX") and refuses it.

@@ -208,6 +208,18 @@ static struct pt_pirq_state *pirq_by_irq(struct pt_model *m, int irq)
 	return slot && *slot != SIZE_MAX ? &m->pirqs[*slot] : NULL;
 }
 
+/* (domid, pirq)'s slot, made if new. */
+static struct pt_pirq_state *pirq_get(struct pt_model *m, int domid, int pirq)
+{
+	struct pt_pirq_state *p = pirq_find(m, domid, pirq);
+
+	if (p)
+		return p;
+	PT_PUSH(m->pirqs, m->npirqs, m->cappirqs);
+	*idmap_slot(&m->pirq_by_key, pirq_key(domid, pirq), true) = m->npirqs - 1;
+	return &m->pirqs[m->npirqs - 1];
+}
+
 static struct pt_gsi_state *gsi_find(struct pt_model *m, int gsi)
 {
 	size_t *slot;
@@ -390,17 +402,14 @@ static struct pt_entry_mask *entry_mask_get(struct pt_device *d, int entry)
 	return em;
 }
 
-/* An observation of entry's bit in one view: a transition if it changed. */
-static void entry_mask_set(struct pt_device *d, int entry, int view,
-			   int masked, const struct pt_event *ev,
-			   unsigned long line)
+/* An observation of entry's bit in view mv: a transition if it changed. */
+static void entry_mask_observe(struct pt_device *d, int entry,
+			       enum pt_mask_view mv, int masked,
+			       const struct pt_event *ev, unsigned long line)
 {
-	enum pt_mask_view mv = mask_view_of(view);
 	struct pt_entry_mask *em;
 	struct pt_mask_state *st;
 
-	if (mv == PT_MV_MAX)
-		return;
 	em = entry_mask_get(d, entry);
 	if (!em)
 		return;
@@ -422,6 +431,17 @@ static void entry_mask_set(struct pt_device *d, int entry, int view,
 		memcpy(st->last_comm, ev->hdr.comm, sizeof(st->last_comm));
 		st->last_comm[sizeof(st->last_comm) - 1] = '\0';
 	}
+}
+
+/* An msi_vmask event's bit, in the view its source stands for. */
+static void entry_mask_set(struct pt_device *d, int entry, int view,
+			   int masked, const struct pt_event *ev,
+			   unsigned long line)
+{
+	enum pt_mask_view mv = mask_view_of(view);
+
+	if (mv != PT_MV_MAX)
+		entry_mask_observe(d, entry, mv, masked, ev, line);
 }
 
 const struct pt_entry_mask *pt_device_entry_mask(const struct pt_device *d,
@@ -698,6 +718,32 @@ static struct pt_device *on_gsi(struct pt_model *m, const struct pt_event *ev,
 	return d;
 }
 
+/* p is unmapped: its vector rows and GSI binding die with it. */
+static struct pt_device *pirq_unmapped(struct pt_model *m,
+				       struct pt_pirq_state *p)
+{
+	struct pt_device *d;
+
+	p->mapped = false;
+	if (p->irq != PT_NONE)
+		*idmap_slot(&m->pirq_by_irq, (uint32_t)p->irq, true) = SIZE_MAX;
+	d = dev_get(m, p->sbdf, false);
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < d->nvectors; i++)
+		if (d->vectors[i].pirq == p->pirq && d->vectors[i].domid == p->domid)
+			d->vectors[i].live = false;
+	if (p->gsi != PT_NONE) {
+		struct pt_gsi_bind *b = gsi_bind_find(d, p->domid, p->pirq);
+
+		if (b)
+			b->live = false;
+		if (d->gsi_pirq == p->pirq && p->domid == 0)
+			d->gsi_pirq = PT_NONE;
+	}
+	return d;
+}
+
 static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 				 unsigned long line)
 {
@@ -718,8 +764,6 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 	switch (ev->hdr.kind) {
 	case PT_PIRQ_BIND_GSI:
 	case PT_PIRQ_BIND_MSI: {
-		size_t idx;
-
 		if (e->pirq == PT_NONE)
 			return dev_get(m, sbdf, false);
 		if (sbdf == PT_SBDF_NONE && e->gsi != PT_NONE) {
@@ -728,13 +772,8 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 			if (g)
 				sbdf = g->sbdf;
 		}
-		p = pirq_find(m, domid, e->pirq);
-		if (!p) {
-			PT_PUSH(m->pirqs, m->npirqs, m->cappirqs);
-			idx = m->npirqs - 1;
-			*idmap_slot(&m->pirq_by_key, pirq_key(domid, e->pirq), true) = idx;
-			p = &m->pirqs[idx];
-		}
+		p = pirq_get(m, domid, e->pirq);
+		p->by_toolstack = false;
 		p->pirq = e->pirq;
 		p->domid = domid;
 		p->irq = irq;
@@ -789,25 +828,7 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 			p = pirq_find(m, domid, e->pirq);
 		if (!p || !p->mapped)
 			return dev_get(m, sbdf, false);
-		p->mapped = false;
-		if (p->irq != PT_NONE)
-			*idmap_slot(&m->pirq_by_irq, (uint32_t)p->irq, true) = SIZE_MAX;
-		d = dev_get(m, p->sbdf, false);
-		if (d) {
-			for (size_t i = 0; i < d->nvectors; i++)
-				if (d->vectors[i].pirq == p->pirq &&
-				    d->vectors[i].domid == p->domid)
-					d->vectors[i].live = false;
-			if (p->gsi != PT_NONE) {
-				struct pt_gsi_bind *b = gsi_bind_find(d, p->domid, p->pirq);
-
-				if (b)
-					b->live = false;
-				if (d->gsi_pirq == p->pirq && p->domid == 0)
-					d->gsi_pirq = PT_NONE;
-			}
-		}
-		return d;
+		return pirq_unmapped(m, p);
 	default:
 		return dev_get(m, sbdf, false);
 	}
@@ -983,6 +1004,67 @@ static struct pt_device *on_vmask(struct pt_model *m, const struct pt_event *ev,
 /* ------------------------------------------------------------ hypercalls */
 
 /*
+ * A device model's map_pirq of an MSI or MSI-X vector for an HVM guest
+ * (QEMU's xen_pt through privcmd): the guest's vector, as pciback's
+ * enable_msix makes it for a PV guest, but with no dom0 irq behind it.
+ */
+static struct pt_device *map_guest_msi(struct pt_model *m,
+				       const struct pt_event *ev,
+				       unsigned long line)
+{
+	const struct pt_hc_args *a = &ev->hc.args;
+	int pirq = pt_hc_mapped_pirq(ev);
+	int domid = pt_domid_norm(a->domid);
+	int entry = a->entry_nr != PT_NONE ? a->entry_nr : 0;
+	struct pt_pirq_state *p;
+	struct pt_device *d;
+
+	if (pirq < 0 || domid == 0 || a->sbdf == PT_SBDF_NONE)
+		return dev_get(m, a->sbdf, false);
+	d = dev_get(m, a->sbdf, true);
+	if (!d)
+		return NULL;
+	p = pirq_get(m, domid, pirq);
+	p->pirq = pirq;
+	p->domid = domid;
+	p->irq = p->gsi = p->evtchn = PT_NONE;
+	p->entry = entry;
+	p->sbdf = a->sbdf;
+	p->mapped = true;
+	p->by_toolstack = true;
+	evref(&p->bind, ev, line);
+	vector_get(d, pirq, domid, entry);
+	set_owner(d, PT_OWNER_DOMAIN, domid, ev, line);
+	return d;
+}
+
+/*
+ * The device model's view of a vector's mask: each bind_pt_irq of an
+ * MSI passes the mask bit it last saw the guest write (gflags UNMASKED);
+ * Xen may handle later mask writes itself without telling it.
+ */
+static struct pt_device *bind_guest_msi(struct pt_model *m,
+					const struct pt_event *ev,
+					unsigned long line)
+{
+	const struct pt_hc_args *a = &ev->hc.args;
+	struct pt_pirq_state *p;
+	struct pt_device *d;
+
+	if (a->domid == PT_NONE || a->machine_irq == PT_NONE)
+		return NULL;
+	p = pirq_find(m, pt_domid_norm(a->domid), a->machine_irq);
+	if (!p || !p->mapped || p->entry == PT_NONE)
+		return NULL;
+	d = dev_get(m, p->sbdf, false);
+	if (d)
+		entry_mask_observe(d, p->entry, PT_MV_DM,
+				   !(a->flags & XEN_DOMCTL_VMSI_X86_UNMASKED),
+				   ev, line);
+	return d;
+}
+
+/*
  * Before the list of toolstack maps grows: drop the unmapped ones, which
  * nothing reads again, keeping the order of the others.  The list is as
  * long as the maps alive at once, not as the log.
@@ -1036,11 +1118,15 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 						gsi_bind_get(d, domid, pirq);
 					}
 				}
+			} else if (pt_map_type_is_msi(a->map_type) && ok &&
+				   a->domid != PT_NONE) {
+				d = map_guest_msi(m, ev, line);
 			}
 			break;
 		case PHYSDEVOP_unmap_pirq:
 			if (ok && a->domid != PT_NONE && a->pirq != PT_NONE) {
 				int domid = pt_domid_norm(a->domid);
+				struct pt_pirq_state *p;
 				struct pt_gsi_state *g;
 				struct pt_gsi_bind *b;
 
@@ -1048,6 +1134,11 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 					if (m->ts_maps[i].domid == domid &&
 					    m->ts_maps[i].pirq == a->pirq)
 						m->ts_maps[i].live = false;
+				p = pirq_find(m, domid, a->pirq);
+				if (p && p->mapped && p->by_toolstack) {
+					d = pirq_unmapped(m, p);
+					break;
+				}
 				g = gsi_find(m, pt_model_toolstack_gsi(m, domid, a->pirq));
 				if (!g || g->sbdf == PT_SBDF_NONE)
 					break;
@@ -1096,6 +1187,10 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 					evref(&dr->destroy, ev, line);
 				}
 				/* Xen unmaps a dead domain's pirqs */
+				for (size_t i = 0; i < m->npirqs; i++)
+					if (m->pirqs[i].domid == pt_domid_norm(a->domid) &&
+					    m->pirqs[i].mapped && m->pirqs[i].by_toolstack)
+						pirq_unmapped(m, &m->pirqs[i]);
 				for (size_t i = 0; i < m->nts_maps; i++)
 					if (m->ts_maps[i].domid == pt_domid_norm(a->domid))
 						m->ts_maps[i].live = false;
@@ -1104,6 +1199,14 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 						if (m->devs[i]->gsi_binds[j].domid ==
 						    pt_domid_norm(a->domid))
 							m->devs[i]->gsi_binds[j].live = false;
+			}
+			break;
+		case XEN_DOMCTL_bind_pt_irq:
+			if (ok && a->irq_type == PT_IRQ_TYPE_MSI) {
+				struct pt_device *bd = bind_guest_msi(m, ev, line);
+
+				if (bd)
+					d = bd;
 			}
 			break;
 		case XEN_DOMCTL_createdomain:

@@ -23,6 +23,12 @@ struct pt_pirq_state {
 	int evtchn;
 	__u32 sbdf;
 	bool mapped;
+	/*
+	 * Mapped by a privcmd hypercall (an HVM guest's MSI, by its device
+	 * model), not by dom0 Linux: no dom0 irq, and Xen frees it with
+	 * the domain.
+	 */
+	bool by_toolstack;
 	struct pt_evref bind;	/* the event that bound it */
 };
 

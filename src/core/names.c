@@ -162,6 +162,8 @@ const char *pt_errno_name(int err, char *buf, size_t len)
 		{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
 		{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" }, { ENOSYS, "ENOSYS" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
+		{ ENOTTY, "ENOTTY" }, { ENODATA, "ENODATA" },
+		{ EALREADY, "EALREADY" },
 	};
 	int e = err < 0 ? -err : err;
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Calls that failed: PT009 hypercall-failed, PT011 kernel-call-failed. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "pt_names.h"
+#include "pt_xenhc.h"
 #include "rules.h"
 #include "xen_public.h"
 
@@ -43,6 +45,12 @@ static const char *failure_hint(const char *name, const struct pt_hc_args *a,
 		return ": dom0 has no mapping for that pirq (GSI not registered in a PVH dom0?)";
 	if (!strcmp(name, "map_pirq") && err == EOPNOTSUPP)
 		return ": map_pirq refused for this domain type";
+	/* the device model's map of a guest's vector (lab: ENODATA, PVH dom0) */
+	if (!strcmp(name, "map_pirq") && pt_map_type_is_msi(a->map_type))
+		return ": that guest vector gets no interrupt (QEMU logs \"Mapping of MSI-X (err: N\")";
+	if (!strcmp(name, "bind_pt_irq") && pt_irq_type_is_msi(a->irq_type) &&
+	    err == EINVAL)
+		return ": Xen refuses the guest's MSI programming (gvec, destination or delivery mode)";
 	if (!strcmp(name, "assign_device") && err == EBUSY)
 		return ": MSI-X MASKALL may still be set in hardware";
 	if (!strcmp(name, "bind_pt_irq") && err == EBUSY && a->machine_irq == 0)
@@ -57,7 +65,7 @@ static void hcf_event(struct rule_ctx *c, const struct pt_event *ev,
 {
 	const struct pt_hc_args *a = &ev->hc.args;
 	const char *name = passthrough_call(&ev->hc);
-	char e[24], dd[16], b[PT_SBDF_STRLEN];
+	char e[24], dd[16], b[PT_SBDF_STRLEN], what[160] = "";
 
 	if (!name || !failed(ev))
 		return;
@@ -66,8 +74,18 @@ static void hcf_event(struct rule_ctx *c, const struct pt_event *ev,
 	    ev->hc.op == __HYPERVISOR_domctl && a->sbdf != PT_SBDF_NONE &&
 	    (d = pt_model_device(c->m, a->sbdf)) && d->maskall == 1)
 		return;
+	/* what the guest asked for: the vector and its MSI programming */
+	if (pt_map_type_is_msi(a->map_type) && a->entry_nr != PT_NONE) {
+		snprintf(what, sizeof(what), " (MSI entry %d)", a->entry_nr);
+	} else if (pt_irq_type_is_msi(a->irq_type) && a->gvec != PT_NONE) {
+		char g[96];
+
+		pt_msi_gflags_format(a->flags, g, sizeof(g));
+		snprintf(what, sizeof(what), " (MSI pirq %d, gvec %#x, %s)",
+			 a->machine_irq, a->gvec, g);
+	}
 	pt_proof_add_ev(rule_report(c, a->sbdf, a->domid, ev->hdr.ts_ns, ev->hdr.ts_ns,
-				    "%s%s%s for %s failed with %s%s", name,
+				    "%s%s%s%s for %s failed with %s%s", name, what,
 				    a->sbdf != PT_SBDF_NONE ? " of " : "",
 				    a->sbdf != PT_SBDF_NONE ? pt_sbdf_format(a->sbdf, b, sizeof(b)) : "",
 				    pt_domid_format(a->domid, dd, sizeof(dd)),

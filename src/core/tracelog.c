@@ -1736,8 +1736,16 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
 			ADD(" gsi=%d", a->gsi);
 		if (a->pirq != PT_NONE)
 			ADD(" pirq=%d", a->pirq);
+		if (a->entry_nr != PT_NONE && pt_map_type_is_msi(a->map_type))
+			ADD(" entry=%d", a->entry_nr);
 		if (a->machine_irq != PT_NONE)
 			ADD(" machine_irq=%d", a->machine_irq);
+		if (pt_irq_type_is_msi(a->irq_type) && a->gvec != PT_NONE) {
+			char g[96];
+
+			pt_msi_gflags_format(a->flags, g, sizeof(g));
+			ADD(" gvec=%#x %s", a->gvec, g);
+		}
 		if (a->port != PT_NONE)
 			ADD(" port=%d", a->port);
 		if (a->allow != PT_NONE)

@@ -11,6 +11,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "pt_xenhc.h"
 #include "xen_public.h"
@@ -319,6 +320,36 @@ const char *pt_io_range_name(int range)
 int pt_io_range_from_name(const char *name)
 {
 	return find_num(io_ranges, ARRAY_SIZE(io_ranges), name);
+}
+
+bool pt_map_type_is_msi(int map_type)
+{
+	return map_type == MAP_PIRQ_TYPE_MSI || map_type == MAP_PIRQ_TYPE_MSI_SEG ||
+	       map_type == MAP_PIRQ_TYPE_MULTI_MSI;
+}
+
+bool pt_irq_type_is_msi(int irq_type)
+{
+	return irq_type == PT_IRQ_TYPE_MSI;
+}
+
+int pt_msi_gflags_format(unsigned int gflags, char *buf, size_t len)
+{
+	/* the x86 MSI data register's delivery modes (Intel SDM 10.11.2) */
+	static const char *const delivery[8] = {
+		"fixed", "lowest-priority", "smi", "reserved-3",
+		"nmi", "init", "reserved-6", "extint",
+	};
+	unsigned int mode = (gflags & XEN_DOMCTL_VMSI_X86_DELIV_MASK) /
+			    (XEN_DOMCTL_VMSI_X86_DELIV_MASK & -XEN_DOMCTL_VMSI_X86_DELIV_MASK);
+
+	return snprintf(buf, len, "dest=%#x%s %s %s %s %s",
+			gflags & XEN_DOMCTL_VMSI_X86_DEST_ID_MASK,
+			gflags & XEN_DOMCTL_VMSI_X86_RH_MASK ? " rh" : "",
+			gflags & XEN_DOMCTL_VMSI_X86_DM_MASK ? "logical" : "physical",
+			delivery[mode & 7],
+			gflags & XEN_DOMCTL_VMSI_X86_TRIG_MASK ? "level" : "edge",
+			gflags & XEN_DOMCTL_VMSI_X86_UNMASKED ? "unmasked" : "masked");
 }
 
 /* Copy raw bytes into a Xen struct; refuse when fewer were captured. */

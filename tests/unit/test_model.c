@@ -579,6 +579,115 @@ static void apply_at(struct pt_model *m, struct pt_event *ev, __u64 ts,
 	pt_model_apply(m, ev, line);
 }
 
+/* A device model's privcmd hypercall for guest domid (ts = line). */
+static struct pt_event dm_hc(unsigned int op, unsigned int cmd, int domid,
+			     unsigned long line)
+{
+	struct pt_event ev = { 0 };
+
+	ev.hdr.type = PT_EV_HYPERCALL;
+	ev.hdr.flags = PT_EVF_HAS_RET;
+	ev.hdr.ts_ns = line;
+	ev.hdr.sbdf = PT_SBDF_NONE;
+	ev.hc.op = op;
+	ev.hc.cmd = cmd;
+	memset(&ev.hc.args, 0xff, sizeof(ev.hc.args));	/* PT_NONE */
+	ev.hc.args.sbdf = PT_SBDF_NONE;
+	ev.hc.args.vsbdf = PT_SBDF_NONE;
+	ev.hc.args.domid = domid;
+	return ev;
+}
+
+/* QEMU's map_pirq of MSI-X entry for d1; Xen chose pirq. */
+static void apply_map_msi(struct pt_model *m, int entry, int pirq,
+			  unsigned long line)
+{
+	struct pt_event ev = dm_hc(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq,
+				   1, line);
+
+	ev.hc.args.map_type = MAP_PIRQ_TYPE_MSI_SEG;
+	ev.hc.args.sbdf = DEV;
+	ev.hc.args.entry_nr = entry;
+	ev.hdr.flags |= PT_EVF_HC_OUT;
+	ev.hc.out = pirq;
+	pt_model_apply(m, &ev, line);
+}
+
+/* QEMU's bind_pt_irq of pirq for d1, with the mask bit it saw. */
+static void apply_bind_msi(struct pt_model *m, int pirq, bool unmasked,
+			   unsigned long line)
+{
+	struct pt_event ev = dm_hc(__HYPERVISOR_domctl, XEN_DOMCTL_bind_pt_irq,
+				   1, line);
+
+	ev.hc.args.machine_irq = pirq;
+	ev.hc.args.irq_type = PT_IRQ_TYPE_MSI;
+	ev.hc.args.gvec = 0x30;
+	ev.hc.args.flags = unmasked ? XEN_DOMCTL_VMSI_X86_UNMASKED : 0;
+	pt_model_apply(m, &ev, line);
+}
+
+/*
+ * An HVM guest's MSI-X vectors are mapped by its device model (QEMU's
+ * xen_pt, through privcmd), not by dom0 Linux: each map_pirq makes the
+ * guest's vector row, each bind_pt_irq gives the device model's view of
+ * the entry's mask (gflags UNMASKED), and the row dies with the unmap or
+ * with the domain.
+ */
+static void test_hvm_guest_msix(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	const struct pt_entry_mask *em;
+	const struct pt_device *d;
+	struct pt_event ev;
+
+	apply_map_msi(m, 0, 55, 1);
+	apply_map_msi(m, 1, 54, 2);
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	assert_int_equal(d->owner, PT_OWNER_DOMAIN);
+	assert_int_equal(d->domid, 1);
+	assert_int_equal(d->nvectors, 2);
+	assert_int_equal(d->vectors[1].entry, 1);
+	assert_int_equal(d->vectors[1].pirq, 54);
+	assert_int_equal(d->vectors[1].domid, 1);
+	assert_int_equal(d->vectors[1].irq, PT_NONE);
+	assert_true(d->vectors[1].live);
+	/* no mapped pirq of dom0's: a guest's, by the device model */
+	assert_true(pt_model_pirq(m, 1, 54)->by_toolstack);
+
+	/* bound masked (the guest had not unmasked it yet), then unmasked */
+	apply_bind_msi(m, 54, false, 3);
+	em = pt_device_entry_mask(d, 1);
+	assert_non_null(em);
+	assert_int_equal(em->view[PT_MV_DM].masked, 1);
+	assert_int_equal(em->view[PT_MV_DM].transitions, 0);
+	apply_bind_msi(m, 54, true, 4);
+	assert_int_equal(em->view[PT_MV_DM].masked, 0);
+	assert_int_equal(em->view[PT_MV_DM].transitions, 1);
+	assert_int_equal(em->view[PT_MV_DM].last_line, 4);
+	/* the same bit again is no transition; the device's view is apart */
+	apply_bind_msi(m, 54, true, 5);
+	assert_int_equal(em->view[PT_MV_DM].transitions, 1);
+	assert_int_equal(em->view[PT_MV_DEVICE].masked, -1);
+	/* a bind of a pirq nobody mapped names no entry */
+	apply_bind_msi(m, 99, true, 6);
+	assert_null(pt_device_entry_mask(d, 2));
+
+	/* the device model unmaps entry 1's pirq; Xen frees entry 0's */
+	ev = dm_hc(__HYPERVISOR_physdev_op, PHYSDEVOP_unmap_pirq, 1, 7);
+	ev.hc.args.pirq = 54;
+	pt_model_apply(m, &ev, 7);
+	assert_false(d->vectors[1].live);
+	assert_true(d->vectors[0].live);
+	ev = dm_hc(__HYPERVISOR_domctl, XEN_DOMCTL_destroydomain, 1, 8);
+	ev.hdr.ret = 0;
+	pt_model_apply(m, &ev, 8);
+	assert_false(d->vectors[0].live);
+	assert_false(pt_model_pirq(m, 1, 55)->mapped);
+	pt_model_free(m);
+}
+
 /*
  * A blind record (a module's probes dead across its reload) is a window
  * like a loss: the devices active in it are incomplete, the waits of
@@ -699,6 +808,7 @@ int main(void)
 		cmocka_unit_test(test_lost_windows_merge),
 		cmocka_unit_test(test_mask_views),
 		cmocka_unit_test(test_sampler_makes_no_vectors),
+		cmocka_unit_test(test_hvm_guest_msix),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

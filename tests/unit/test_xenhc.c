@@ -188,6 +188,31 @@ static void test_dm_op_layout(void **state)
 	assert_int_equal(pt_hc_decode(&hc), -1);
 }
 
+/*
+ * bind_pt_irq's MSI gflags, decoded field by field from Xen's own masks:
+ * a guest's logical, lowest-priority, level-triggered vector to APIC 2,
+ * masked; then the plain unmasked one QEMU binds most.
+ */
+static void test_msi_gflags(void **state)
+{
+	char buf[96];
+	unsigned int g = 0x02 | XEN_DOMCTL_VMSI_X86_RH_MASK |
+			 XEN_DOMCTL_VMSI_X86_DM_MASK | XEN_DOMCTL_VMSI_X86_TRIG_MASK |
+			 (1u << 12);	/* delivery mode 1 */
+
+	pt_msi_gflags_format(g, buf, sizeof(buf));
+	assert_string_equal(buf, "dest=0x2 rh logical lowest-priority level masked");
+	pt_msi_gflags_format(0x1 | XEN_DOMCTL_VMSI_X86_UNMASKED, buf, sizeof(buf));
+	assert_string_equal(buf, "dest=0x1 physical fixed edge unmasked");
+	/* delivery mode 7 sits at the top of the mask */
+	pt_msi_gflags_format(XEN_DOMCTL_VMSI_X86_DELIV_MASK, buf, sizeof(buf));
+	assert_string_equal(buf, "dest=0 physical extint edge masked");
+	assert_true(pt_irq_type_is_msi(PT_IRQ_TYPE_MSI));
+	assert_false(pt_irq_type_is_msi(PT_IRQ_TYPE_PCI));
+	assert_true(pt_map_type_is_msi(MAP_PIRQ_TYPE_MULTI_MSI));
+	assert_false(pt_map_type_is_msi(MAP_PIRQ_TYPE_GSI));
+}
+
 static void test_mapped_pirq(void **state)
 {
 	struct pt_event ev = { .hdr.type = PT_EV_HYPERCALL };
@@ -214,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_map_pirq_layout),
 		cmocka_unit_test(test_domctl_layouts),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_msi_gflags),
 		cmocka_unit_test(test_result_offsets),
 		cmocka_unit_test(test_mapped_pirq),
 		cmocka_unit_test(test_dm_op_layout),
