@@ -26,26 +26,9 @@ modprobe e1000e
 modprobe xen-pciback
 rec_start
 check "xl pci-assignable-add $dev" t 90 xl pci-assignable-add $dev
-cat >/tmp/$dn.cfg <<EOC
-name = "$dn"
-type = "hvm"
-kernel = "/lab/vmlinuz"
-ramdisk = "/lab/domu.cpio.gz"
 # quiet: every byte on the emulated UART is a round trip through the
 # device model in dom0, slow under TCG; domu-init's lines still show.
-extra = "console=ttyS0 quiet loglevel=3 lab.nics=1"
-memory = 512
-vcpus = 1
-vga = "none"
-vnc = 0
-serial = "file:$con"
-pci = [ "$dev" ]
-on_crash = "destroy"
-on_reboot = "destroy"
-# Xen's SVM under QEMU TCG cannot emulate RDTSCP for the guest: hide it.
-cpuid = "host,rdtscp=0"
-EOC
-cp /tmp/$dn.cfg "$RES/"
+hvm_cfg $dn $dev "quiet loglevel=3 lab.nics=1"
 check "xl create $dn (HVM) with $dev" t 180 xl create /tmp/$dn.cfg
 # The guest's console and the device model's log live in dom0's tmpfs:
 # copy them to the share as they grow, so a timeout leaves them behind.

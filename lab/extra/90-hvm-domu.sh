@@ -16,25 +16,7 @@ modprobe e1000e
 modprobe xen-pciback
 check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
 rec_start
-cat >/tmp/$dn.cfg <<EOC
-name = "$dn"
-type = "hvm"
-kernel = "/lab/vmlinuz"
-ramdisk = "/lab/domu.cpio.gz"
-extra = "console=ttyS0 loglevel=6 lab.nics=1"
-memory = 512
-vcpus = 1
-vga = "none"
-vnc = 0
-serial = "file:$con"
-pci = [ "$dev" ]
-on_crash = "destroy"
-on_reboot = "destroy"
-# Xen's SVM under QEMU TCG cannot emulate RDTSCP for the guest ("SVM Insn
-# len emulation failed (1): ... -> 0f 01 f9"): hide it.
-cpuid = "host,rdtscp=0"
-EOC
-cp /tmp/$dn.cfg "$RES/"
+hvm_cfg $dn $dev "loglevel=6 lab.nics=1"
 check "xl create $dn (HVM) with $dev" t 180 xl create /tmp/$dn.cfg
 check "HVM guest $dn up with its NIC" wait_for 240 domu_ready $dn
 domid=$(domu_domid $dn)

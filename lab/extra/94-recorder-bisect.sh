@@ -17,22 +17,7 @@ variants=$L/hooks/variants
 modprobe e1000e
 modprobe xen-pciback
 check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
-cat >/tmp/$dn.cfg <<EOC
-name = "$dn"
-type = "hvm"
-kernel = "/lab/vmlinuz"
-ramdisk = "/lab/domu.cpio.gz"
-extra = "console=ttyS0 loglevel=6 lab.nics=1"
-memory = 512
-vcpus = 1
-vga = "none"
-vnc = 0
-serial = "file:$con"
-pci = [ "$dev" ]
-on_crash = "destroy"
-on_reboot = "destroy"
-cpuid = "host,rdtscp=0"
-EOC
+hvm_cfg $dn $dev "loglevel=6 lab.nics=1"
 
 canary()
 {

@@ -307,6 +307,33 @@ rec_stop()
 	fi
 }
 
+# hvm_cfg NAME BDF EXTRA: /tmp/NAME.cfg (and a copy in $RES) for an HVM
+# domU with BDF passed through, booted by the device model straight into
+# the domU kernel with command line "console=ttyS0 EXTRA"; its serial
+# console goes to /var/log/xen/console/guest-NAME.log.
+hvm_cfg()
+{
+	cat >/tmp/$1.cfg <<EOC
+name = "$1"
+type = "hvm"
+kernel = "/lab/vmlinuz"
+ramdisk = "/lab/domu.cpio.gz"
+extra = "console=ttyS0 $3"
+memory = 512
+vcpus = 1
+vga = "none"
+vnc = 0
+serial = "file:/var/log/xen/console/guest-$1.log"
+pci = [ "$2" ]
+on_crash = "destroy"
+on_reboot = "destroy"
+# Xen's SVM under QEMU TCG cannot emulate RDTSCP for the guest ("SVM Insn
+# len emulation failed (1): ... -> 0f 01 f9"): hide it.
+cpuid = "host,rdtscp=0"
+EOC
+	cp /tmp/$1.cfg "$RES/"
+}
+
 # domu_create NAME NICS BDF...: start a PV domU with the devices
 # (DOMU_CREATE_OPTS: more options for xl create, e.g. -p: left paused;
 # DOMU_EXTRA: more on the guest's command line, e.g. lab.bounce=1).

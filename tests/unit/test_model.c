@@ -411,8 +411,9 @@ static void apply_gsi_reg(struct pt_model *m, __u32 sbdf, unsigned long line)
 	pt_model_apply(m, &ev, line);
 }
 
-static void apply_map_gsi(struct pt_model *m, int cmd, int domid,
-			  unsigned long line)
+/* A toolstack's or device model's privcmd hypercall for domid (ts = line). */
+static struct pt_event dm_hc(unsigned int op, unsigned int cmd, int domid,
+			     unsigned long line)
 {
 	struct pt_event ev = { 0 };
 
@@ -420,11 +421,20 @@ static void apply_map_gsi(struct pt_model *m, int cmd, int domid,
 	ev.hdr.flags = PT_EVF_HAS_RET;
 	ev.hdr.ts_ns = line;
 	ev.hdr.sbdf = PT_SBDF_NONE;
-	ev.hc.op = __HYPERVISOR_physdev_op;
+	ev.hc.op = op;
 	ev.hc.cmd = cmd;
 	memset(&ev.hc.args, 0xff, sizeof(ev.hc.args));	/* PT_NONE */
 	ev.hc.args.sbdf = PT_SBDF_NONE;
+	ev.hc.args.vsbdf = PT_SBDF_NONE;
 	ev.hc.args.domid = domid;
+	return ev;
+}
+
+static void apply_map_gsi(struct pt_model *m, int cmd, int domid,
+			  unsigned long line)
+{
+	struct pt_event ev = dm_hc(__HYPERVISOR_physdev_op, cmd, domid, line);
+
 	ev.hc.args.pirq = 23;
 	ev.hc.args.index = 23;
 	ev.hc.args.map_type = MAP_PIRQ_TYPE_GSI;
@@ -577,25 +587,6 @@ static void apply_at(struct pt_model *m, struct pt_event *ev, __u64 ts,
 {
 	ev->hdr.ts_ns = ts;
 	pt_model_apply(m, ev, line);
-}
-
-/* A device model's privcmd hypercall for guest domid (ts = line). */
-static struct pt_event dm_hc(unsigned int op, unsigned int cmd, int domid,
-			     unsigned long line)
-{
-	struct pt_event ev = { 0 };
-
-	ev.hdr.type = PT_EV_HYPERCALL;
-	ev.hdr.flags = PT_EVF_HAS_RET;
-	ev.hdr.ts_ns = line;
-	ev.hdr.sbdf = PT_SBDF_NONE;
-	ev.hc.op = op;
-	ev.hc.cmd = cmd;
-	memset(&ev.hc.args, 0xff, sizeof(ev.hc.args));	/* PT_NONE */
-	ev.hc.args.sbdf = PT_SBDF_NONE;
-	ev.hc.args.vsbdf = PT_SBDF_NONE;
-	ev.hc.args.domid = domid;
-	return ev;
 }
 
 /* QEMU's map_pirq of MSI-X entry for d1; Xen chose pirq. */
