@@ -21,6 +21,8 @@ const char *pt_map_type_name(int map_type);
 int pt_map_type_from_name(const char *name);
 /* map_pirq of an MSI or MSI-X vector (MSI, MSI_SEG, MULTI_MSI) */
 bool pt_map_type_is_msi(int map_type);
+/* MULTI_MSI: its entry_nr is the number of vectors, not an entry */
+bool pt_map_type_is_multi_msi(int map_type);
 const char *pt_irq_type_name(int irq_type);
 /* bind_pt_irq of an MSI (its gvec and gflags are set) */
 bool pt_irq_type_is_msi(int irq_type);

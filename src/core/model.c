@@ -1019,12 +1019,17 @@ static struct pt_device *map_guest_msi(struct pt_model *m,
 	struct pt_pirq_state *p;
 	struct pt_device *d;
 
-	if (pirq < 0 || domid == 0 || a->sbdf == PT_SBDF_NONE)
+	/* MULTI_MSI's entry_nr is a vector count: no one entry to show */
+	if (pirq < 0 || domid == 0 || a->sbdf == PT_SBDF_NONE ||
+	    a->map_type == MAP_PIRQ_TYPE_MULTI_MSI)
 		return dev_get(m, a->sbdf, false);
 	d = dev_get(m, a->sbdf, true);
 	if (!d)
 		return NULL;
 	p = pirq_get(m, domid, pirq);
+	/* an unmap we never saw (a lost event, a reused domid): end it first */
+	if (p->mapped)
+		pirq_unmapped(m, p);
 	p->pirq = pirq;
 	p->domid = domid;
 	p->irq = p->gsi = p->evtchn = PT_NONE;
@@ -1051,7 +1056,8 @@ static struct pt_device *bind_guest_msi(struct pt_model *m,
 	struct pt_pirq_state *p;
 	struct pt_device *d;
 
-	if (a->domid == PT_NONE || a->machine_irq == PT_NONE)
+	if (a->domid == PT_NONE || a->machine_irq == PT_NONE ||
+	    a->flags == PT_NONE)
 		return NULL;
 	p = pirq_find(m, pt_domid_norm(a->domid), a->machine_irq);
 	if (!p || !p->mapped || p->entry == PT_NONE)

@@ -47,7 +47,7 @@ static const char *failure_hint(const char *name, const struct pt_hc_args *a,
 		return ": map_pirq refused for this domain type";
 	/* the device model's map of a guest's vector (lab: ENODATA, PVH dom0) */
 	if (!strcmp(name, "map_pirq") && pt_map_type_is_msi(a->map_type))
-		return ": that guest vector gets no interrupt (QEMU logs \"Mapping of MSI-X (err: N\")";
+		return ": that guest vector gets no interrupt (QEMU logs \"Mapping of MSI-X (err: N\" or \"Mapping of MSI (err: N\")";
 	if (!strcmp(name, "bind_pt_irq") && pt_irq_type_is_msi(a->irq_type) &&
 	    err == EINVAL)
 		return ": Xen refuses the guest's MSI programming (gvec, destination or delivery mode)";
@@ -75,9 +75,13 @@ static void hcf_event(struct rule_ctx *c, const struct pt_event *ev,
 	    (d = pt_model_device(c->m, a->sbdf)) && d->maskall == 1)
 		return;
 	/* what the guest asked for: the vector and its MSI programming */
-	if (pt_map_type_is_msi(a->map_type) && a->entry_nr != PT_NONE) {
+	if (a->map_type == MAP_PIRQ_TYPE_MULTI_MSI && a->entry_nr != PT_NONE) {
+		/* MULTI_MSI's entry_nr is how many vectors */
+		snprintf(what, sizeof(what), " (MSI, %d vectors)", a->entry_nr);
+	} else if (pt_map_type_is_msi(a->map_type) && a->entry_nr != PT_NONE) {
 		snprintf(what, sizeof(what), " (MSI entry %d)", a->entry_nr);
-	} else if (pt_irq_type_is_msi(a->irq_type) && a->gvec != PT_NONE) {
+	} else if (pt_irq_type_is_msi(a->irq_type) && a->gvec != PT_NONE &&
+		   a->flags != PT_NONE) {
 		char g[96];
 
 		pt_msi_gflags_format(a->flags, g, sizeof(g));

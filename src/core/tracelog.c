@@ -1736,11 +1736,14 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
 			ADD(" gsi=%d", a->gsi);
 		if (a->pirq != PT_NONE)
 			ADD(" pirq=%d", a->pirq);
+		/* MULTI_MSI's entry_nr is how many vectors */
 		if (a->entry_nr != PT_NONE && pt_map_type_is_msi(a->map_type))
-			ADD(" entry=%d", a->entry_nr);
+			ADD(" %s=%d", pt_map_type_is_multi_msi(a->map_type) ?
+			    "nvec" : "entry", a->entry_nr);
 		if (a->machine_irq != PT_NONE)
 			ADD(" machine_irq=%d", a->machine_irq);
-		if (pt_irq_type_is_msi(a->irq_type) && a->gvec != PT_NONE) {
+		if (pt_irq_type_is_msi(a->irq_type) && a->gvec != PT_NONE &&
+		    a->flags != PT_NONE) {
 			char g[96];
 
 			pt_msi_gflags_format(a->flags, g, sizeof(g));

@@ -328,6 +328,11 @@ bool pt_map_type_is_msi(int map_type)
 	       map_type == MAP_PIRQ_TYPE_MULTI_MSI;
 }
 
+bool pt_map_type_is_multi_msi(int map_type)
+{
+	return map_type == MAP_PIRQ_TYPE_MULTI_MSI;
+}
+
 bool pt_irq_type_is_msi(int irq_type)
 {
 	return irq_type == PT_IRQ_TYPE_MSI;

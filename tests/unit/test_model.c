@@ -664,6 +664,23 @@ static void test_hvm_guest_msix(void **state)
 	/* a bind of a pirq nobody mapped names no entry */
 	apply_bind_msi(m, 99, true, 6);
 	assert_null(pt_device_entry_mask(d, 2));
+	/* a bind whose gflags the log lacks observes nothing */
+	ev = dm_hc(__HYPERVISOR_domctl, XEN_DOMCTL_bind_pt_irq, 1, 6);
+	ev.hc.args.machine_irq = 54;
+	ev.hc.args.irq_type = PT_IRQ_TYPE_MSI;
+	ev.hc.args.gvec = 0x31;
+	pt_model_apply(m, &ev, 6);
+	assert_int_equal(em->view[PT_MV_DM].masked, 0);
+	assert_int_equal(em->view[PT_MV_DM].last_line, 4);
+	/* MULTI_MSI's entry_nr is a vector count: no row at "entry" 4 */
+	ev = dm_hc(__HYPERVISOR_physdev_op, PHYSDEVOP_map_pirq, 1, 6);
+	ev.hc.args.map_type = MAP_PIRQ_TYPE_MULTI_MSI;
+	ev.hc.args.sbdf = DEV;
+	ev.hc.args.entry_nr = 4;
+	ev.hdr.flags |= PT_EVF_HC_OUT;
+	ev.hc.out = 60;
+	pt_model_apply(m, &ev, 6);
+	assert_int_equal(d->nvectors, 2);
 
 	/* the device model unmaps entry 1's pirq; Xen frees entry 0's */
 	ev = dm_hc(__HYPERVISOR_physdev_op, PHYSDEVOP_unmap_pirq, 1, 7);
@@ -671,10 +688,15 @@ static void test_hvm_guest_msix(void **state)
 	pt_model_apply(m, &ev, 7);
 	assert_false(d->vectors[1].live);
 	assert_true(d->vectors[0].live);
-	ev = dm_hc(__HYPERVISOR_domctl, XEN_DOMCTL_destroydomain, 1, 8);
-	ev.hdr.ret = 0;
-	pt_model_apply(m, &ev, 8);
+	/* pirq 55 mapped again, for entry 3, with no unmap seen: one live row */
+	apply_map_msi(m, 3, 55, 8);
 	assert_false(d->vectors[0].live);
+	assert_int_equal(d->vectors[2].entry, 3);
+	assert_true(d->vectors[2].live);
+	ev = dm_hc(__HYPERVISOR_domctl, XEN_DOMCTL_destroydomain, 1, 9);
+	ev.hdr.ret = 0;
+	pt_model_apply(m, &ev, 9);
+	assert_false(d->vectors[2].live);
 	assert_false(pt_model_pirq(m, 1, 55)->mapped);
 	pt_model_free(m);
 }
