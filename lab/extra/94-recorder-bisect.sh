@@ -4,9 +4,10 @@
 # LABEL "off" for no recorder), one HVM guest with 00:03.0 is created,
 # booted, run for a while and destroyed, with a canary loop of small
 # pipelines in dom0; every pipeline that dies or prints a wrong number
-# is logged with the variant's label.  Ship the variants with LAB_HOOKS
-# (a directory holding the file "variants"; no hook script needed):
-# Stops after the first variant with a failure (dom0 may hang after it).
+# is logged with the variant's label.  Stops after the first variant
+# with a failure (dom0 may hang after it).  Ship the variants with
+# LAB_HOOKS (a directory holding the file "variants"; no hook script
+# needed):
 #   LAB_VARIANT=hvm LAB_HOOKS=DIR LAB_SCENARIO_TIMEOUT=1200 \
 #       lab/run-scenarios 94-recorder-bisect
 . /mnt/lab/lib.sh

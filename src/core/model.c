@@ -1021,7 +1021,7 @@ static struct pt_device *map_guest_msi(struct pt_model *m,
 
 	/* MULTI_MSI's entry_nr is a vector count: no one entry to show */
 	if (pirq < 0 || domid == 0 || a->sbdf == PT_SBDF_NONE ||
-	    a->map_type == MAP_PIRQ_TYPE_MULTI_MSI)
+	    pt_map_type_is_multi_msi(a->map_type))
 		return dev_get(m, a->sbdf, false);
 	d = dev_get(m, a->sbdf, true);
 	if (!d)

@@ -75,7 +75,7 @@ static void hcf_event(struct rule_ctx *c, const struct pt_event *ev,
 	    (d = pt_model_device(c->m, a->sbdf)) && d->maskall == 1)
 		return;
 	/* what the guest asked for: the vector and its MSI programming */
-	if (a->map_type == MAP_PIRQ_TYPE_MULTI_MSI && a->entry_nr != PT_NONE) {
+	if (pt_map_type_is_multi_msi(a->map_type) && a->entry_nr != PT_NONE) {
 		/* MULTI_MSI's entry_nr is how many vectors */
 		snprintf(what, sizeof(what), " (MSI, %d vectors)", a->entry_nr);
 	} else if (pt_map_type_is_msi(a->map_type) && a->entry_nr != PT_NONE) {

@@ -1085,7 +1085,6 @@ static int get_field(struct pctx *r, json_t *obj, void *base,
 	return 0;
 }
 
-/* op/cmd/type names may be given as words or as numbers. */
 /* An optional BDF member: true when present and not one (out untouched). */
 static bool bad_sbdf(json_t *obj, const char *key, __u32 *out)
 {
@@ -1094,6 +1093,7 @@ static bool bad_sbdf(json_t *obj, const char *key, __u32 *out)
 	return v && (!json_is_string(v) || pt_sbdf_parse(json_string_value(v), out));
 }
 
+/* op/cmd/type names may be given as words or as numbers. */
 static int name_or_num(json_t *v, int (*lookup)(const char *), int *out)
 {
 	if (json_is_integer(v)) {
