@@ -86,6 +86,20 @@ struct pt_model {
 	} *ts_maps;
 	size_t nts_maps, capts_maps;
 
+	/*
+	 * The successful unmap_pirq of each (domid, pirq) not mapped again
+	 * since: a second unmap of it fails with EINVAL by design (QEMU
+	 * unmaps a guest's GSI pirq, then libxl tries too).  One slot per
+	 * pirq ever unmapped, as the pirqs themselves.
+	 */
+	struct pirq_unmap {
+		int domid;
+		bool valid;
+		struct pt_evref ev;
+	} *unmaps;
+	size_t nunmaps, capunmaps;
+	struct idmap unmap_by_key;
+
 	struct lost_window *lost;
 	size_t nlost, caplost;
 	__u64 last_ts;
@@ -147,6 +161,8 @@ void pt_state_free(struct pt_model *m)
 	idmap_free(&m->dom_by_id);
 	idmap_free(&m->ts_gsi_by_pirq);
 	free(m->ts_maps);
+	free(m->unmaps);
+	idmap_free(&m->unmap_by_key);
 	free(m);
 }
 
@@ -255,6 +271,32 @@ static void evref(struct pt_evref *r, const struct pt_event *ev,
 {
 	r->line = line;
 	r->ev = *ev;
+}
+
+static void unmap_note(struct pt_model *m, int domid, int pirq,
+		       const struct pt_event *ev, unsigned long line)
+{
+	size_t *slot = idmap_slot(&m->unmap_by_key, pirq_key(domid, pirq), false);
+	struct pirq_unmap *u;
+
+	if (!slot) {
+		PT_PUSH(m->unmaps, m->nunmaps, m->capunmaps);
+		slot = idmap_slot(&m->unmap_by_key, pirq_key(domid, pirq), true);
+		*slot = m->nunmaps - 1;
+	}
+	u = &m->unmaps[*slot];
+	u->domid = domid;
+	u->valid = true;
+	evref(&u->ev, ev, line);
+}
+
+/* (domid, pirq) is mapped again: an unmap of it is no longer a repeat */
+static void unmap_forget(struct pt_model *m, int domid, int pirq)
+{
+	size_t *slot = idmap_slot(&m->unmap_by_key, pirq_key(domid, pirq), false);
+
+	if (slot)
+		m->unmaps[*slot].valid = false;
 }
 
 /* ------------------------------------------------------------ devices */
@@ -431,6 +473,22 @@ static void entry_mask_observe(struct pt_device *d, int entry,
 		memcpy(st->last_comm, ev->hdr.comm, sizeof(st->last_comm));
 		st->last_comm[sizeof(st->last_comm) - 1] = '\0';
 	}
+}
+
+/*
+ * A view that no longer stands for the entry: the device model's, once
+ * it unbound or unmapped the guest's vector (the entry may serve dom0
+ * next).  Back to never observed.
+ */
+static void entry_mask_forget(struct pt_device *d, int entry,
+			      enum pt_mask_view mv)
+{
+	for (size_t i = 0; i < d->nentry_masks; i++)
+		if (d->entry_masks[i].entry == entry) {
+			memset(&d->entry_masks[i].view[mv], 0,
+			       sizeof(d->entry_masks[i].view[mv]));
+			d->entry_masks[i].view[mv].masked = -1;
+		}
 }
 
 /* An msi_vmask event's bit, in the view its source stands for. */
@@ -733,6 +791,8 @@ static struct pt_device *pirq_unmapped(struct pt_model *m,
 	for (size_t i = 0; i < d->nvectors; i++)
 		if (d->vectors[i].pirq == p->pirq && d->vectors[i].domid == p->domid)
 			d->vectors[i].live = false;
+	if (p->by_toolstack && p->entry != PT_NONE)
+		entry_mask_forget(d, p->entry, PT_MV_DM);
 	if (p->gsi != PT_NONE) {
 		struct pt_gsi_bind *b = gsi_bind_find(d, p->domid, p->pirq);
 
@@ -773,6 +833,7 @@ static struct pt_device *on_pirq(struct pt_model *m, const struct pt_event *ev,
 				sbdf = g->sbdf;
 		}
 		p = pirq_get(m, domid, e->pirq);
+		unmap_forget(m, domid, e->pirq);
 		p->by_toolstack = false;
 		p->pirq = e->pirq;
 		p->domid = domid;
@@ -1027,6 +1088,7 @@ static struct pt_device *map_guest_msi(struct pt_model *m,
 	if (!d)
 		return NULL;
 	p = pirq_get(m, domid, pirq);
+	unmap_forget(m, domid, pirq);
 	/* an unmap we never saw (a lost event, a reused domid): end it first */
 	if (p->mapped)
 		pirq_unmapped(m, p);
@@ -1067,6 +1129,25 @@ static struct pt_device *bind_guest_msi(struct pt_model *m,
 		entry_mask_observe(d, p->entry, PT_MV_DM,
 				   !(a->flags & XEN_DOMCTL_VMSI_X86_UNMASKED),
 				   ev, line);
+	return d;
+}
+
+/* The device model unbound the guest's MSI: its view of the mask ends. */
+static struct pt_device *unbind_guest_msi(struct pt_model *m,
+					  const struct pt_event *ev)
+{
+	const struct pt_hc_args *a = &ev->hc.args;
+	struct pt_pirq_state *p;
+	struct pt_device *d;
+
+	if (a->domid == PT_NONE || a->machine_irq == PT_NONE)
+		return NULL;
+	p = pirq_find(m, pt_domid_norm(a->domid), a->machine_irq);
+	if (!p || !p->mapped || !p->by_toolstack || p->entry == PT_NONE)
+		return NULL;
+	d = dev_get(m, p->sbdf, false);
+	if (d)
+		entry_mask_forget(d, p->entry, PT_MV_DM);
 	return d;
 }
 
@@ -1111,6 +1192,7 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 					int domid = pt_domid_norm(a->domid);
 					struct pt_gsi_state *g = gsi_find(m, a->index);
 
+					unmap_forget(m, domid, pirq);
 					*idmap_slot(&m->ts_gsi_by_pirq,
 						    pirq_key(domid, pirq),
 						    true) = a->index;
@@ -1136,6 +1218,7 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 				struct pt_gsi_state *g;
 				struct pt_gsi_bind *b;
 
+				unmap_note(m, domid, a->pirq, ev, line);
 				for (size_t i = 0; i < m->nts_maps; i++)
 					if (m->ts_maps[i].domid == domid &&
 					    m->ts_maps[i].pirq == a->pirq)
@@ -1200,6 +1283,9 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 				for (size_t i = 0; i < m->nts_maps; i++)
 					if (m->ts_maps[i].domid == pt_domid_norm(a->domid))
 						m->ts_maps[i].live = false;
+				for (size_t i = 0; i < m->nunmaps; i++)
+					if (m->unmaps[i].domid == pt_domid_norm(a->domid))
+						m->unmaps[i].valid = false;
 				for (size_t i = 0; i < m->ndevs; i++)
 					for (size_t j = 0; j < m->devs[i]->ngsi_binds; j++)
 						if (m->devs[i]->gsi_binds[j].domid ==
@@ -1210,6 +1296,14 @@ static struct pt_device *on_hypercall(struct pt_model *m, const struct pt_event 
 		case XEN_DOMCTL_bind_pt_irq:
 			if (ok && a->irq_type == PT_IRQ_TYPE_MSI) {
 				struct pt_device *bd = bind_guest_msi(m, ev, line);
+
+				if (bd)
+					d = bd;
+			}
+			break;
+		case XEN_DOMCTL_unbind_pt_irq:
+			if (ok && a->irq_type == PT_IRQ_TYPE_MSI) {
+				struct pt_device *bd = unbind_guest_msi(m, ev);
 
 				if (bd)
 					d = bd;
@@ -1447,6 +1541,15 @@ const struct pt_gsi_state *pt_model_gsi_by_irq(const struct pt_model *m,
 					       int irq)
 {
 	return gsi_by_linux_irq((struct pt_model *)m, irq);
+}
+
+const struct pt_evref *pt_model_pirq_unmap(const struct pt_model *m,
+					   int domid, int pirq)
+{
+	size_t *slot = idmap_slot((struct idmap *)&m->unmap_by_key,
+				  pirq_key(domid, pirq), false);
+
+	return slot && m->unmaps[*slot].valid ? &m->unmaps[*slot].ev : NULL;
 }
 
 int pt_model_toolstack_gsi(const struct pt_model *m, int domid, int pirq)

@@ -77,6 +77,12 @@ const struct pt_pirq_state *pt_model_next_mapped(const struct pt_model *m,
 const struct pt_gsi_state *pt_model_gsi(const struct pt_model *m, int gsi);
 const struct pt_gsi_state *pt_model_gsi_by_irq(const struct pt_model *m,
 					       int irq);
+/*
+ * The successful unmap_pirq of (domid, pirq), if nothing mapped that pirq
+ * again since (and the domain was not destroyed); else NULL.
+ */
+const struct pt_evref *pt_model_pirq_unmap(const struct pt_model *m,
+					   int domid, int pirq);
 /* The GSI a toolstack map_pirq(GSI) gave as pirq of domid; PT_NONE. */
 int pt_model_toolstack_gsi(const struct pt_model *m, int domid, int pirq);
 

@@ -74,6 +74,16 @@ static void hcf_event(struct rule_ctx *c, const struct pt_event *ev,
 	    ev->hc.op == __HYPERVISOR_domctl && a->sbdf != PT_SBDF_NONE &&
 	    (d = pt_model_device(c->m, a->sbdf)) && d->maskall == 1)
 		return;
+	/*
+	 * A pirq this trace saw unmapped, not mapped again: QEMU unmaps a
+	 * guest's GSI pirq at teardown and libxl then tries too; libxl's own
+	 * comment calls that EINVAL spurious.  Nothing failed.
+	 */
+	if (ev->hc.op == __HYPERVISOR_physdev_op &&
+	    ev->hc.cmd == PHYSDEVOP_unmap_pirq && ev->hdr.ret == -EINVAL &&
+	    a->domid != PT_NONE && a->pirq != PT_NONE &&
+	    pt_model_pirq_unmap(c->m, pt_domid_norm(a->domid), a->pirq))
+		return;
 	/* what the guest asked for: the vector and its MSI programming */
 	if (pt_map_type_is_multi_msi(a->map_type) && a->entry_nr != PT_NONE) {
 		/* MULTI_MSI's entry_nr is how many vectors */
