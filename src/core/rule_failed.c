@@ -48,9 +48,19 @@ static const char *failure_hint(const char *name, const struct pt_hc_args *a,
 	/* the device model's map of a guest's vector (lab: ENODATA, PVH dom0) */
 	if (!strcmp(name, "map_pirq") && pt_map_type_is_msi(a->map_type))
 		return ": that guest vector gets no interrupt (QEMU logs \"Mapping of MSI-X (err: N\" or \"Mapping of MSI (err: N\")";
+	/*
+	 * What Xen checks of an MSI bind (XEN_DOMCTL_bind_pt_irq, then
+	 * pt_irq_create_bind) is the pirq: neither the vector nor the
+	 * destination nor the delivery mode of the gflags
+	 */
+	if (!strcmp(name, "bind_pt_irq") && err == EPERM)
+		return ": no irq behind that pirq for the domain (no map_pirq gave it one), or dom0 may not use it";
+	if (!strcmp(name, "bind_pt_irq") && pt_irq_type_is_msi(a->irq_type) &&
+	    err == EBUSY)
+		return ": that pirq is bound already, not as an MSI (the device's INTx?); Xen logs \"pt_irq_create_bind failed (-16)\"";
 	if (!strcmp(name, "bind_pt_irq") && pt_irq_type_is_msi(a->irq_type) &&
 	    err == EINVAL)
-		return ": Xen refuses the guest's MSI programming (gvec, destination or delivery mode)";
+		return ": the domain is not HVM, or Xen could not set the MSI up (its console says \"pt_irq_create_bind failed\")";
 	if (!strcmp(name, "assign_device") && err == EBUSY)
 		return ": MSI-X MASKALL may still be set in hardware";
 	if (!strcmp(name, "bind_pt_irq") && err == EBUSY && a->machine_irq == 0)
