@@ -43,10 +43,7 @@ check "xl pci-list $dn shows $dev" \
 # The guest may take minutes under TCG: wait for it as long as the
 # scenario's time allows, keeping 6 min for the checks, xl destroy and
 # the recorder, so a guest too slow still leaves a trace.
-per=$(cat /mnt/lab/scenario-timeout 2>/dev/null || echo 300)
-hvm_wait=$((per - 360))
-[ $hvm_wait -ge 120 ] || hvm_wait=120
-check "HVM guest $dn up with its NIC" wait_for $hvm_wait domu_ready $dn
+check "HVM guest $dn up with its NIC" wait_for "$(hvm_wait_secs 120)" domu_ready $dn
 domid=$(domu_domid $dn)
 note "$dn is domain ${domid:-?}"
 sleep 2

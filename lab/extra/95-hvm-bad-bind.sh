@@ -16,14 +16,7 @@ modprobe e1000e
 modprobe xen-pciback
 check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
 rec_start
-hvm_cfg $dn $dev "loglevel=6 lab.nics=1"
-check "xl create $dn (HVM) with $dev" t 180 xl create /tmp/$dn.cfg
-per=$(cat /mnt/lab/scenario-timeout 2>/dev/null || echo 600)
-hvm_wait=$((per - 360))
-[ $hvm_wait -ge 240 ] || hvm_wait=240
-check "HVM guest $dn up with its NIC" wait_for $hvm_wait domu_ready $dn
-domid=$(domu_domid $dn)
-note "$dn is domain ${domid:-?}"
+hvm_up $dn $dev "loglevel=6 lab.nics=1"
 check "guest's e1000e uses MSI-X (guest /proc/interrupts)" \
 	grep -q 'MSI-X\|msi-x\|MSIX' $con
 # the GSI's pirq for the guest: debug key i's "d1: P" on the IO-APIC line

@@ -334,6 +334,27 @@ EOC
 	cp /tmp/$1.cfg "$RES/"
 }
 
+# hvm_wait_secs [MIN]: how long a scenario may wait for its HVM guest to
+# come up (minutes under TCG): its time less 6 min for the checks, xl
+# destroy and the recorder, and at least MIN (240) s.
+hvm_wait_secs()
+{
+	w=$(($(cat /mnt/lab/scenario-timeout 2>/dev/null || echo 600) - 360))
+	[ "$w" -ge "${1:-240}" ] || w=${1:-240}
+	echo "$w"
+}
+
+# hvm_up NAME BDF EXTRA: an HVM domU of hvm_cfg created, and waited for
+# until its NIC is up; $domid is its domain.
+hvm_up()
+{
+	hvm_cfg "$1" "$2" "$3"
+	check "xl create $1 (HVM) with $2" t 180 xl create /tmp/$1.cfg
+	check "HVM guest $1 up with its NIC" wait_for "$(hvm_wait_secs)" domu_ready "$1"
+	domid=$(domu_domid "$1")
+	note "$1 is domain ${domid:-?}"
+}
+
 # domu_create NAME NICS BDF...: start a PV domU with the devices
 # (DOMU_CREATE_OPTS: more options for xl create, e.g. -p: left paused;
 # DOMU_EXTRA: more on the guest's command line, e.g. lab.bounce=1).
