@@ -61,6 +61,10 @@ static const struct expectation cases[] = {
 	{ "lab-trixie/90-hvm-domu.jsonl", "hypercall-failed", 0, 0, 0 },
 	/* its twin with a device model gone wrong: two MSI binds Xen refused */
 	{ "lab-trixie/95-hvm-bad-bind.jsonl", "hypercall-failed", 2, 0, 2 },
+	/* a device unbound from pciback while Xen holds it; handed back first */
+	{ "pciback-unbind-seized.jsonl", "device-without-owner", 1, 0, 1 },
+	{ "pciback-unbind-returned.jsonl", "device-without-owner", 0, 0, 0 },
+	{ "lab-trixie/90-hvm-domu.jsonl", "device-without-owner", 0, 0, 0 },
 	{ "deassign-before-unmap.jsonl", "deassign-before-unmap", 1, 0, 1 },
 	{ "pv-guest-clean.jsonl", "deassign-before-unmap", 0, 0, 0 },
 	{ "pciback-probe-einval.jsonl", "kernel-call-failed", 1, 0, 1 },
