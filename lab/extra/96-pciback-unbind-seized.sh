@@ -1,12 +1,13 @@
-# A device left without an owner: 00:03.0 made assignable (on pciback,
+# A device left without an owner: 00:02.0 made assignable (on pciback,
 # quarantined by Xen with dom_io), then unbound from pciback through sysfs,
 # as a script or an admin might, instead of xl pci-assignable-remove.
 # Xen still holds it: dom0 has no driver on it and cannot use it, and
 # the toolstack cannot assign it.  ptrace record sees it leave pciback
 # while Xen holds it (PT018); ptrace dump sees it from Xen's and Linux's
-# views (device-without-owner).  Left so: the boot ends here.
+# views (device-without-owner).  Left so.
 . /mnt/lab/lib.sh
-dev=$NIC_B
+# 00:02.0: 90, after this scenario, passes 00:03.0 through
+dev=$NIC_A
 modprobe e1000e
 modprobe xen-pciback
 rec_start

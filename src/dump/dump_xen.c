@@ -401,13 +401,24 @@ struct xc {
 #define RING_CHUNK	(64 * 1024)
 #define RING_MAX	(8 * 1024 * 1024)
 
+/*
+ * libxenctrl's soname carries Xen's version and Debian ships only that
+ * (libxenctrl.so.4.20 on Debian 13); the unversioned name exists only
+ * with the -dev package.  The three calls used are the same in all.
+ */
+static const char *const xc_sonames[] = {
+	"libxenctrl.so.4.17", "libxenctrl.so.4.18", "libxenctrl.so.4.19",
+	"libxenctrl.so.4.20", "libxenctrl.so.4.21", "libxenctrl.so.4.22",
+	"libxenctrl.so",
+};
+
 static int xc_load(struct dump_xen *x, struct xc *xc)
 {
 	xc_open_fn open_fn;
 
-	xc->lib = dlopen("libxenctrl.so.4.17", RTLD_NOW | RTLD_LOCAL);
-	if (!xc->lib)
-		xc->lib = dlopen("libxenctrl.so", RTLD_NOW | RTLD_LOCAL);
+	xc->lib = NULL;
+	for (size_t i = 0; !xc->lib && i < sizeof(xc_sonames) / sizeof(xc_sonames[0]); i++)
+		xc->lib = dlopen(xc_sonames[i], RTLD_NOW | RTLD_LOCAL);
 	if (!xc->lib) {
 		snprintf(x->view_note, sizeof(x->view_note),
 			 "libxenctrl not found: %s", dlerror());
