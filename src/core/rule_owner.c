@@ -33,13 +33,20 @@ struct holders {
 	size_t n, cap;
 };
 
-static struct holder *holder_get(struct holders *hs, __u32 sbdf)
+static struct holder *holder_find(struct holders *hs, __u32 sbdf)
 {
-	struct holder *h;
-
 	for (size_t i = 0; i < hs->n; i++)
 		if (hs->h[i].sbdf == sbdf)
 			return &hs->h[i];
+	return NULL;
+}
+
+static struct holder *holder_get(struct holders *hs, __u32 sbdf)
+{
+	struct holder *h = holder_find(hs, sbdf);
+
+	if (h)
+		return h;
 	h = PT_PUSH(hs->h, hs->n, hs->cap);
 	h->sbdf = sbdf;
 	return h;
@@ -50,7 +57,7 @@ static void hold(struct holders *hs, __u32 sbdf, int domid,
 {
 	struct holder *h = holder_get(hs, sbdf);
 
-	h->domid = domid;
+	h->domid = pt_domid_norm(domid);
 	h->since.ev = *ev;
 	h->since.line = line;
 }
@@ -90,10 +97,7 @@ static void dwo_event(struct rule_ctx *c, const struct pt_event *ev,
 	}
 	if (ev->hdr.kind != PT_PCIBACK_REMOVE || ev->hdr.sbdf == PT_SBDF_NONE)
 		return;
-	h = NULL;
-	for (size_t i = 0; i < hs->n && !h; i++)
-		if (hs->h[i].sbdf == ev->hdr.sbdf)
-			h = &hs->h[i];
+	h = holder_find(hs, ev->hdr.sbdf);
 	if (!h || h->domid == 0)
 		return;
 	f = rule_report(c, h->sbdf, h->domid == QUARANTINE ? 0 : h->domid,
