@@ -501,6 +501,7 @@ int pt_session_record(struct pt_session *s, struct pt_session_log *l)
 	struct pt_log_header hdr;
 	struct log_run r = { 0 };
 	__u64 deadline = 0, next_flush;
+	unsigned long long flushed = 0;	/* r.written at the last flush */
 	char msg[256];
 	int err, ret;
 
@@ -536,9 +537,15 @@ int pt_session_record(struct pt_session *s, struct pt_session_log *l)
 				strerror(-err));
 			break;
 		}
-		/* once a second, and when probes died or came back */
-		if (err > 0 || now >= next_flush) {
+		/*
+		 * After every batch that wrote events, so that a dom0 that
+		 * dies leaves on disk all that the ring buffer had handed
+		 * over (one write per batch: batches grow with the rate);
+		 * and once a second for the lost-event records.
+		 */
+		if (r.written != flushed || err > 0 || now >= next_flush) {
 			pt_log_flush(r.w);
+			flushed = r.written;
 			next_flush = now + LOST_PERIOD_NS;
 		}
 		if (r.write_err) {
