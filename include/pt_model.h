@@ -66,7 +66,7 @@ struct pt_reset {
 	__u64 ts;
 	unsigned long line;
 	int method;		/* enum pt_reset_method */
-	bool xen_told;		/* followed by a reset notification to Xen */
+	bool xen_told;		/* followed by a notification Xen accepted */
 };
 
 /*

@@ -640,7 +640,10 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 		return NULL;
 	ds = dev_state(d);
 	if (ev->hdr.kind == PT_RESET_XEN_NOTIFY) {
-		if (d->nresets)
+		/* a notification Xen refused (-ENOSYS on 4.17) told it nothing */
+		bool refused = (ev->hdr.flags & PT_EVF_HAS_RET) && ev->hdr.ret < 0;
+
+		if (d->nresets && !refused)
 			d->resets[d->nresets - 1].xen_told = true;
 		return d;
 	}

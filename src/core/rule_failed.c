@@ -130,6 +130,17 @@ const struct rule_def rule_hypercall_failed = {
 
 /* ---------------------------------------------------- PT011 kernel-call-failed */
 
+/* Known causes of a pciback probe or init failing, from the labs. */
+static const char *pciback_hint(const struct rule_ctx *c, int err)
+{
+	if (err == -EINVAL)
+		return " (a device without INTx on a PVH dom0 has no GSI to look up)";
+	/* 6.12's pciback takes xen_reset_device's error as fatal */
+	if (err == -ENOSYS && pt_model_dom0_pvh(c->m))
+		return " (Xen has no PHYSDEVOP_pci_device_reset for a PVH dom0 before 4.20: pciback cannot seize devices)";
+	return "";
+}
+
 static void kcf_event(struct rule_ctx *c, const struct pt_event *ev,
 		      unsigned long line, const struct pt_device *d)
 {
@@ -148,7 +159,7 @@ static void kcf_event(struct rule_ctx *c, const struct pt_event *ev,
 					    pt_kind_name(PT_EV_PCIBACK, ev->hdr.kind),
 					    pt_sbdf_format(d->sbdf, b, sizeof(b)),
 					    pt_errno_name(ev->hdr.ret, e, sizeof(e)),
-					    ev->hdr.ret == -EINVAL ? " (a device without INTx on a PVH dom0 has no GSI to look up)" : ""),
+					    pciback_hint(c, ev->hdr.ret)),
 				ev, line);
 		return;
 	}

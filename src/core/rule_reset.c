@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Rules about device resets: PT001 reset-before-unbind, PT002 reset-not-reported. */
+#include <errno.h>
 #include <stdio.h>
 #include "idmap.h"
 #include "pt_names.h"
@@ -88,21 +89,56 @@ const struct rule_def rule_reset_before_unbind = {
 
 /* ---------------------------------------------------- PT002 reset-not-reported */
 
+/*
+ * A PHYSDEVOP_pci_device_reset that Xen refused tells Xen nothing: Xen
+ * 4.17 answers -ENOSYS to a PVH dom0 (its physdev_op has no such call
+ * for HVM-type domains); 6.12's pciback then gives up seizing the
+ * device, but goes on after its resets on release.  The refusal answers
+ * the resets waiting for it at once, with itself as the second proof.
+ */
+static void rnr_refused(struct rule_ctx *c, __u32 sbdf,
+			const struct pt_event *ev, unsigned long line)
+{
+	const struct pt_evref *waiting = rule_waiting(c, sbdf);
+	char b[PT_SBDF_STRLEN], e[32];
+	struct pt_finding *f;
+	struct pt_evref reset;
+
+	if (!waiting)
+		return;
+	reset = *waiting;
+	rule_resolve(c, sbdf);
+	f = rule_report(c, sbdf, PT_NONE, reset.ev.hdr.ts_ns, ev->hdr.ts_ns,
+			"%s reset (%s) in a PVH dom0, and Xen refused to be told: PHYSDEVOP_pci_device_reset returned %s%s: vPCI keeps stale state",
+			pt_sbdf_format(sbdf, b, sizeof(b)),
+			pt_kind_name(PT_EV_PCI_RESET, reset.ev.hdr.kind),
+			pt_errno_name(ev->hdr.ret, e, sizeof(e)),
+			ev->hdr.ret == -ENOSYS ? " (this Xen predates PVH-dom0 passthrough: 4.20 has the call)" : "");
+	pt_proof_add(f, &reset);
+	pt_proof_add_ev(f, ev, line);
+}
+
 static void rnr_event(struct rule_ctx *c, const struct pt_event *ev,
 		      unsigned long line, const struct pt_device *d)
 {
 	const struct pt_ev_hypercall *hc = &ev->hc;
+	bool notify;
 
 	if (ev->hdr.type == PT_EV_HYPERCALL) {
-		if (hc->op == __HYPERVISOR_physdev_op &&
-		    hc->cmd == PHYSDEVOP_pci_device_reset && !failed(ev) &&
-		    hc->args.sbdf != PT_SBDF_NONE)
+		notify = hc->op == __HYPERVISOR_physdev_op &&
+			 hc->cmd == PHYSDEVOP_pci_device_reset &&
+			 hc->args.sbdf != PT_SBDF_NONE;
+		if (notify && failed(ev))
+			rnr_refused(c, hc->args.sbdf, ev, line);
+		else if (notify)
 			rule_resolve(c, hc->args.sbdf);
 		return;
 	}
 	if (!d)
 		return;
-	if (ev->hdr.kind == PT_RESET_XEN_NOTIFY)
+	if (ev->hdr.kind == PT_RESET_XEN_NOTIFY && failed(ev))
+		rnr_refused(c, d->sbdf, ev, line);
+	else if (ev->hdr.kind == PT_RESET_XEN_NOTIFY)
 		rule_resolve(c, d->sbdf);
 	else if (pt_model_reset_is_new(d, ev, line) && pt_model_dom0_pvh(c->m))
 		rule_wait(c, d->sbdf, PT_NONE, ev, line);

@@ -33,6 +33,16 @@ static const struct expectation cases[] = {
 	{ "blind-window.jsonl", "reset-before-unbind", 0, 1, 1 },
 	{ "pvh-reset-not-reported.jsonl", "reset-not-reported", 1, 0, 1 },
 	{ "pvh-reset-reported.jsonl", "reset-not-reported", 0, 0, 0 },
+	/* Xen 4.17 answers a PVH dom0's reset notification -ENOSYS */
+	{ "pvh-reset-refused.jsonl", "reset-not-reported", 1, 0, 1 },
+	/*
+	 * recorded: Xen 4.17 with a 6.12 PVH dom0 (two refused notifications,
+	 * pciback's init and probe fail); its twin on Xen 4.20 is silent
+	 */
+	{ "lab/83-pvh-old-xen-seize.jsonl", "reset-not-reported", 2, 0, 4 },
+	{ "lab/83-pvh-old-xen-seize.jsonl", "kernel-call-failed", 2, 0, 4 },
+	{ "lab-trixie/80-pvh-assignable.jsonl", "reset-not-reported", 0, 0, 0 },
+	{ "lab-trixie/80-pvh-assignable.jsonl", "kernel-call-failed", 0, 0, 0 },
 	{ "pvh-gsi-not-registered.jsonl", "gsi-not-registered", 1, 0, 2 },
 	{ "pvh-gsi-registered.jsonl", "gsi-not-registered", 0, 0, 0 },
 	{ "irq-as-gsi.jsonl", "irq-as-gsi", 1, 0, 1 },
@@ -210,6 +220,22 @@ static void test_window(void **state)
 	assert_int_equal(pt_replay_file(LOGS "pvh-reset-reported.jsonl", m, NULL,
 					NULL, &res, err, sizeof(err)), 0);
 	assert_int_equal(pt_model_finding_count(m), 0);
+	pt_model_free(m);
+}
+
+/* A refused notification is named, and proves the finding with the reset. */
+static void test_reset_refused_proof(void **state)
+{
+	struct pt_model *m = replay("pvh-reset-refused.jsonl");
+	const struct pt_finding *f = pt_model_finding(m, 0);
+
+	assert_string_equal(f->rule->name, "reset-not-reported");
+	assert_non_null(strstr(f->msg, "refused to be told"));
+	assert_non_null(strstr(f->msg, "ENOSYS"));
+	assert_int_equal(f->nproof, 2);
+	assert_int_equal(f->proof[0].ev.hdr.kind, PT_RESET_FUNCTION_LOCKED);
+	assert_int_equal(f->proof[1].ev.hdr.kind, PT_RESET_XEN_NOTIFY);
+	assert_int_equal(f->proof[1].ev.hdr.ret, -38);
 	pt_model_free(m);
 }
 
@@ -399,6 +425,7 @@ int main(void)
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_window);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_rule_lookup);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_no_reset_method_proof);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_reset_refused_proof);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_many_overlapping_waits);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_waits_fire_in_opening_order);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_rule_rows);
