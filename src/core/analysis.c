@@ -51,9 +51,19 @@ const struct pt_device *pt_model_apply(struct pt_model *m,
 	const struct pt_device *d;
 
 	pt_state_count(m, ev);
-	/* waits that ended before this event conclude without it */
-	rules_expire(rs, ev->hdr.ts_ns);
-	d = pt_state_apply(m, ev, line);
+	if (ev->hdr.type == PT_EV_LOST || ev->hdr.type == PT_EV_BLIND) {
+		/*
+		 * A window of lost or unseen events that ends now: known
+		 * before the waits that ended inside it conclude, which
+		 * makes them incomplete.
+		 */
+		d = pt_state_apply(m, ev, line);
+		rules_expire(rs, ev->hdr.ts_ns);
+	} else {
+		/* waits that ended before this event conclude without it */
+		rules_expire(rs, ev->hdr.ts_ns);
+		d = pt_state_apply(m, ev, line);
+	}
 	rules_event(rs, ev, line, d);
 	pt_state_advance(m, ev->hdr.ts_ns);
 	return d;

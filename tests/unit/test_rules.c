@@ -42,6 +42,13 @@ static const struct expectation cases[] = {
 	{ "lab/83-pvh-old-xen-seize.jsonl", "reset-not-reported", 2, 0, 4 },
 	{ "lab/83-pvh-old-xen-seize.jsonl", "kernel-call-failed", 2, 0, 4 },
 	{ "lab-trixie/80-pvh-assignable.jsonl", "reset-not-reported", 0, 0, 0 },
+	/*
+	 * recorded: xen_pciback reloaded on a PVH dom0 (Xen 4.20) between two
+	 * HVM guests; libxl's sysfs reset at each xl create is not told to
+	 * Xen, and the sysfs reset made while pciback's probes were dead
+	 * concludes inside that blind window: incomplete
+	 */
+	{ "lab-trixie/84-pvh-pciback-reload.jsonl", "reset-not-reported", 2, 1, 3 },
 	{ "lab-trixie/80-pvh-assignable.jsonl", "kernel-call-failed", 0, 0, 0 },
 	{ "pvh-gsi-not-registered.jsonl", "gsi-not-registered", 1, 0, 2 },
 	{ "pvh-gsi-registered.jsonl", "gsi-not-registered", 0, 0, 0 },
