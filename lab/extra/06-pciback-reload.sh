@@ -8,13 +8,6 @@ dev=$NIC_A
 dn=lab-s6
 dn2=lab-s6b
 
-# use count of a module, as lsmod shows it ("-" when not loaded)
-modrefs()
-{
-	awk -v m="$1" '$1 == m { print $3; f = 1 } END { if (!f) print "-" }' \
-		/proc/modules
-}
-
 # lines of kind TYPE in the trace written after the first blind record
 # of xen_pciback, stamped after that record's end
 after_blind()
@@ -29,20 +22,7 @@ after_blind()
 modprobe e1000e
 modprobe xen-pciback
 check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
-refs0=$(modrefs xen_pciback)
-note "xen_pciback use count before recording: $refs0"
-rec_start
-check "ptrace is recording" wait_for 60 grep -q "recording to" "$RES/record.stderr"
-
-lsmod >"$RES/lsmod-recording.txt"
-refs1=$(modrefs xen_pciback)
-note "xen_pciback use count while recording: $refs1"
-check "recording holds no reference on xen_pciback (lsmod $refs1, was $refs0)" \
-	[ "$refs1" = "$refs0" ]
-check "record pins no module" \
-	sh -c "! grep -q 'pin-modules: fentry holds' '$RES/record.stderr'"
-check "record watches module unload/reload through the tracepoints" \
-	grep -q "watched through module_load/module_free" "$RES/record.stderr"
+rec_start_watching xen_pciback
 
 check "xl create $dn with $dev" domu_create $dn 1 $dev
 check "guest $dn up with its NIC" wait_for 150 domu_ready $dn

@@ -30,38 +30,7 @@ modprobe e1000e
 modprobe xen-pciback
 rec_start
 check "xl pci-assignable-add $dev" t 90 xl pci-assignable-add $dev
-cat >/tmp/$dn.cfg <<EOC
-name = "$dn"
-type = "hvm"
-kernel = "/lab/vmlinuz"
-ramdisk = "/lab/domu.cpio.gz"
-extra = "console=ttyS0 quiet lab.nics=1"
-memory = 512
-vcpus = 1
-vga = "none"
-vnc = 0
-serial = "file:/var/log/xen/console/guest-$dn.log"
-pci = [ "$dev" ]
-on_crash = "destroy"
-on_reboot = "destroy"
-cpuid = "host,rdtscp=0"
-EOC
-cp /tmp/$dn.cfg "$RES/"
-# create_paused: xl create -p, once more if the first one fails.  libxl
-# gives the device model's QMP commands a fixed 10 s; a PVH dom0 under
-# TCG on a busy host may answer later ("Post DM startup configs failed,
-# rc=-9"), and libxl then tears the domain down.
-create_paused()
-{
-	t 180 xl create -p /tmp/$dn.cfg && return 0
-	note "xl create -p failed once (device model too slow?): again"
-	t 120 xl destroy $dn >/dev/null 2>&1
-	assignable $dev || t 90 xl pci-assignable-add $dev
-	t 180 xl create -p /tmp/$dn.cfg
-}
-check "xl create -p $dn (HVM, paused) with $dev" create_paused
-domid=$(domu_domid $dn)
-note "$dn is domain ${domid:-?}"
+check "xl create -p $dn (HVM, paused) with $dev" hvm_create_paused $dn $dev
 check "$dn is paused" paused
 check "xl pci-list $dn shows $dev" \
 	sh -c "xl pci-list $dn | grep -q '$(short_bdf $dev)'"

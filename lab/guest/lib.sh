@@ -307,6 +307,33 @@ rec_stop()
 	fi
 }
 
+# modrefs MODULE: use count of a module, as lsmod shows it ("-" when not loaded)
+modrefs()
+{
+	awk -v m="$1" '$1 == m { print $3; f = 1 } END { if (!f) print "-" }' \
+		/proc/modules
+}
+
+# rec_start_watching MODULE: rec_start, checking that the recorder holds
+# no reference on MODULE (it attaches kprobes there, not fentry) and
+# watches its unload and reload.
+rec_start_watching()
+{
+	_refs0=$(modrefs "$1")
+	note "$1 use count before recording: $_refs0"
+	rec_start
+	check "ptrace is recording" grep -q "recording to" "$RES/record.stderr"
+	lsmod >"$RES/lsmod-recording.txt"
+	_refs1=$(modrefs "$1")
+	note "$1 use count while recording: $_refs1"
+	check "recording holds no reference on $1 (lsmod $_refs1, was $_refs0)" \
+		[ "$_refs1" = "$_refs0" ]
+	check "record pins no module" \
+		sh -c "! grep -q 'pin-modules: fentry holds' '$RES/record.stderr'"
+	check "record watches module unload/reload through the tracepoints" \
+		grep -q "watched through module_load/module_free" "$RES/record.stderr"
+}
+
 # hvm_cfg NAME BDF EXTRA: /tmp/NAME.cfg (and a copy in $RES) for an HVM
 # domU with BDF passed through, booted by the device model straight into
 # the domU kernel with command line "console=ttyS0 EXTRA"; its serial
@@ -332,6 +359,25 @@ on_reboot = "destroy"
 cpuid = "host,rdtscp=0"
 EOC
 	cp /tmp/$1.cfg "$RES/"
+}
+
+# hvm_create_paused NAME BDF: an HVM domU of hvm_cfg created paused
+# (xl create -p), once more if the first try fails; $domid is its
+# domain.  All of passthrough's set-up happens at xl create, before the
+# guest runs.  libxl gives the device model's QMP commands a fixed 10 s;
+# a PVH dom0 under TCG on a busy host may answer later ("Post DM startup
+# configs failed, rc=-9"), and libxl then tears the domain down.
+hvm_create_paused()
+{
+	hvm_cfg "$1" "$2" "quiet lab.nics=1"
+	if ! t 180 xl create -p /tmp/$1.cfg; then
+		note "xl create -p $1 failed once (device model too slow?): again"
+		t 120 xl destroy "$1" >/dev/null 2>&1
+		assignable "$2" || t 90 xl pci-assignable-add "$2"
+		t 180 xl create -p /tmp/$1.cfg || return 1
+	fi
+	domid=$(domu_domid "$1")
+	note "$1 is domain ${domid:-?}"
 }
 
 # hvm_wait_secs [MIN]: how long a scenario may wait for its HVM guest to
