@@ -274,14 +274,9 @@ const struct pt_evref *rule_waiting(struct rule_ctx *c, __u32 sbdf)
 {
 	struct rules *rs = c->rs;
 	size_t *head = idmap_slot(&rs->open_by_key, wait_key(c->id, sbdf), false);
-	size_t oldest = NO_WAIT;
 
-	if (!head)
-		return NULL;
 	/* the newest wait heads the list */
-	for (size_t i = *head; i != NO_WAIT; i = rs->waits[i].next)
-		oldest = i;
-	return oldest == NO_WAIT ? NULL : &rs->waits[oldest].w.cause;
+	return head && *head != NO_WAIT ? &rs->waits[*head].w.cause : NULL;
 }
 
 struct due {

@@ -94,7 +94,8 @@ const struct rule_def rule_reset_before_unbind = {
  * 4.17 answers -ENOSYS to a PVH dom0 (its physdev_op has no such call
  * for HVM-type domains); 6.12's pciback then gives up seizing the
  * device, but goes on after its resets on release.  The refusal answers
- * the resets waiting for it at once, with itself as the second proof.
+ * the resets waiting for it at once (as an accepted notification does),
+ * in one finding proven by the reset it follows and by itself.
  */
 static void rnr_refused(struct rule_ctx *c, __u32 sbdf,
 			const struct pt_event *ev, unsigned long line)

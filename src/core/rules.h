@@ -86,8 +86,9 @@ void rule_wait(struct rule_ctx *c, __u32 sbdf, int domid,
 	       const struct pt_event *ev, unsigned long line);
 /* The follow-up came: the rule's open waits for sbdf end without a finding. */
 void rule_resolve(struct rule_ctx *c, __u32 sbdf);
-/* The event that opened the rule's oldest wait still open for sbdf, or
- * NULL: what a follow-up that goes wrong answers. */
+/* The event that opened the rule's newest wait still open for sbdf, or
+ * NULL: what a follow-up that goes wrong answers (a notification
+ * follows the reset it reports). */
 const struct pt_evref *rule_waiting(struct rule_ctx *c, __u32 sbdf);
 
 /* Mapped pirqs of a domain (and device) as "55,54,53", each one's binding

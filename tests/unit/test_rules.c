@@ -230,7 +230,10 @@ static void test_window(void **state)
 	pt_model_free(m);
 }
 
-/* A refused notification is named, and proves the finding with the reset. */
+/*
+ * A refused notification is named, and proves the finding with the reset
+ * it follows (pciback's), not with an older one waiting (a sysfs reset).
+ */
 static void test_reset_refused_proof(void **state)
 {
 	struct pt_model *m = replay("pvh-reset-refused.jsonl");
