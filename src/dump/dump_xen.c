@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "dump.h"
 #include "lib/host.h"
+#include "lib/xenconsole.h"
 #include "dump_xenparse.h"
 
 /* ------------------------------------------------------------ detection */
@@ -383,143 +384,20 @@ void dump_xen_gsi(struct dump *d)
 
 /* ------------------------------------------------------------ --xen */
 
-typedef void *(*xc_open_fn)(void *logger, void *dombuild_logger,
-			    unsigned int flags);
-typedef int (*xc_close_fn)(void *xch);
-typedef int (*xc_keys_fn)(void *xch, const char *keys);
-typedef int (*xc_ring_fn)(void *xch, char *buffer, unsigned int *pnr_chars,
-			  int clear, int incremental, uint32_t *pindex);
-
-struct xc {
-	void *lib;
-	void *h;
-	xc_close_fn close;
-	xc_keys_fn keys;
-	xc_ring_fn ring;
-};
-
-#define RING_CHUNK	(64 * 1024)
-#define RING_MAX	(8 * 1024 * 1024)
-
-/*
- * libxenctrl's soname carries Xen's version and Debian ships only that
- * (libxenctrl.so.4.20 on Debian 13); the unversioned name exists only
- * with the -dev package.  The three calls used are the same in all.
- */
-static const char *const xc_sonames[] = {
-	"libxenctrl.so.4.17", "libxenctrl.so.4.18", "libxenctrl.so.4.19",
-	"libxenctrl.so.4.20", "libxenctrl.so.4.21", "libxenctrl.so.4.22",
-	"libxenctrl.so",
-};
-
-static int xc_load(struct dump_xen *x, struct xc *xc)
-{
-	xc_open_fn open_fn;
-
-	xc->lib = NULL;
-	for (size_t i = 0; !xc->lib && i < sizeof(xc_sonames) / sizeof(xc_sonames[0]); i++)
-		xc->lib = dlopen(xc_sonames[i], RTLD_NOW | RTLD_LOCAL);
-	if (!xc->lib) {
-		snprintf(x->view_note, sizeof(x->view_note),
-			 "libxenctrl not found: %s", dlerror());
-		return -ENOENT;
-	}
-	open_fn = (xc_open_fn)dlsym(xc->lib, "xc_interface_open");
-	xc->close = (xc_close_fn)dlsym(xc->lib, "xc_interface_close");
-	xc->keys = (xc_keys_fn)dlsym(xc->lib, "xc_send_debug_keys");
-	xc->ring = (xc_ring_fn)dlsym(xc->lib, "xc_readconsolering");
-	if (!open_fn || !xc->close || !xc->keys || !xc->ring) {
-		snprintf(x->view_note, sizeof(x->view_note),
-			 "libxenctrl lacks the debug-key/console calls");
-		dlclose(xc->lib);
-		return -ENOSYS;
-	}
-	xc->h = open_fn(NULL, NULL, 0);
-	if (!xc->h) {
-		snprintf(x->view_note, sizeof(x->view_note),
-			 "xc_interface_open: %s", strerror(errno));
-		dlclose(xc->lib);
-		return -errno;
-	}
-	return 0;
-}
-
-/*
- * Read the console ring from *index on (incremental), appending to
- * *buf; *index ends just past the last character Xen has written.
- */
-static int ring_read(struct xc *xc, char **buf, size_t *len, uint32_t *index)
-{
-	for (;;) {
-		unsigned int n = RING_CHUNK;
-		char *p;
-
-		if (*len + RING_CHUNK + 1 > RING_MAX)
-			return -E2BIG;
-		p = realloc(*buf, *len + RING_CHUNK + 1);
-		if (!p)
-			return -ENOMEM;
-		*buf = p;
-		if (xc->ring(xc->h, p + *len, &n, 0, 1, index))
-			return -errno;
-		*len += n;
-		p[*len] = '\0';
-		if (n < RING_CHUNK)
-			return 0;
-	}
-}
-
-/* Move *index to the ring's end, discarding what is there. */
-static int ring_skip(struct xc *xc, uint32_t *index)
-{
-	char *buf = malloc(RING_CHUNK);
-	unsigned int n;
-	int err = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	do {
-		n = RING_CHUNK;
-		if (xc->ring(xc->h, buf, &n, 0, 1, index)) {
-			err = -errno;
-			break;
-		}
-	} while (n == RING_CHUNK);
-	free(buf);
-	return err;
-}
-
-/*
- * Send debug keys i (IRQs), M (MSIs) and Q (PCI devices) and read back
- * only what they printed: skip to the ring's end first, so an old dump
- * still in the ring cannot be mistaken for this one.  One key at a
- * time, read back before the next, so a large IRQ dump cannot push the
- * others out of a small ring.  Xen runs the handlers synchronously
- * within the sysctl.
- */
+/* Debug keys i (IRQs), M (MSIs) and Q (PCI devices), read back. */
 static int xen_capture(struct dump_xen *x, char **text)
 {
-	static const char *const keys[] = { "i", "M", "Q" };
-	size_t len = 0, k;
-	uint32_t index = 0;
-	struct xc xc;
+	struct pt_xen_console *c;
 	int err;
 
-	err = xc_load(x, &xc);
-	if (err)
-		return err;
-	err = ring_skip(&xc, &index);
-	for (k = 0; !err && k < sizeof(keys) / sizeof(keys[0]); k++) {
-		if (xc.keys(xc.h, keys[k]))
-			err = -errno;
-		else
-			err = ring_read(&xc, text, &len, &index);
-	}
+	c = pt_xen_console_open(x->view_note, sizeof(x->view_note));
+	if (!c)
+		return -ENOENT;
+	err = pt_xen_console_dump(c, "iMQ", text);
 	if (err)
 		snprintf(x->view_note, sizeof(x->view_note),
 			 "reading Xen's dumps failed: %s", strerror(-err));
-	xc.close(xc.h);
-	dlclose(xc.lib);
+	pt_xen_console_close(c);
 	return err;
 }
 
