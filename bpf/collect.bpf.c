@@ -1594,6 +1594,7 @@ static __always_inline int vmask_irqd(struct irq_data *d, __u8 masked)
 	e->vmask.entry = msi_entry(desc);
 	e->vmask.irq = BPF_CORE_READ(d, irq);
 	e->vmask.pirq = PT_NONE;
+	e->vmask.domid = PT_NONE;
 	e->vmask.masked = masked;
 	e->vmask.view = PT_VIEW_LINUX;
 	ev_submit(e);
@@ -1624,6 +1625,7 @@ static __always_inline int h_pci_msi_update_mask(struct msi_desc *desc,
 	e->vmask.entry = msi_entry(desc);
 	e->vmask.irq = desc ? BPF_CORE_READ(desc, irq) : PT_NONE;
 	e->vmask.pirq = PT_NONE;
+	e->vmask.domid = PT_NONE;
 	e->vmask.masked = set != 0;
 	e->vmask.view = PT_VIEW_LINUX;
 	ev_submit(e);

@@ -141,6 +141,9 @@ struct pt_xv_row {
 				 * 0: "mapped, unbound" (no event channel
 				 * yet: Xen prints no pirq for it, so pirq
 				 * is PT_NONE); PT_NONE: not in debug key i */
+	int xen_masked;		/* MSI rows: Xen's own mask of the vector,
+				 * masked by Xen (H) or by the guest through
+				 * Xen (G) in debug key M; PT_NONE unknown */
 };
 
 /*

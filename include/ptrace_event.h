@@ -18,7 +18,7 @@
 #endif
 
 #define PT_SCHEMA_MAJOR		1
-#define PT_SCHEMA_MINOR		3
+#define PT_SCHEMA_MINOR		4
 
 #define PT_COMM_LEN		16
 /* Largest hypercall argument copied: struct xen_domctl is 144 bytes. */
@@ -117,6 +117,7 @@ enum pt_view {
 	PT_VIEW_PCIBACK,	/* pciback's emulated config space, for a guest */
 	PT_VIEW_PIRQ,		/* pirq/event-channel mask in dom0 (PV dom0) */
 	PT_VIEW_TABLE,		/* sampled from the MSI-X table in the BAR */
+	PT_VIEW_XEN,		/* Xen's own mask of the vector (debug key M) */
 	PT_VIEW_MAX,
 };
 
@@ -232,6 +233,7 @@ struct pt_ev_vector_mask {
 	__u8 masked;
 	__u8 view;		/* enum pt_view */
 	__u8 pad[2];
+	__s32 domid;		/* the pirq's domain (view xen), else PT_NONE */
 };
 
 /*

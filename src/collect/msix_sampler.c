@@ -452,6 +452,7 @@ static int dev_sample(struct dev *d, pt_msix_emit_fn emit, void *arg)
 		ev.vmask.entry = i;
 		ev.vmask.irq = PT_NONE;
 		ev.vmask.pirq = PT_NONE;
+		ev.vmask.domid = PT_NONE;
 		ev.vmask.masked = m;
 		ev.vmask.view = PT_VIEW_TABLE;
 		emit(&ev, arg);

@@ -412,6 +412,8 @@ static enum pt_mask_view mask_view_of(int view)
 		return PT_MV_DEVICE;
 	case PT_VIEW_LINUX:
 		return PT_MV_DOM0;
+	case PT_VIEW_XEN:
+		return PT_MV_XEN;
 	default:
 		/* pciback's emulation and pirq masking are not the bit */
 		return PT_MV_MAX;
@@ -464,8 +466,8 @@ static void entry_mask_observe(struct pt_device *d, int entry,
 	st->masked = masked;
 	st->last_ts = ev->hdr.ts_ns;
 	st->last_line = line;
-	/* the sampler only sees the bit: who wrote it is not known */
-	if (mv == PT_MV_DEVICE) {
+	/* the samplers only see the bit: who wrote it is not known */
+	if (mv == PT_MV_DEVICE || mv == PT_MV_XEN) {
 		st->last_pid = 0;
 		st->last_comm[0] = '\0';
 	} else {
@@ -796,6 +798,8 @@ static struct pt_device *pirq_unmapped(struct pt_model *m,
 			d->vectors[i].live = false;
 	if (p->by_toolstack && p->entry != PT_NONE)
 		entry_mask_forget(d, p->entry, PT_MV_DM);
+	if (p->entry != PT_NONE)
+		entry_mask_forget(d, p->entry, PT_MV_XEN);
 	if (p->gsi != PT_NONE) {
 		struct pt_gsi_bind *b = gsi_bind_find(d, p->domid, p->pirq);
 
@@ -1032,6 +1036,39 @@ static struct pt_device *on_msix_ctrl(struct pt_model *m, const struct pt_event 
 	return d;
 }
 
+/*
+ * Xen's view names a vector by its pirq and domain (debug keys i and Q
+ * join Xen's irq to them); the entry is the one that pirq was mapped
+ * for, as the trace saw it (a live row first, then a toolstack map).
+ */
+static struct pt_device *on_xen_vmask(struct pt_model *m,
+				      const struct pt_event *ev,
+				      unsigned long line)
+{
+	const struct pt_ev_vector_mask *e = &ev->vmask;
+	struct pt_device *d = dev_get(m, ev->hdr.sbdf, false);
+	int domid = pt_domid_norm(e->domid);
+	int entry = e->entry;
+
+	if (!d)
+		return NULL;
+	for (size_t i = 0; entry == PT_NONE && i < d->nvectors; i++)
+		if (d->vectors[i].live && d->vectors[i].pirq == e->pirq &&
+		    d->vectors[i].domid == domid)
+			entry = d->vectors[i].entry;
+	if (entry == PT_NONE && e->domid != PT_NONE) {
+		struct pt_pirq_state *p = pirq_find(m, domid, e->pirq);
+
+		if (p && p->mapped && p->sbdf == d->sbdf)
+			entry = p->entry;
+	}
+	/* a vector the trace never saw set up: no entry to show it on */
+	if (entry == PT_NONE)
+		return NULL;
+	entry_mask_observe(d, entry, PT_MV_XEN, e->masked, ev, line);
+	return d;
+}
+
 static struct pt_device *on_vmask(struct pt_model *m, const struct pt_event *ev,
 				  unsigned long line)
 {
@@ -1040,6 +1077,8 @@ static struct pt_device *on_vmask(struct pt_model *m, const struct pt_event *ev,
 	struct pt_device *d = dev_get(m, ev->hdr.sbdf, false);
 	struct pt_vector *v = NULL;
 
+	if (e->view == PT_VIEW_XEN)
+		return on_xen_vmask(m, ev, line);
 	if (!d && p)
 		d = dev_get(m, p->sbdf, false);
 	if (!d)

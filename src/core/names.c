@@ -64,7 +64,7 @@ static const struct {
 };
 
 static const char *const view_names[PT_VIEW_MAX] = {
-	"linux", "pciback", "pirq", "table",
+	"linux", "pciback", "pirq", "table", "xen",
 };
 
 const char *pt_type_name(unsigned int type)

@@ -92,6 +92,7 @@ static const struct field vmask_fields[] = {
 	EVF(vmask.pirq, "pirq", F_S32),
 	EVF(vmask.masked, "masked", F_U8),
 	EVF(vmask.view, "view", F_VIEW),
+	EVF(vmask.domid, "domid", F_S32),
 };
 static const struct field lost_fields[] = {
 	EVF(lost.count, "count", F_U64),
@@ -1712,6 +1713,8 @@ int pt_event_format(const struct pt_event *ev, char *buf, size_t len)
 		ADD(" entry=%d %s view=%s", ev->vmask.entry,
 		    ev->vmask.masked ? "masked" : "unmasked",
 		    pt_view_name(ev->vmask.view));
+		if (ev->vmask.domid != PT_NONE)
+			ADD(" d%d pirq=%d", ev->vmask.domid, ev->vmask.pirq);
 		break;
 	case PT_EV_HYPERCALL: {
 		const struct pt_hc_args *a = &ev->hc.args;

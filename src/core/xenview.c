@@ -681,7 +681,7 @@ static struct pt_xv_row blank_row(__u32 sbdf, const struct pt_xv_pci *pci)
 		.pirq = PT_NONE, .evtchn = PT_NONE, .domid = PT_NONE,
 		.msix_enabled = PT_NONE, .maskall = PT_NONE,
 		.entry = PT_NONE, .masked = PT_NONE, .xen_irq = PT_NONE,
-		.bound = PT_NONE,
+		.bound = PT_NONE, .xen_masked = PT_NONE,
 	};
 
 	if (pci) {
@@ -739,9 +739,11 @@ static int msi_rows(const struct pt_xv_view *v,
 		r.domid = pd->domid;
 		if (xi)
 			r.bound = xi->kind == PT_XV_IRQ_GUEST;
-		if (m)
+		if (m) {
 			r.masked = m->hw_masked != PT_NONE ? m->hw_masked :
 				   (m->host_masked || m->guest_masked);
+			r.xen_masked = m->host_masked || m->guest_masked;
+		}
 		if (joined) {
 			r.irq = lirqs[k];
 			r.entry = k;
@@ -868,6 +870,7 @@ char *pt_xv_rows_json(const struct pt_xv_row *rows, size_t n)
 		json_object_set_new(o, "masked", jbool(r->masked));
 		json_object_set_new(o, "xen_irq", jint(r->xen_irq));
 		json_object_set_new(o, "bound", jbool(r->bound));
+		json_object_set_new(o, "xen_masked", jbool(r->xen_masked));
 		if (json_array_append_new(arr, o))
 			goto fail;
 	}

@@ -146,7 +146,7 @@ static void test_mask_transitions(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.hdr.type = PT_EV_VECTOR_MASK;
 	ev.hdr.sbdf = DEV;
-	ev.vmask = (struct pt_ev_vector_mask){ 0, PT_NONE, PT_NONE, 0, PT_VIEW_TABLE };
+	ev.vmask = (struct pt_ev_vector_mask){ 0, PT_NONE, PT_NONE, 0, PT_VIEW_TABLE, .domid = PT_NONE };
 	pt_model_apply(m, &ev, 7);
 	d = pt_model_device(m, DEV);
 	assert_int_equal(d->vectors[0].masked, 0);
@@ -168,7 +168,7 @@ static void apply_vmask(struct pt_model *m, int entry, int irq, int masked,
 	ev.hdr.ts_ns = ts;
 	ev.hdr.pid = view == PT_VIEW_LINUX ? 77 : 4242;
 	strcpy(ev.hdr.comm, view == PT_VIEW_LINUX ? "ip" : "ptrace");
-	ev.vmask = (struct pt_ev_vector_mask){ entry, irq, PT_NONE, masked, view };
+	ev.vmask = (struct pt_ev_vector_mask){ entry, irq, PT_NONE, masked, view, .domid = PT_NONE };
 	pt_model_apply(m, &ev, line);
 }
 
@@ -701,6 +701,71 @@ static void test_hvm_guest_msix(void **state)
 	pt_model_free(m);
 }
 
+/* Xen's mask of d1's pirq, as the Xen mask sampler reports it. */
+static void apply_xen_mask(struct pt_model *m, int pirq, int masked,
+			   unsigned long line)
+{
+	struct pt_event ev = { 0 };
+
+	ev.hdr.type = PT_EV_VECTOR_MASK;
+	ev.hdr.sbdf = DEV;
+	ev.hdr.ts_ns = line * 1000;
+	ev.vmask = (struct pt_ev_vector_mask){ .entry = PT_NONE, .irq = PT_NONE,
+		.pirq = pirq, .masked = masked, .view = PT_VIEW_XEN, .domid = 1 };
+	ev.hdr.pid = 4242;	/* the sampler's, not the actor */
+	snprintf(ev.hdr.comm, sizeof(ev.hdr.comm), "ptrace");
+	pt_model_apply(m, &ev, line);
+}
+
+/*
+ * Xen's view names a vector by domain and pirq: the model shows it on
+ * the entry that pirq was mapped for, counts its changes, leaves the
+ * row's own mask bit alone, and forgets it when the pirq is unmapped.
+ */
+static void test_xen_view(void **state)
+{
+	struct pt_model *m = pt_model_new();
+	const struct pt_entry_mask *em;
+	const struct pt_device *d;
+	struct pt_event ev;
+
+	apply_map_msi(m, 0, 55, 1);
+	apply_map_msi(m, 2, 53, 2);
+	d = pt_model_device(m, DEV);
+	assert_non_null(d);
+	apply_xen_mask(m, 53, 1, 3);
+	em = pt_device_entry_mask(d, 2);
+	assert_non_null(em);
+	assert_int_equal(em->view[PT_MV_XEN].masked, 1);
+	assert_int_equal(em->view[PT_MV_XEN].transitions, 0);
+	assert_null(pt_device_entry_mask(d, 0));
+	apply_xen_mask(m, 53, 0, 4);
+	apply_xen_mask(m, 55, 0, 5);
+	em = pt_device_entry_mask(d, 2);	/* the list grew */
+	assert_int_equal(em->view[PT_MV_XEN].masked, 0);
+	assert_int_equal(em->view[PT_MV_XEN].transitions, 1);
+	assert_int_equal(em->view[PT_MV_XEN].last_line, 4);
+	assert_string_equal(em->view[PT_MV_XEN].last_comm, "");
+	assert_int_equal(em->view[PT_MV_XEN].last_pid, 0);
+	/* the other views and the row's hardware bit are not Xen's */
+	assert_int_equal(em->view[PT_MV_DEVICE].masked, -1);
+	assert_int_equal(em->view[PT_MV_DM].masked, -1);
+	assert_int_equal(d->vectors[1].masked, -1);
+	assert_int_equal(pt_device_entry_mask(d, 0)->view[PT_MV_XEN].masked, 0);
+	/* a pirq the trace never saw mapped names no entry */
+	apply_xen_mask(m, 99, 1, 6);
+	assert_int_equal(d->nentry_masks, 2);
+	/* unmapped: the entry may serve another domain next */
+	ev = dm_hc(__HYPERVISOR_physdev_op, PHYSDEVOP_unmap_pirq, 1, 7);
+	ev.hc.args.pirq = 53;
+	pt_model_apply(m, &ev, 7);
+	em = pt_device_entry_mask(d, 2);
+	assert_int_equal(em->view[PT_MV_XEN].masked, -1);
+	assert_int_equal(em->view[PT_MV_XEN].transitions, 0);
+	assert_string_equal(pt_mask_view_name(PT_MV_XEN), "xen");
+	pt_model_free(m);
+}
+
 /*
  * A blind record (a module's probes dead across its reload) is a window
  * like a loss: the devices active in it are incomplete, the waits of
@@ -822,6 +887,7 @@ int main(void)
 		cmocka_unit_test(test_mask_views),
 		cmocka_unit_test(test_sampler_makes_no_vectors),
 		cmocka_unit_test(test_hvm_guest_msix),
+		cmocka_unit_test(test_xen_view),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -395,7 +395,7 @@ static struct pt_event base(unsigned int type, unsigned int kind)
 static void test_round_trip(void **state)
 {
 	char path[] = "/tmp/pt-roundtrip-XXXXXX";
-	struct pt_event evs[12], got;
+	struct pt_event evs[13], got;
 	struct pt_log_header hdr;
 	struct pt_log_writer *w;
 	struct pt_log_reader *r;
@@ -428,7 +428,10 @@ static void test_round_trip(void **state)
 	evs[n] = base(PT_EV_MSIX_CTRL, 0);
 	evs[n++].msix_ctrl = (struct pt_ev_msix_ctrl){ 0xc002, 0x0002, 1, 1, PT_VIEW_PCIBACK, 0, 1 };
 	evs[n] = base(PT_EV_VECTOR_MASK, 0);
-	evs[n++].vmask = (struct pt_ev_vector_mask){ 2, 49, 53, 1, PT_VIEW_TABLE };
+	evs[n++].vmask = (struct pt_ev_vector_mask){ 2, 49, 53, 1, PT_VIEW_TABLE, .domid = PT_NONE };
+	/* Xen's view: a domain's pirq, no entry (schema 1.4) */
+	evs[n] = base(PT_EV_VECTOR_MASK, 0);
+	evs[n++].vmask = (struct pt_ev_vector_mask){ PT_NONE, PT_NONE, 55, 1, PT_VIEW_XEN, .domid = 3 };
 	evs[n] = base(PT_EV_HYPERCALL, 0);
 	evs[n].hdr.sbdf = PT_SBDF_NONE;
 	/* the pirq Xen chose, read back at the return */

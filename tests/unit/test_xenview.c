@@ -370,7 +370,10 @@ static void test_rows_dom0(void **state)
 	assert_int_equal(r->irq, PT_NONE);
 	assert_int_equal(r->masked, 1);
 	assert_int_equal(r->bound, 0);
+	/* Xen's own mask: "mask=1/HG/1", masked by Xen and for the guest */
+	assert_int_equal(r->xen_masked, 1);
 	assert_int_equal(find_row(rows, n, NIC_A, 0, 27)->bound, 1);
+	assert_int_equal(find_row(rows, n, NIC_A, 0, 27)->xen_masked, 0);
 
 	json = pt_xv_rows_json(rows, (size_t)n);
 	assert_non_null(json);
@@ -379,7 +382,7 @@ static void test_rows_dom0(void **state)
 				     "\"domid\":0,\"msix_enabled\":true,"
 				     "\"maskall\":false,\"entry\":0,"
 				     "\"masked\":false,\"xen_irq\":27,"
-				     "\"bound\":true}"));
+				     "\"bound\":true,\"xen_masked\":false}"));
 	free(json);
 	free(rows);
 	pt_xv_view_free(&v);
