@@ -150,6 +150,14 @@ $(OUT)/tests/test_sampler: tests/unit/test_sampler.c src/collect/msix_sampler.c 
 		src/collect/msix_sampler.c src/lib/host.c -o $@ $(CORE_LIB) \
 		$(LDLIBS_CORE) -lcmocka
 
+# The Xen mask sampler on Xen's dumps as text: the core and its source.
+$(OUT)/tests/test_xen_sampler: tests/unit/test_xen_sampler.c \
+		src/collect/xen_sampler.c src/lib/xenconsole.c $(APP_HDRS) \
+		$(CORE_LIB) | $(OUT)/tests
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< \
+		src/collect/xen_sampler.c src/lib/xenconsole.c -o $@ \
+		$(CORE_LIB) $(LDLIBS_CORE) -lcmocka
+
 .PHONY: check check-host check-unit
 check: all $(TEST_BINS)
 	tests/run all
@@ -191,7 +199,7 @@ fuzz:
 	tests/fuzz/run $(FUZZ_SECONDS) --cov
 
 .PHONY: bench
-bench: all $(OUT)/genlog $(OUT)/msix-sampler-bench
+bench: all $(OUT)/genlog $(OUT)/msix-sampler-bench $(OUT)/xen-sampler-bench
 	tests/bench/run
 
 $(OUT)/genlog: tests/bench/genlog.c $(CORE_LIB)
@@ -203,6 +211,13 @@ MSIX_BENCH_SRCS	:= tests/bench/msix_sampler.c src/collect/msix_sampler.c src/lib
 $(OUT)/msix-sampler-bench: $(MSIX_BENCH_SRCS) $(APP_HDRS) $(CORE_LIB) | $(OUT)
 	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -static $(MSIX_BENCH_SRCS) \
 		-o $@ $(CORE_LIB)
+
+# The Xen mask sampler alone; dynamic (it loads libxenctrl with dlopen):
+# lab/run-scenarios copies it to dom0, which has ptrace's libraries.
+XEN_BENCH_SRCS	:= tests/bench/xen_sampler.c src/collect/xen_sampler.c src/lib/xenconsole.c
+$(OUT)/xen-sampler-bench: $(XEN_BENCH_SRCS) $(APP_HDRS) $(CORE_LIB) | $(OUT)
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(XEN_BENCH_SRCS) \
+		-o $@ $(CORE_LIB) $(LDLIBS_CORE)
 
 # ---------------------------------------------------------------- lab
 .PHONY: lab lab-image lab-shell

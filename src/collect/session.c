@@ -19,6 +19,7 @@
 #include "pt_probetally.h"
 #include "pt_xenhc.h"
 #include "collect/msix_sampler.h"
+#include "collect/xen_sampler.h"
 #include "collect/probes.h"
 #include "collect/session.h"
 #include "lib/host.h"
@@ -39,9 +40,11 @@ struct pt_session {
 	struct ring_buffer *rb;
 	struct pt_lost_reader lost;
 	struct pt_msix_sampler *sampler;
+	struct pt_xen_sampler *xen;	/* NULL: off, or Xen unreadable */
+	char xen_why[128];		/* why the Xen sampler is not running */
 	__u64 start_ns;			/* CLOCK_MONOTONIC: the events' clock */
 	time_t start_wall;
-	__u64 next_lost, next_sample;
+	__u64 next_lost, next_sample, next_xen;
 	struct pt_session_stats stats;
 	/* the callback of the pt_session_poll() or _stop() under way */
 	pt_session_cb cb;
@@ -103,6 +106,26 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 static void on_sample(const struct pt_event *ev, void *arg)
 {
 	deliver(arg, ev);
+}
+
+/*
+ * One pass of Xen's mask view.  Xen unreadable after it was readable
+ * (libxenctrl refusing, a dump we cannot parse) is said once, and the
+ * sampler stops: its view then keeps the last state it saw.
+ */
+static void xen_sample(struct pt_session *s)
+{
+	int err = pt_xen_sampler_run(s->xen, on_sample, s);
+
+	if (err >= 0)
+		return;
+	snprintf(s->xen_why, sizeof(s->xen_why), "reading Xen's dumps failed: %s",
+		 strerror(-err));
+	if (s->o.report)
+		fprintf(s->o.report, "ptrace: Xen's mask view stopped: %s\n",
+			s->xen_why);
+	pt_xen_sampler_free(s->xen);
+	s->xen = NULL;
 }
 
 /* Lost and blind records concern every device: never filtered. */
@@ -299,6 +322,17 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 		}
 		s->next_sample = s->start_ns;
 	}
+	if (s->o.sample_xen_ms > 0) {
+		s->xen = pt_xen_sampler_new(s->xen_why, sizeof(s->xen_why));
+		if (!s->xen && rep)
+			fprintf(rep, "ptrace: Xen's mask view is off: %s\n",
+				s->xen_why);
+		if (s->xen && rep)
+			fprintf(rep, "ptrace: Xen's mask view: debug keys i, M, Q "
+				"every %ld ms (each pass prints into Xen's console ring)\n",
+				s->o.sample_xen_ms);
+		s->next_xen = s->start_ns;
+	}
 	*out = s;
 	return PT_EXIT_OK;
 
@@ -324,6 +358,22 @@ static void header_add_sampler(struct pt_log_header *hdr, long period_ms)
 		snprintf(p->reason, sizeof(p->reason), "off (--no-sample-msix)");
 }
 
+/* Asked for only (it writes into Xen's console): a row when it was. */
+static void header_add_xen_sampler(struct pt_log_header *hdr,
+				   const struct pt_session *s)
+{
+	size_t cap = hdr->nprobes;
+	struct pt_probe_status *p = PT_PUSH(hdr->probes, hdr->nprobes, cap);
+
+	snprintf(p->name, sizeof(p->name), "xen_mask_sampler");
+	snprintf(p->func, sizeof(p->func), "Xen debug keys i, M, Q, every %ld ms",
+		 s->o.sample_xen_ms);
+	snprintf(p->attach, sizeof(p->attach), s->xen ? "sampler" : "");
+	p->state = s->xen ? PT_PROBE_ATTACHED : PT_PROBE_FAILED;
+	if (!s->xen)
+		snprintf(p->reason, sizeof(p->reason), "%s", s->xen_why);
+}
+
 int pt_session_header(const struct pt_session *s, struct pt_log_header *hdr)
 {
 	struct tm tm;
@@ -347,6 +397,8 @@ int pt_session_header(const struct pt_session *s, struct pt_log_header *hdr)
 	}
 	if (s->o.sampler_row)
 		header_add_sampler(hdr, s->o.sample_msix_ms);
+	if (s->o.sample_xen_ms > 0)
+		header_add_xen_sampler(hdr, s);
 	return 0;
 }
 
@@ -374,6 +426,10 @@ int pt_session_poll(struct pt_session *s, int timeout_ms, pt_session_cb cb,
 		pt_msix_sampler_run(s->sampler, on_sample, s);
 		s->next_sample = now + s->o.sample_msix_ms * 1000000ull;
 	}
+	if (s->xen && s->next_xen <= now) {
+		xen_sample(s);
+		s->next_xen = now + s->o.sample_xen_ms * 1000000ull;
+	}
 	/* a module reload: probes dead or back, a blind record */
 	changed = pt_modwatch_poll(&s->mw, s->skel, s->plans, now, on_record,
 				   say, s);
@@ -383,6 +439,8 @@ int pt_session_poll(struct pt_session *s, int timeout_ms, pt_session_cb cb,
 	}
 	if (s->sampler && (long)((s->next_sample - now) / 1000000) < timeout_ms)
 		timeout_ms = (s->next_sample - now) / 1000000;
+	if (s->xen && (long)((s->next_xen - now) / 1000000) < timeout_ms)
+		timeout_ms = (s->next_xen - now) / 1000000;
 	/* a wait: only a forced wakeup ends it early */
 	if (timeout_ms > 0) {
 		err = ring_buffer__poll(s->rb, timeout_ms);
@@ -404,6 +462,8 @@ void pt_session_stop(struct pt_session *s, pt_session_cb cb, void *ctx)
 	ring_buffer__consume(s->rb);
 	if (s->sampler)
 		pt_msix_sampler_run(s->sampler, on_sample, s);
+	if (s->xen)
+		xen_sample(s);
 	flush_lost(s, pt_mono_ns());
 	pt_modwatch_finish(&s->mw, s->plans, pt_mono_ns(), on_record, s);
 }
@@ -416,6 +476,7 @@ void pt_session_close(struct pt_session *s)
 		pt_modwatch_stop(&s->mw);
 	ring_buffer__free(s->rb);
 	pt_msix_sampler_free(s->sampler);
+	pt_xen_sampler_free(s->xen);
 	if (s->plans)
 		pt_probes_detach(s->plans);
 	collect_bpf__destroy(s->skel);

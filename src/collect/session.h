@@ -52,6 +52,11 @@ struct pt_session_opts {
 	 * negative: off.  Only devices bound to pciback are read.
 	 */
 	long sample_msix_ms;
+	/*
+	 * Xen mask sampler period (collect/xen_sampler.h); 0 or negative:
+	 * off, the default, since every pass prints into Xen's console ring.
+	 */
+	long sample_xen_ms;
 	/* the header lists the sampler (running or off) among the probes */
 	bool sampler_row;
 };

@@ -33,6 +33,7 @@ struct dump_opts {
 	double trace_s;
 	const char *trace_log;
 	long sample_msix_ms;		/* --trace's sampler: 0 default, < 0 off */
+	long sample_xen_ms;		/* --trace's Xen mask view: 0 off */
 	bool verify_walker;
 	const char *btf;
 	__u32 *only;			/* -d filters */
@@ -43,6 +44,7 @@ struct dump_opts {
 enum {
 	OPT_XEN = PT_OPT_LONG, OPT_XEN_TEXT, OPT_FAIL, OPT_TRACE, OPT_VERIFY,
 	OPT_BTF, OPT_TRACE_LOG, OPT_SAMPLE_MSIX, OPT_NO_SAMPLE_MSIX,
+	OPT_SAMPLE_XEN,
 };
 
 static const struct pt_opt dump_cli_opts[] = {
@@ -73,6 +75,11 @@ static const struct pt_opt dump_cli_opts[] = {
 	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
 	{ "no-sample-msix", OPT_NO_SAMPLE_MSIX, NULL, PT_OPT_FLAG,
 	  "with --trace: do not read the MSI-X tables" },
+	{ "sample-xen", OPT_SAMPLE_XEN, "MS", PT_OPT_DURATION,
+	  "with --trace: Xen's own mask of every vector\n"
+	  "(view xen), debug keys i, M, Q every MS (off\n"
+	  "by default: each pass prints into Xen's console)",
+	  .unit = 1000000, .min = 100e6, .max = 3600e9 },
 	{ "verify-walker", OPT_VERIFY, NULL, PT_OPT_FLAG,
 	  "only load the irq-record walker (BPF\n"
 	  "verifier), attach nothing, print its\n"
@@ -148,6 +155,9 @@ static int parse_args(int argc, char **argv, struct dump *d,
 		case OPT_NO_SAMPLE_MSIX:
 			o->sample_msix_ms = -1;
 			break;
+		case OPT_SAMPLE_XEN:
+			o->sample_xen_ms = v.u / 1000000;
+			break;
 		case OPT_VERIFY:
 			o->verify_walker = true;
 			break;
@@ -168,6 +178,8 @@ static int parse_args(int argc, char **argv, struct dump *d,
 	if (o->sample_msix_ms && o->trace_s <= 0) {
 		return pt_cli_usage_error(&dump_cli, "--sample-msix and --no-sample-msix go with --trace");
 	}
+	if (o->sample_xen_ms && o->trace_s <= 0)
+		return pt_cli_usage_error(&dump_cli, "--sample-xen goes with --trace");
 	if (o->btf && !o->verify_walker) {
 		return pt_cli_usage_error(&dump_cli, "--btf goes with --verify-walker");
 	}
@@ -410,6 +422,7 @@ int cmd_dump(int argc, char **argv)
 			return rc;
 		}
 		d.trace.sample_msix_ms = o.sample_msix_ms;
+		d.trace.sample_xen_ms = o.sample_xen_ms;
 		dump_trace(&d, o.trace_s, o.trace_log);
 	}
 

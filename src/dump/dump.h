@@ -168,6 +168,7 @@ struct dump_trace {
 	bool ok;			/* recorded and replayed */
 	double seconds;
 	long sample_msix_ms;		/* the session's: 0 default, < 0 off */
+	long sample_xen_ms;		/* the session's Xen mask view: 0 off */
 	int exit;			/* the recording's exit code (PT_EXIT_*) */
 	char log[4096];			/* kept recording, "" if removed */
 	bool kept;

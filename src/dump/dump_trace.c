@@ -122,6 +122,7 @@ static int capture(struct dump_trace *t, double seconds)
 	struct pt_session_opts so = {
 		.report = stderr, .sampler_row = true,
 		.sample_msix_ms = t->sample_msix_ms,
+		.sample_xen_ms = t->sample_xen_ms,
 	};
 	struct pt_session_log log = {
 		.who = "ptrace dump", .path = t->log, .duration = seconds,

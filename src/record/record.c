@@ -49,6 +49,7 @@ static int parse_devices(const char *arg, __u32 **out, size_t *n, size_t *cap)
 enum {
 	OPT_STRICT = PT_OPT_LONG, OPT_SAMPLE_MSIX, OPT_RINGBUF, OPT_ALLOW_NO_XEN,
 	OPT_NO_FENTRY, OPT_BPF_STATS, OPT_PIN_MODULES, OPT_NO_SAMPLE_MSIX,
+	OPT_SAMPLE_XEN,
 };
 
 /* the help below names both */
@@ -76,6 +77,12 @@ static const struct pt_opt record_opts[] = {
 	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
 	{ "no-sample-msix", OPT_NO_SAMPLE_MSIX, NULL, PT_OPT_FLAG,
 	  "do not read the MSI-X tables (no device view)" },
+	{ "sample-xen", OPT_SAMPLE_XEN, "MS", PT_OPT_DURATION,
+	  "Xen's own mask of every vector (view xen): send\n"
+	  "debug keys i, M, Q every MS and read them back\n"
+	  "(off by default: each pass prints into Xen's\n"
+	  "console ring, pushing older messages out)",
+	  .unit = 1000000, .min = 100e6, .max = 3600e9 },
 	{ "ringbuf", OPT_RINGBUF, "MB", PT_OPT_SIZE,
 	  "ring buffer size (a power of two, default 8M)",
 	  .unit = 1 << 20, .min = 1 << 20, .max = 1 << 30 },
@@ -107,6 +114,7 @@ const struct pt_cli record_cli = {
 		"ptrace record -o trace.jsonl -t 30s       # thirty seconds\n"
 		"ptrace record -o trace.jsonl -d 0000:03:00.0 --sample-msix 500\n"
 		"ptrace record -o trace.jsonl --no-sample-msix  # no MSI-X table reads\n"
+		"ptrace record -o trace.jsonl --sample-xen 1s   # Xen's mask of each vector too\n"
 		"ptrace record -o trace.jsonl --strict --bpf-stats",
 };
 
@@ -151,6 +159,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case OPT_NO_SAMPLE_MSIX:
 			so.sample_msix_ms = -1;
+			break;
+		case OPT_SAMPLE_XEN:
+			so.sample_xen_ms = v.u / 1000000;
 			break;
 		case OPT_RINGBUF:
 			ringbuf_mb = v.u >> 20;

@@ -42,7 +42,7 @@ static void restore_terminal(void)
 
 enum {
 	OPT_SPEED = PT_OPT_LONG, OPT_DELAY, OPT_BENCH, OPT_NO_XEN,
-	OPT_SAMPLE_MSIX, OPT_NO_SAMPLE_MSIX,
+	OPT_SAMPLE_MSIX, OPT_NO_SAMPLE_MSIX, OPT_SAMPLE_XEN,
 };
 
 static const struct pt_opt top_opts[] = {
@@ -71,6 +71,11 @@ static const struct pt_opt top_opts[] = {
 	  .unit = 1000000, .min = 1e6, .max = 3600e9 },
 	{ "no-sample-msix", OPT_NO_SAMPLE_MSIX, NULL, PT_OPT_FLAG,
 	  "live: do not read the MSI-X tables (no device view)" },
+	{ "sample-xen", OPT_SAMPLE_XEN, "MS", PT_OPT_DURATION,
+	  "live: Xen's own mask of every vector (view xen),\n"
+	  "debug keys i, M, Q every MS (off by default: each\n"
+	  "pass prints into Xen's console ring)",
+	  .unit = 1000000, .min = 100e6, .max = 3600e9 },
 	/* the redraw-cost benchmark (tests/bench/tui) */
 	{ "bench-frames", OPT_BENCH, "N", PT_OPT_UINT, "",
 	  .min = 1, .max = 1e9, .flags = PT_OPT_HIDDEN },
@@ -137,6 +142,9 @@ static int parse_args(struct top *t, int argc, char **argv)
 		case OPT_NO_SAMPLE_MSIX:
 			t->sample_msix_ms = -1;
 			break;
+		case OPT_SAMPLE_XEN:
+			t->sample_xen_ms = v.u / 1000000;
+			break;
 		default:
 			/* --help and --version end here too, with exit 0 */
 			return c == PT_CLI_DONE ? -1 : pt_cli_exit(c);
@@ -152,6 +160,9 @@ static int parse_args(struct top *t, int argc, char **argv)
 	if (t->sample_msix_ms && t->replay)
 		return pt_cli_usage_error(&top_cli,
 			"--sample-msix and --no-sample-msix are for live tracing, not --replay");
+	if (t->sample_xen_ms && t->replay)
+		return pt_cli_usage_error(&top_cli,
+			"--sample-xen is for live tracing, not --replay");
 	if (t->iterations && !t->batch)
 		return pt_cli_usage_error(&top_cli, "--iterations goes with --batch");
 	return 0;
@@ -476,7 +487,8 @@ static int open_source(struct top *t)
 		}
 		return 0;
 	}
-	ret = top_live_open(&t->src, t->allow_no_xen, t->sample_msix_ms, err,
+	ret = top_live_open(&t->src, t->allow_no_xen, t->sample_msix_ms,
+			    t->sample_xen_ms, err,
 			    sizeof(err));
 	if (ret)
 		fprintf(stderr, "ptrace top: %s\n", err);

@@ -67,7 +67,7 @@ struct top_source *top_replay_open(const char *path, char *err, size_t len);
  * only), as 'ptrace record --allow-no-xen' does: for testing.
  */
 int top_live_open(struct top_source **out, bool allow_no_xen,
-		  long sample_msix_ms, char *err,
+		  long sample_msix_ms, long sample_xen_ms, char *err,
 		  size_t len);
 
 static inline void top_source_close(struct top_source *s)
@@ -118,6 +118,7 @@ struct top {
 	long bench_frames;
 	bool allow_no_xen;
 	long sample_msix_ms;	/* live: the session's, 0 default, < 0 off */
+	long sample_xen_ms;	/* live: Xen's mask view, 0 off */
 	bool batch;		/* --batch: text frames, no curses */
 	unsigned long long iterations;	/* --batch: frames to print, 0 no end */
 

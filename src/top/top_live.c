@@ -101,11 +101,12 @@ static const struct top_source_ops live_ops = {
 };
 
 int top_live_open(struct top_source **out, bool allow_no_xen,
-		  long sample_msix_ms, char *err,
+		  long sample_msix_ms, long sample_xen_ms, char *err,
 		  size_t len)
 {
 	struct pt_session_opts so = {
 		.allow_no_xen = allow_no_xen, .sample_msix_ms = sample_msix_ms,
+		.sample_xen_ms = sample_xen_ms,
 	};
 	struct pt_host_xen host;
 	struct live *l;
