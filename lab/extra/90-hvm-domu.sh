@@ -15,6 +15,8 @@ con=/var/log/xen/console/guest-$dn.log
 modprobe e1000e
 modprobe xen-pciback
 check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
+# Xen's own mask of the guest's vectors too (the xen view)
+REC_ARGS="--sample-xen 1s"
 rec_start
 hvm_up $dn $dev "loglevel=6 lab.nics=1"
 checkpoint guest-msix
