@@ -47,6 +47,10 @@ same() {	# same DESC WANT GOT
 	fi
 }
 words() { tr ' ' '\n' | grep . | sort -n | tr '\n' ' '; }
+# The same, each once: a checkpoint's capture of a debug key may also
+# hold the recorder's own pass of it (--sample-xen prints the same keys
+# into the console ring), so a Xen line can be there twice.
+uwords() { tr ' ' '\n' | grep . | sort -u | sort -n | tr '\n' ' '; }
 # message part of a Xen console line
 xen_body() { sed -E 's/^\(XEN\) *//; s/^\[[^]]*\] *//'; }
 
@@ -129,7 +133,7 @@ fi
 # Xen: guest pirqs of debug key i (first guest of each bound irq)
 if [ -s "$dir/xen-i.txt" ]; then
 	want=$(xen_body <"$dir/xen-i.txt" |
-		sed -nE 's/^IRQ: *([0-9]+) .*in-flight=[0-9]+ d([0-9]+): *([0-9]+)\(.*/\1:d\2:\3/p' | words)
+		sed -nE 's/^IRQ: *([0-9]+) .*in-flight=[0-9]+ d([0-9]+): *([0-9]+)\(.*/\1:d\2:\3/p' | uwords)
 	got=$(jq -r '.xen.view.irqs[] | select(.domid != null) | "\(.irq):d\(.domid):\(.pirq)"' "$J" | words)
 	same "Xen irq -> domain:pirq bindings as debug key i shows" "$want" "$got"
 fi
@@ -137,7 +141,7 @@ fi
 # Xen: hardware mask bit of each MSI/MSI-X irq (debug key M)
 if [ -s "$dir/xen-M.txt" ]; then
 	want=$(xen_body <"$dir/xen-M.txt" |
-		sed -nE 's/^MSI(-X)? +([0-9]+) .*mask=[0-9]\/..\/([01?]).*/\2:\3/p' | words)
+		sed -nE 's/^MSI(-X)? +([0-9]+) .*mask=[0-9]\/..\/([01?]).*/\2:\3/p' | uwords)
 	got=$(jq -r '.xen.view.irqs[] | select(.type == "MSI" or .type == "MSI-X") |
 		"\(.irq):\(if .hw_masked == null then "?" elif .hw_masked then 1 else 0 end)"' "$J" | words)
 	same "Xen MSI hardware mask bits as debug key M shows" "$want" "$got"
@@ -165,7 +169,7 @@ fi
 # "dN: P") is in a record of dom0's for that guest
 if [ -s "$dir/xen-i.txt" ]; then
 	want=$(xen_body <"$dir/xen-i.txt" |
-		sed -nE 's/^IRQ: .*in-flight=[0-9]+ d([1-9][0-9]*): *([0-9]+)\(.*/d\1:\2/p' | words)
+		sed -nE 's/^IRQ: .*in-flight=[0-9]+ d([1-9][0-9]*): *([0-9]+)\(.*/d\1:\2/p' | uwords)
 	got=$(jq -r '.xen_irq_records.rows[] | select(.from_record and .domid > 0) |
 		"d\(.domid):\(.pirq)"' "$J" | words)
 	missing=$(comm -23 <(tr ' ' '\n' <<<"$want" | grep . | sort) \
