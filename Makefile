@@ -87,7 +87,8 @@ BPF_SKELS	:= $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 # ---------------------------------------------------------------- front-ends
 # The ptrace binary, one folder per stage of the pipeline:
-#   src/collect/  BPF probe plan, collector session, MSI-X sampler
+#   src/collect/  BPF probe plan, kprobes opened ahead, collector session,
+#                 MSI-X and Xen samplers
 #   src/record/   record, probes          src/report/  report, check
 #   src/top/      ptrace-top               src/dump/    dump
 #   src/lib/      helpers shared by front-ends (PCI names)

@@ -20,6 +20,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "pt_grow.h"
+#include "kprobe_arm.h"
 #include "probes.h"
 #include "collect.skel.h"
 #include "bpf/collect.h"
@@ -1386,26 +1388,179 @@ static bool find_clone(const char *func, char *out, size_t len)
 	return sym && renamed;
 }
 
+/*
+ * The per-function kprobes of the plan, opened while the programs load
+ * (kprobe_arm.h).  A module row's kprobe is opened before the module
+ * watch starts: the module's text address, read when it is opened and
+ * again at attach (after the watch has started), tells that it is still
+ * the same module.  A module unloaded in between leaves a kprobe that
+ * would never fire; its rows are then attached the usual way, and fail
+ * or find the new module, as when nothing was opened ahead.
+ */
+struct pt_probes_arm {
+	struct pt_kprobe_arm *arm;
+	char text[PT_MOD_COUNT][32];	/* a module's .text address, "" none */
+	size_t n;
+	struct {
+		size_t row;
+		int k;		/* 0 entry, 1 exit */
+		int module;
+		char func[128];
+	} job[];
+};
+
+/* The module's text address (root only), or false. */
+static bool module_text(int m, char *buf, size_t len)
+{
+	char path[96];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/sections/.text",
+		 mod_names[m]);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)len, f) && strtoull(buf, NULL, 16) != 0;
+	fclose(f);
+	return ok;
+}
+
+struct pt_probes_arm *pt_probes_arm(const struct pt_env *env,
+				    const struct pt_probe_plan *plans)
+{
+	struct pt_probes_arm *pa;
+	const char **funcs, *no_arm;
+	bool *ret;
+
+	/* PTRACE_NO_ARM: the benchmark's "before", in the same boot */
+	no_arm = getenv("PTRACE_NO_ARM");
+	if (!env->kprobes || (no_arm && *no_arm && strcmp(no_arm, "0")))
+		return NULL;
+	pa = pt_xcalloc(1, sizeof(*pa) + 2 * pt_probe_count * sizeof(pa->job[0]));
+	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++)
+		if (!module_text(m, pa->text[m], sizeof(pa->text[m])))
+			pa->text[m][0] = '\0';
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		const struct pt_probe_plan *p = &plans[i];
+		int m = p->def->module;
+
+		if (!row_planned(p) || p->kind != PT_ATTACH_KPROBE)
+			continue;
+		/* kprobe_multi takes the vmlinux rows in two links */
+		if (m == PT_MOD_VMLINUX ? env->kprobe_multi : !pa->text[m][0])
+			continue;
+		for (int k = 0; k < (p->def->exit ? 2 : 1); k++) {
+			pa->job[pa->n].row = i;
+			pa->job[pa->n].k = k;
+			pa->job[pa->n].module = m;
+			snprintf(pa->job[pa->n].func, sizeof(pa->job[0].func),
+				 "%s", p->func);
+			pa->n++;
+		}
+	}
+	funcs = pt_xcalloc(pa->n + 1, sizeof(*funcs));
+	ret = pt_xcalloc(pa->n + 1, sizeof(*ret));
+	for (size_t j = 0; j < pa->n; j++) {
+		funcs[j] = pa->job[j].func;
+		ret[j] = pa->job[j].k == 1;
+	}
+	pa->arm = pt_kprobe_arm_start(funcs, ret, pa->n);
+	free(funcs);
+	free(ret);
+	if (!pa->arm) {
+		free(pa);
+		return NULL;
+	}
+	return pa;
+}
+
+/*
+ * After the module watch has started: a module whose text moved or
+ * went since its kprobes were opened is not the one they are on.
+ */
+static void arm_check_modules(struct pt_probes_arm *pa)
+{
+	for (int m = PT_MOD_PCIBACK; pa && m < PT_MOD_COUNT; m++) {
+		char now[sizeof(pa->text[m])];
+
+		if (!pa->text[m][0] ||
+		    (module_text(m, now, sizeof(now)) && !strcmp(now, pa->text[m])))
+			continue;
+		for (size_t j = 0; j < pa->n; j++) {
+			int fd;
+
+			if (pa->job[j].module != m)
+				continue;
+			fd = pt_kprobe_arm_take(pa->arm, j);
+			if (fd >= 0)
+				close(fd);
+		}
+		pa->text[m][0] = '\0';
+	}
+}
+
+size_t pt_probes_arm_free(struct pt_probes_arm *pa)
+{
+	size_t opened;
+
+	if (!pa)
+		return 0;
+	opened = pt_kprobe_arm_opened(pa->arm);
+	pt_kprobe_arm_free(pa->arm);
+	free(pa);
+	return opened;
+}
+
+/* The event opened for a row's hook, if the row still wants it, or -1. */
+static int armed_event(struct pt_probes_arm *pa,
+		       const struct pt_probe_plan *plans,
+		       const struct pt_probe_plan *p, int k)
+{
+	size_t row = (size_t)(p - plans);
+
+	if (!pa || p->kind != PT_ATTACH_KPROBE || p->via == PT_VIA_MULTI)
+		return -1;
+	for (size_t j = 0; j < pa->n; j++)
+		if (pa->job[j].row == row && pa->job[j].k == k)
+			return strcmp(pa->job[j].func, p->func) ? -1 :
+			       pt_kprobe_arm_take(pa->arm, j);
+	return -1;
+}
+
 static struct bpf_link *attach_one(struct bpf_program *prog,
-				   const struct pt_probe_plan *p, bool exit)
+				   const struct pt_probe_plan *p, bool exit,
+				   int armed)
 {
 	LIBBPF_OPTS(bpf_kprobe_opts, ko, .retprobe = exit);
+	LIBBPF_OPTS(bpf_perf_event_opts, po);
+	struct bpf_link *l;
 
 	if (p->kind == PT_ATTACH_FENTRY)
 		return bpf_program__attach_trace(prog);
 	if (p->via == PT_VIA_COOKIE || p->via == PT_VIA_MODULE)
-		ko.bpf_cookie = p->def->alt[p->alt].hook;
-	return bpf_program__attach_kprobe_opts(prog, p->func, &ko);
+		ko.bpf_cookie = po.bpf_cookie = p->def->alt[p->alt].hook;
+	if (armed < 0)
+		return bpf_program__attach_kprobe_opts(prog, p->func, &ko);
+	/* the link owns the event from here on; on failure it is ours */
+	l = bpf_program__attach_perf_event_opts(prog, armed, &po);
+	if (libbpf_get_error(l))
+		close(armed);
+	return l;
 }
 
 /* Attach one planned row (both hooks) into p->link[]; 0 or -errno. */
-static int attach_row(struct collect_bpf *skel, struct pt_probe_plan *p)
+static int attach_row(struct collect_bpf *skel, struct pt_probe_plan *plans,
+		      struct pt_probe_plan *p, struct pt_probes_arm *pa)
 {
 	struct bpf_program *e, *x;
 	bool retried = false;
-	int err = 0;
+	int armed[2], err = 0;
 
 	row_progs(skel, p, &e, &x);
+	/* taken even for a hook without program, so the event is closed */
+	for (int k = 0; k < 2; k++)
+		armed[k] = armed_event(pa, plans, p, k);
 again:
 	/*
 	 * The exit first: an entry without its exit would leave its slot
@@ -1417,7 +1572,8 @@ again:
 
 		if (!prog)
 			continue;
-		l = attach_one(prog, p, k == 1);
+		l = attach_one(prog, p, k == 1, armed[k]);
+		armed[k] = -1;
 		err = libbpf_get_error(l);
 		if (err) {
 			p->link[k] = NULL;
@@ -1425,6 +1581,9 @@ again:
 		}
 		p->link[k] = l;
 	}
+	for (int k = 0; k < 2; k++)
+		if (armed[k] >= 0)
+			close(armed[k]);
 	if (err) {
 		bpf_link__destroy(p->link[0]);
 		bpf_link__destroy(p->link[1]);
@@ -1502,8 +1661,10 @@ static void attach_multi(struct collect_bpf *skel, struct pt_probe_plan *plans)
  * serialises kprobe registration and text patching, and under QEMU the
  * threads made start-up no faster, if anything slower.)
  */
-void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans)
+void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans,
+		      struct pt_probes_arm *pa)
 {
+	arm_check_modules(pa);
 	attach_multi(skel, plans);
 	for (size_t i = 0; i < pt_probe_count; i++) {
 		struct pt_probe_plan *p = &plans[i];
@@ -1511,7 +1672,7 @@ void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans)
 
 		if (!row_planned(p) || p->via == PT_VIA_MULTI)
 			continue;
-		err = attach_row(skel, p);
+		err = attach_row(skel, plans, p, pa);
 		if (err)
 			mark_attach_failed(p, err);
 	}
@@ -1901,7 +2062,7 @@ static bool revive(struct pt_modwatch *mw, struct collect_bpf *skel,
 
 		if (!row_watched(p, m) || !p->dead)
 			continue;
-		err = attach_row(skel, p);
+		err = attach_row(skel, plans, p, NULL);
 		if (err) {
 			still++;
 			last_err = err;

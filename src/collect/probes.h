@@ -155,8 +155,21 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 				   enum pt_load_mode mode, size_t ringbuf,
 				   int *err, char *msg, size_t msglen);
 
-/* Attach every loaded row; failures only mark the row. */
-void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans);
+/*
+ * Open the planned rows' per-function kprobes in a thread, to run while
+ * pt_probes_load() verifies the programs (kprobe_arm.h).  NULL when
+ * there is nothing to gain (kprobe_multi, no kprobe PMU): attaching
+ * then opens them itself.
+ */
+struct pt_probes_arm;
+struct pt_probes_arm *pt_probes_arm(const struct pt_env *env,
+				    const struct pt_probe_plan *plans);
+/* Close what attaching did not take; returns how many were opened. */
+size_t pt_probes_arm_free(struct pt_probes_arm *pa);
+
+/* Attach every loaded row, with pa's events if any; failures only mark the row. */
+void pt_probes_attach(struct collect_bpf *skel, struct pt_probe_plan *plans,
+		      struct pt_probes_arm *pa);
 void pt_probes_detach(struct pt_probe_plan *plans);
 
 /* Counts by state; required_missing counts required rows not attached. */

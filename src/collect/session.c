@@ -189,7 +189,8 @@ static double secs(__u64 from, __u64 to)
  * Where the start-up went, one line (docs/performance.md): the time
  * before main (exec, dynamic loading), then each step of the session.
  */
-static void report_startup(FILE *f, const __u64 *t, double exec_to_open)
+static void report_startup(FILE *f, const __u64 *t, double exec_to_open,
+			   size_t armed)
 {
 	double total = secs(t[0], t[4]);
 
@@ -198,9 +199,12 @@ static void report_startup(FILE *f, const __u64 *t, double exec_to_open)
 			exec_to_open + total, exec_to_open);
 	else
 		fprintf(f, "ptrace: started in %.2f s: ", total);
-	fprintf(f, "environment %.2f s, plan %.2f s, load %.2f s, attach %.2f s\n",
+	fprintf(f, "environment %.2f s, plan %.2f s, load %.2f s, attach %.2f s",
 		secs(t[0], t[1]), secs(t[1], t[2]), secs(t[2], t[3]),
 		secs(t[3], t[4]));
+	if (armed)
+		fprintf(f, " (%zu kprobes registered during the load)", armed);
+	fputc('\n', f);
 }
 
 int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
@@ -208,6 +212,8 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 {
 	struct pt_session *s;
 	struct pt_host_xen host;
+	struct pt_probes_arm *arm;
+	size_t armed;
 	FILE *rep = o->report;
 	size_t attached, missing, req_missing;
 	double exec_to_open = since_exec();
@@ -254,10 +260,13 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	s->plans = pt_xcalloc(pt_probe_count, sizeof(*s->plans));
 	pt_probes_plan(&s->env, s->plans);
 	t[2] = pt_mono_ns();
+	/* the kernel registers kprobes while it verifies (kprobe_arm.h) */
+	arm = pt_probes_arm(&s->env, s->plans);
 	s->skel = pt_probes_load(&s->env, s->plans, PT_LOAD_PLAN, o->ringbuf,
 				 &e, msg, sizeof(msg));
 	if (!s->skel) {
 		snprintf(err, len, "%s", msg);
+		pt_probes_arm_free(arm);
 		pt_session_close(s);
 		return e == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
 	}
@@ -272,6 +281,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 			 "the collectors loaded, the Xen probes above are missing",
 			 host.xen ? "Xen guest without privcmd/xen-backend" :
 				    "no /sys/hypervisor/type \"xen\"");
+		pt_probes_arm_free(arm);
 		pt_session_close(s);
 		return PT_EXIT_NOXEN;
 	}
@@ -281,8 +291,9 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	s->watching = true;
 
 	/* 6. attach: a row that cannot never stops the others */
-	pt_probes_attach(s->skel, s->plans);
+	pt_probes_attach(s->skel, s->plans, arm);
 	t[4] = pt_mono_ns();
+	armed = pt_probes_arm_free(arm);
 	if (rep) {
 		pt_probes_print(rep, s->plans, true);
 		fprintf(rep, "ptrace: module unload/reload watched through %s\n",
@@ -293,7 +304,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 		fprintf(rep, "ptrace: --pin-modules: fentry holds %s: "
 			"rmmod fails until the recording ends\n", msg);
 	if (rep)
-		report_startup(rep, t, exec_to_open);
+		report_startup(rep, t, exec_to_open, armed);
 	pt_probes_count(s->plans, &attached, &missing, &req_missing);
 	if (o->strict && req_missing) {
 		snprintf(err, len, "--strict: %zu required probe%s missing",
