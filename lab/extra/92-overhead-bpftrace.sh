@@ -11,6 +11,9 @@
 #    line was read.  Each round also times "ptrace probes" (the
 #    planning alone) and "ptrace probes --load" (the same planning and
 #    loading, verifier included, without attaching): the breakdown.
+#    A third run per round, "noarm", is ptrace record with PTRACE_NO_ARM=1:
+#    every kprobe opened at attach, none while the programs load
+#    (src/collect/kprobe_arm.c): the same boot's before and after.
 #    The functions of the bpftrace script are the ones ptrace record
 #    reported attached in the first round, with a kretprobe where ptrace
 #    has an exit hook; each probe printf()s timestamp, pid, cpu, comm and
@@ -26,7 +29,8 @@
 #    the kernel's run-time counters are per function, as bpftrace's are.
 #
 # Files in the results directory:
-#   attach.txt                  "TOOL ROUND SECONDS" per run
+#   attach.txt                  "TOOL ROUND SECONDS" per run (TOOL:
+#                               ptrace, bpftrace, noarm)
 #   load.txt                    "probes-load ROUND SECONDS": ptrace probes --load,
 #                               "probes-plan ROUND SECONDS": ptrace probes
 #   attach-TOOL-N.txt           each run's output, every line stamped
@@ -144,6 +148,8 @@ while [ $i -le $ROUNDS ]; do
 		bt_script "$RES/functions.txt" 'printf("BEGIN\n");' >"$RES/bench.bt"
 	fi
 	attach_run bpftrace $i " BEGIN$" bpftrace -B line "$RES/bench.bt"
+	attach_run noarm $i "recording to" \
+		env PTRACE_NO_ARM=1 $PT record -o /tmp/ovh-noarm-$i.jsonl
 	read -r t0 _ </proc/uptime
 	$PT probes --load >"$RES/probes-load-$i.txt" 2>&1
 	read -r t1 _ </proc/uptime
@@ -159,8 +165,8 @@ done
 check "bpftrace says 'Attaching N probes...' before BEGIN's output" \
 	awk '/Attaching [0-9]+ probes/ { a = NR } / BEGIN$/ { b = NR } END { exit !(a && b && a < b) }' \
 	"$RES/attach-bpftrace-1.txt"
-check "every round of both tools attached" \
-	[ "$(wc -l <"$RES/attach.txt")" -eq $((2 * ROUNDS)) ]
+check "every round of the three runs attached" \
+	[ "$(wc -l <"$RES/attach.txt")" -eq $((3 * ROUNDS)) ]
 
 # ---------------------------------------------- 2. per-event BPF cost
 echo 1 >/proc/sys/kernel/bpf_stats_enabled
