@@ -6,8 +6,8 @@
  * function by name, offset 0, every task on CPU 0), but disabled: a
  * kprobe hit before its program is attached then costs the kernel its
  * check of an empty event list and nothing else.  The thread only makes
- * system calls on its own copies of the names: libbpf, which the main
- * thread is in meanwhile, is never called from it.
+ * system calls, on names that nobody changes while it runs: libbpf,
+ * which the main thread is in meanwhile, is never called from it.
  */
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -18,10 +18,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "pt_grow.h"
+#include "lib/host.h"
 #include "kprobe_arm.h"
 
 struct arm_job {
-	char *func;
+	const char *func;	/* the caller's, valid until the free */
 	bool ret;
 	int fd;		/* >= 0 opened, else -errno */
 };
@@ -35,18 +36,6 @@ struct pt_kprobe_arm {
 	pthread_t thread;
 	bool running;
 };
-
-static int read_int(const char *path, const char *fmt, int *out)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fscanf(f, fmt, out) == 1;
-	fclose(f);
-	return ok ? 0 : -EINVAL;
-}
 
 static void *arm_all(void *arg)
 {
@@ -75,12 +64,16 @@ struct pt_kprobe_arm *pt_kprobe_arm_start(const char *const *funcs,
 					  const bool *ret, size_t n)
 {
 	struct pt_kprobe_arm *a;
-	int type, bit;
+	char format[32];
+	long type;
+	int bit;
 
+	/* the PMU's type, and the config bit of a return probe ("config:0") */
 	if (!n ||
-	    read_int("/sys/bus/event_source/devices/kprobe/type", "%d", &type) ||
-	    read_int("/sys/bus/event_source/devices/kprobe/format/retprobe",
-		     "config:%d", &bit) || bit < 0 || bit > 63)
+	    pt_host_read_long("/sys/bus/event_source/devices/kprobe/type", 10, &type) ||
+	    pt_host_read_str("/sys/bus/event_source/devices/kprobe/format/retprobe",
+			     format, sizeof(format)) ||
+	    sscanf(format, "config:%d", &bit) != 1 || bit < 0 || bit > 63)
 		return NULL;
 	a = pt_xcalloc(1, sizeof(*a));
 	a->jobs = pt_xcalloc(n, sizeof(*a->jobs));
@@ -88,13 +81,9 @@ struct pt_kprobe_arm *pt_kprobe_arm_start(const char *const *funcs,
 	a->pmu_type = type;
 	a->ret_bit = bit;
 	for (size_t i = 0; i < n; i++) {
-		a->jobs[i].func = strdup(funcs[i]);
+		a->jobs[i].func = funcs[i];
 		a->jobs[i].ret = ret[i];
 		a->jobs[i].fd = -ENOENT;
-		if (!a->jobs[i].func) {
-			pt_kprobe_arm_free(a);
-			return NULL;
-		}
 	}
 	a->running = !pthread_create(&a->thread, NULL, arm_all, a);
 	if (!a->running) {
@@ -141,7 +130,6 @@ void pt_kprobe_arm_free(struct pt_kprobe_arm *a)
 	for (size_t i = 0; i < a->n; i++) {
 		if (a->jobs[i].fd >= 0)
 			close(a->jobs[i].fd);
-		free(a->jobs[i].func);
 	}
 	free(a->jobs);
 	free(a);

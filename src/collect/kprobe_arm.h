@@ -20,7 +20,8 @@ struct pt_kprobe_arm;
 
 /*
  * Start opening n kprobe events (funcs[i], a return probe if ret[i]) in
- * a thread.  NULL when there is nothing to open, the kernel has no
+ * a thread.  The names are not copied: they must stay unchanged until
+ * pt_kprobe_arm_free().  NULL when there is nothing to open, the kernel has no
  * kprobe PMU, or the thread cannot start: the caller attaches the usual
  * way.
  */

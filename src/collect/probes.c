@@ -949,11 +949,17 @@ static const char *locate(const struct pt_env *env, enum pt_module m,
 	return env->nsyms ? find_symbol(env, func, renamed) : NULL;
 }
 
-bool pt_probes_per_hook(void)
+/* A switch in the environment: set, and not "0". */
+static bool env_switch(const char *name)
 {
-	const char *v = getenv("PTRACE_PER_HOOK");
+	const char *v = getenv(name);
 
 	return v && *v && strcmp(v, "0");
+}
+
+bool pt_probes_per_hook(void)
+{
+	return env_switch("PTRACE_PER_HOOK");
 }
 
 static void plan_row(const struct pt_env *env, const struct pt_probe_def *d,
@@ -1409,33 +1415,25 @@ struct pt_probes_arm {
 	} job[];
 };
 
-/* The module's text address (root only), or false. */
+/* The module's text address (root only: 0 for others), or false. */
 static bool module_text(int m, char *buf, size_t len)
 {
 	char path[96];
-	FILE *f;
-	bool ok;
 
 	snprintf(path, sizeof(path), "/sys/module/%s/sections/.text",
 		 mod_names[m]);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	ok = fgets(buf, (int)len, f) && strtoull(buf, NULL, 16) != 0;
-	fclose(f);
-	return ok;
+	return !read_str(path, buf, len) && strtoull(buf, NULL, 16) != 0;
 }
 
 struct pt_probes_arm *pt_probes_arm(const struct pt_env *env,
 				    const struct pt_probe_plan *plans)
 {
 	struct pt_probes_arm *pa;
-	const char **funcs, *no_arm;
+	const char **funcs;
 	bool *ret;
 
 	/* PTRACE_NO_ARM: the benchmark's "before", in the same boot */
-	no_arm = getenv("PTRACE_NO_ARM");
-	if (!env->kprobes || (no_arm && *no_arm && strcmp(no_arm, "0")))
+	if (!env->kprobes || env_switch("PTRACE_NO_ARM"))
 		return NULL;
 	pa = pt_xcalloc(1, sizeof(*pa) + 2 * pt_probe_count * sizeof(pa->job[0]));
 	for (int m = PT_MOD_PCIBACK; m < PT_MOD_COUNT; m++)
