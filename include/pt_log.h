@@ -55,6 +55,9 @@ struct pt_log_header {
 	unsigned long long start_ns;	/* monotonic ns at start (event clock) */
 	char xen_version[32];	/* "" when unknown / no Xen */
 	char dom0_mode[8];	/* "pv", "pvh", "" when unknown */
+	/* the samplers' periods (schema 1.5): 0 off, -1 not said (older logs) */
+	long sample_msix_ms;
+	long sample_xen_ms;
 	struct pt_probe_status *probes;
 	size_t nprobes;
 	struct pt_pci_ident *devices;	/* NULL when the log has none */

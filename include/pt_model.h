@@ -200,6 +200,7 @@ struct pt_model_stats {
 	unsigned long long lost;	/* sum of lost-record counts */
 	unsigned long long lost_records;
 	unsigned long long blind_records;	/* probes dead for a while */
+	unsigned long long xen_view_blind;	/* Xen mask view passes not read */
 	__u64 first_ts;
 	__u64 last_ts;
 };
@@ -211,6 +212,11 @@ void pt_model_free(struct pt_model *m);
 
 /* "pv", "pvh" or "" (unknown): some rules only apply to a PVH dom0. */
 void pt_model_set_dom0_mode(struct pt_model *m, const char *mode);
+/*
+ * The samplers' periods in ms, from the log header (0 off, -1 not said):
+ * how stale a sampled view may be.
+ */
+void pt_model_set_sampling(struct pt_model *m, long msix_ms, long xen_ms);
 /* How long a rule waits for an expected follow-up event (default 1 s). */
 void pt_model_set_window(struct pt_model *m, __u64 ns);
 

@@ -18,7 +18,7 @@
 #endif
 
 #define PT_SCHEMA_MAJOR		1
-#define PT_SCHEMA_MINOR		4
+#define PT_SCHEMA_MINOR		5
 
 #define PT_COMM_LEN		16
 /* Largest hypercall argument copied: struct xen_domctl is 144 bytes. */
@@ -298,12 +298,14 @@ struct pt_ev_lost {
  * A blind window: the probes in one module were dead (module unloaded,
  * then loaded again and the probes re-attached, or still dead when the
  * recording ended).  The kind names the module; its values are the
- * recorder's enum pt_module.
+ * recorder's enum pt_module.  Or (schema 1.5) the Xen mask sampler could
+ * not read Xen's view: from its last good pass to the failed one.
  */
 enum pt_blind_kind {
 	PT_BLIND_VMLINUX = 0,
 	PT_BLIND_XEN_PCIBACK,
 	PT_BLIND_XEN_PRIVCMD,
+	PT_BLIND_XEN_VIEW,
 	PT_BLIND_KIND_MAX,
 };
 

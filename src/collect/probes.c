@@ -1979,21 +1979,27 @@ void pt_modwatch_start(struct pt_modwatch *mw, struct collect_bpf *skel,
 	snprintf(mw->how, sizeof(mw->how), "module_load/module_free tracepoints");
 }
 
+void pt_blind_record(struct pt_event *ev, unsigned int kind, __u64 since,
+		     __u64 now, __u32 probes)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->hdr.ts_ns = now;
+	ev->hdr.pid = getpid();
+	snprintf(ev->hdr.comm, sizeof(ev->hdr.comm), "ptrace");
+	ev->hdr.sbdf = PT_SBDF_NONE;
+	ev->hdr.type = PT_EV_BLIND;
+	ev->hdr.kind = kind;
+	ev->blind.since_ns = since;
+	ev->blind.probes = probes;
+}
+
 static void blind_record(struct pt_modwatch *mw, int m, __u64 now,
 			 void (*emit)(const struct pt_event *ev, void *arg),
 			 void *arg)
 {
 	struct pt_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.hdr.ts_ns = now;
-	ev.hdr.pid = getpid();
-	snprintf(ev.hdr.comm, sizeof(ev.hdr.comm), "ptrace");
-	ev.hdr.sbdf = PT_SBDF_NONE;
-	ev.hdr.type = PT_EV_BLIND;
-	ev.hdr.kind = m;
-	ev.blind.since_ns = mw->dead_since[m];
-	ev.blind.probes = mw->ndead[m];
+	pt_blind_record(&ev, m, mw->dead_since[m], now, mw->ndead[m]);
 	emit(&ev, arg);
 }
 

@@ -258,6 +258,10 @@ void pt_modwatch_start(struct pt_modwatch *mw, struct collect_bpf *skel,
  * records; say (may be NULL) one line per change for the user.
  * Returns true when some row changed state.
  */
+/* A blind record (docs/trace-format.md): kind, from since to now. */
+void pt_blind_record(struct pt_event *ev, unsigned int kind, __u64 since,
+		     __u64 now, __u32 probes);
+
 bool pt_modwatch_poll(struct pt_modwatch *mw, struct collect_bpf *skel,
 		      struct pt_probe_plan *plans, __u64 now,
 		      void (*emit)(const struct pt_event *ev, void *arg),

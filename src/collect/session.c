@@ -42,6 +42,7 @@ struct pt_session {
 	struct pt_msix_sampler *sampler;
 	struct pt_xen_sampler *xen;	/* NULL: off, or Xen unreadable */
 	char xen_why[128];		/* why the Xen sampler is not running */
+	__u64 xen_good;			/* its last pass that read Xen */
 	__u64 start_ns;			/* CLOCK_MONOTONIC: the events' clock */
 	time_t start_wall;
 	__u64 next_lost, next_sample, next_xen;
@@ -109,21 +110,47 @@ static void on_sample(const struct pt_event *ev, void *arg)
 }
 
 /*
- * One pass of Xen's mask view.  Xen unreadable after it was readable
- * (libxenctrl refusing, a dump we cannot parse) is said once, and the
- * sampler stops: its view then keeps the last state it saw.
+ * A blind record of Xen's view, from its last good pass to now: the
+ * model forgets the view, and findings that span the window are
+ * incomplete.
+ */
+static void xen_blind(struct pt_session *s, __u64 now)
+{
+	struct pt_event ev;
+
+	pt_blind_record(&ev, PT_BLIND_XEN_VIEW, s->xen_good, now, 1);
+	s->cb(&ev, s->ctx);
+}
+
+/*
+ * One pass of Xen's mask view.  A pass that reads nothing (another
+ * reader emptied Xen's console ring between our key and our read: "xl
+ * dmesg -c") is a blind window, marked, and the next pass says every
+ * vector again.  PT_XEN_MISSES_MAX failures in a row (libxenctrl
+ * refusing, dumps we cannot parse) stop the sampler, said once.
  */
 static void xen_sample(struct pt_session *s)
 {
 	int err = pt_xen_sampler_run(s->xen, on_sample, s);
+	__u64 now = pt_mono_ns();
 
-	if (err >= 0)
+	if (err >= 0) {
+		s->xen_good = now;
 		return;
+	}
+	xen_blind(s, now);
 	snprintf(s->xen_why, sizeof(s->xen_why), "reading Xen's dumps failed: %s",
 		 strerror(-err));
+	s->stats.xen_misses++;
+	if (!pt_xen_sampler_missed(s->xen)) {
+		if (s->o.report && s->stats.xen_misses == 1)
+			fprintf(s->o.report, "ptrace: Xen's mask view missed a pass (%s): marked blind, retrying\n",
+				s->xen_why);
+		return;
+	}
 	if (s->o.report)
-		fprintf(s->o.report, "ptrace: Xen's mask view stopped: %s\n",
-			s->xen_why);
+		fprintf(s->o.report, "ptrace: Xen's mask view stopped after %d failed passes: %s\n",
+			PT_XEN_MISSES_MAX, s->xen_why);
 	pt_xen_sampler_free(s->xen);
 	s->xen = NULL;
 }
@@ -343,6 +370,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 				"every %ld ms (each pass prints into Xen's console ring)\n",
 				s->o.sample_xen_ms);
 		s->next_xen = s->start_ns;
+		s->xen_good = s->start_ns;
 	}
 	*out = s;
 	return PT_EXIT_OK;
@@ -406,6 +434,8 @@ int pt_session_header(const struct pt_session *s, struct pt_log_header *hdr)
 		pt_log_header_free(hdr);
 		return -ENOMEM;
 	}
+	hdr->sample_msix_ms = s->o.sample_msix_ms > 0 ? s->o.sample_msix_ms : 0;
+	hdr->sample_xen_ms = s->o.sample_xen_ms > 0 && s->xen ? s->o.sample_xen_ms : 0;
 	if (s->o.sampler_row)
 		header_add_sampler(hdr, s->o.sample_msix_ms);
 	if (s->o.sample_xen_ms > 0)
@@ -635,5 +665,8 @@ int pt_session_record(struct pt_session *s, struct pt_session_log *l)
 		ret = PT_EXIT_FAIL;
 	fprintf(stderr, "ptrace: %llu events written, %llu lost, %llu filtered out\n",
 		r.written, s->stats.lost, s->stats.filtered);
+	if (s->stats.xen_misses)
+		fprintf(stderr, "ptrace: Xen's mask view missed %llu passes, each a blind record in the log\n",
+			s->stats.xen_misses);
 	return ret;
 }

@@ -73,6 +73,7 @@ typedef void (*pt_session_cb)(const struct pt_event *ev, void *ctx);
 struct pt_session_stats {
 	unsigned long long lost;	/* events the collectors dropped */
 	unsigned long long filtered;	/* events of other devices (--device) */
+	unsigned long long xen_misses;	/* Xen mask view passes that read nothing */
 };
 
 /*

@@ -36,6 +36,7 @@ struct pt_xen_sampler {
 	struct pt_xen_console *con;	/* NULL: offline */
 	struct xen_vec *vecs;
 	size_t nvecs, cap;
+	int misses;			/* failed passes in a row */
 };
 
 struct pt_xen_sampler *pt_xen_sampler_offline(void)
@@ -53,6 +54,13 @@ struct pt_xen_sampler *pt_xen_sampler_new(char *why, size_t len)
 	s = pt_xen_sampler_offline();
 	s->con = con;
 	return s;
+}
+
+bool pt_xen_sampler_missed(struct pt_xen_sampler *s)
+{
+	for (size_t i = 0; i < s->nvecs; i++)
+		s->vecs[i].masked = -1;
+	return ++s->misses >= PT_XEN_MISSES_MAX;
 }
 
 void pt_xen_sampler_free(struct pt_xen_sampler *s)
@@ -138,6 +146,7 @@ int pt_xen_sampler_feed(struct pt_xen_sampler *s, const char *text,
 	pt_xv_view_free(&view);
 	if (n < 0)
 		return n;
+	s->misses = 0;
 	for (size_t i = 0; i < s->nvecs; i++)
 		s->vecs[i].seen = false;
 	for (int i = 0; i < n; i++) {

@@ -15,6 +15,7 @@
 #ifndef PT_XEN_SAMPLER_H
 #define PT_XEN_SAMPLER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "ptrace_event.h"
 
@@ -35,6 +36,13 @@ int pt_xen_sampler_run(struct pt_xen_sampler *s, pt_xen_emit_fn emit,
 int pt_xen_sampler_feed(struct pt_xen_sampler *s, const char *text,
 			pt_xen_emit_fn emit, void *arg);
 void pt_xen_sampler_free(struct pt_xen_sampler *s);
+/*
+ * A pass failed (its error from _run): the next good one emits every
+ * vector, changed or not, since the trace marks the view blind.  True
+ * when PT_XEN_MISSES_MAX passes failed in a row: time to stop.
+ */
+#define PT_XEN_MISSES_MAX	5
+bool pt_xen_sampler_missed(struct pt_xen_sampler *s);
 
 /* A sampler that reads nothing itself, for pt_xen_sampler_feed(). */
 struct pt_xen_sampler *pt_xen_sampler_offline(void);

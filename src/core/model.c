@@ -53,6 +53,8 @@ struct lost_window {
 
 struct pt_model {
 	char dom0_mode[8];
+	long sample_msix_ms;	/* -1: not said */
+	long sample_xen_ms;
 	__u64 window_ns;
 
 	struct pt_device **devs;
@@ -169,6 +171,12 @@ void pt_state_free(struct pt_model *m)
 void pt_model_set_dom0_mode(struct pt_model *m, const char *mode)
 {
 	snprintf(m->dom0_mode, sizeof(m->dom0_mode), "%s", mode ? mode : "");
+}
+
+void pt_model_set_sampling(struct pt_model *m, long msix_ms, long xen_ms)
+{
+	m->sample_msix_ms = msix_ms;
+	m->sample_xen_ms = xen_ms;
 }
 
 void pt_model_set_window(struct pt_model *m, __u64 ns)
@@ -1417,6 +1425,21 @@ static void on_lost(struct pt_model *m, const struct pt_event *ev)
 /* Blind: nothing was dropped, nothing could be seen; the same window. */
 static void on_blind(struct pt_model *m, const struct pt_event *ev)
 {
+	/*
+	 * Xen's mask view was not read: what it said last may be stale, so
+	 * it is unknown until the sampler reads it again (it then says every
+	 * vector again, changed or not).  Nothing else was missed: no
+	 * window that would make other findings uncertain.
+	 */
+	if (ev->hdr.kind == PT_BLIND_XEN_VIEW) {
+		m->stats.xen_view_blind++;
+		for (size_t i = 0; i < m->ndevs; i++)
+			for (size_t k = 0; k < m->devs[i]->nentry_masks; k++)
+				entry_mask_forget(m->devs[i],
+						  m->devs[i]->entry_masks[k].entry,
+						  PT_MV_XEN);
+		return;
+	}
 	m->stats.blind_records++;
 	add_window(m, ev->blind.since_ns, ev->hdr.ts_ns);
 }
@@ -1544,6 +1567,15 @@ char *pt_device_owner_format(const struct pt_device *d, char *buf, size_t len)
 bool pt_model_dom0_pvh(const struct pt_model *m)
 {
 	return !strcmp(m->dom0_mode, "pvh");
+}
+
+__u64 pt_model_sample_period(const struct pt_model *m, enum pt_mask_view v)
+{
+	long ms = v == PT_MV_XEN ? m->sample_xen_ms : m->sample_msix_ms;
+
+	if (ms <= 0)	/* not said: the recorder's defaults */
+		ms = v == PT_MV_XEN ? PT_SAMPLE_XEN_MS_DEFAULT : PT_SAMPLE_MSIX_MS_DEFAULT;
+	return (__u64)ms * 1000000ull;
 }
 
 const struct pt_pirq_state *pt_model_pirq(const struct pt_model *m,

@@ -58,6 +58,14 @@ struct pt_domain_state {
 
 /* The header said "pvh": some orderings only matter on a PVH dom0. */
 bool pt_model_dom0_pvh(const struct pt_model *m);
+/*
+ * How far behind the truth a sampled view (PT_MV_DEVICE, PT_MV_XEN) may
+ * be: its sampler's period, in ns, as the header said, else the
+ * recorder's default (100 ms, 1 s).
+ */
+#define PT_SAMPLE_MSIX_MS_DEFAULT	100
+#define PT_SAMPLE_XEN_MS_DEFAULT	1000
+__u64 pt_model_sample_period(const struct pt_model *m, enum pt_mask_view v);
 
 const struct pt_pirq_state *pt_model_pirq(const struct pt_model *m,
 					  int domid, int pirq);

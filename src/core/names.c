@@ -37,7 +37,7 @@ static const char *const single_call[] = { "call" };
 static const char *const single_lost[] = { "lost" };
 /* enum pt_blind_kind: the module whose probes were dead */
 static const char *const blind_kinds[PT_BLIND_KIND_MAX] = {
-	"vmlinux", "xen_pciback", "xen_privcmd",
+	"vmlinux", "xen_pciback", "xen_privcmd", "xen_mask_view",
 };
 
 #define KINDS(a) { a, sizeof(a) / sizeof((a)[0]) }

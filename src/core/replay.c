@@ -86,6 +86,8 @@ int pt_replay_file_until(const char *path, struct pt_model *m, __u64 until_ns,
 		return PT_LOG_EIO;
 	}
 	pt_model_set_dom0_mode(m, pt_log_header(r)->dom0_mode);
+	pt_model_set_sampling(m, pt_log_header(r)->sample_msix_ms,
+			      pt_log_header(r)->sample_xen_ms);
 	while (!stop && (ret = pt_log_next(r, &e.ev, &e.line)) == PT_LOG_OK) {
 		if (pt_order_push(o, &e)) {
 			snprintf(err, errlen, "%s:%lu: out of memory", path, e.line);

@@ -337,6 +337,15 @@ static json_t *header_to_json(const struct pt_log_header *hdr)
 	} else {
 		json_object_set_new(h, "xen", json_null());
 	}
+	if (hdr->sample_msix_ms >= 0 || hdr->sample_xen_ms >= 0) {
+		json_t *smp = json_object();
+
+		json_object_set_new(smp, "msix_ms",
+				    json_integer(hdr->sample_msix_ms > 0 ? hdr->sample_msix_ms : 0));
+		json_object_set_new(smp, "xen_ms",
+				    json_integer(hdr->sample_xen_ms > 0 ? hdr->sample_xen_ms : 0));
+		json_object_set_new(h, "sampling", smp);
+	}
 	for (size_t i = 0; i < hdr->nprobes; i++) {
 		const struct pt_probe_status *p = &hdr->probes[i];
 		json_t *o = json_object();
@@ -666,13 +675,43 @@ static int parse_devices(struct pt_log_reader *r, json_t *devs)
 	return PT_LOG_OK;
 }
 
+/* "sampling" (schema 1.5): the samplers' periods in ms, 0 when off. */
+static int read_sampling(struct pt_log_reader *r, json_t *smp,
+			 struct pt_log_header *hdr)
+{
+	static const char *const names[] = { "msix_ms", "xen_ms" };
+	long *dst[] = { &hdr->sample_msix_ms, &hdr->sample_xen_ms };
+
+	if (!smp)
+		return PT_LOG_OK;
+	if (!json_is_object(smp))
+		return fail(&r->pc, PT_LOG_EHEADER,
+			    "header \"sampling\" must be an object");
+	for (size_t i = 0; i < 2; i++) {
+		json_t *v = json_object_get(smp, names[i]);
+
+		if (!v)
+			continue;
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 86400000)
+			return fail(&r->pc, PT_LOG_EHEADER,
+				    "header \"sampling\": \"%s\" must be an integer from 0 to 86400000",
+				    names[i]);
+		*dst[i] = (long)json_integer_value(v);
+	}
+	return PT_LOG_OK;
+}
+
 static int parse_header(struct pt_log_reader *r, json_t *h)
 {
 	struct pt_log_header *hdr = &r->hdr;
 	json_t *probes, *p, *xen, *v;
 	const char *schema;
 	size_t i;
+	int err;
 
+	hdr->sample_msix_ms = -1;	/* not said, until "sampling" says */
+	hdr->sample_xen_ms = -1;
 	if (!json_is_object(h) ||
 	    !json_is_string(json_object_get(h, "format")) ||
 	    strcmp(json_string_value(json_object_get(h, "format")), PT_LOG_FORMAT))
@@ -705,6 +744,9 @@ static int parse_header(struct pt_log_reader *r, json_t *h)
 		copy_str(hdr->dom0_mode, sizeof(hdr->dom0_mode),
 			 json_object_get(xen, "dom0"));
 	}
+	err = read_sampling(r, json_object_get(h, "sampling"), hdr);
+	if (err)
+		return err;
 	probes = json_object_get(h, "probes");
 	if (json_is_array(probes) && json_array_size(probes)) {
 		hdr->probes = calloc(json_array_size(probes), sizeof(*hdr->probes));
@@ -1599,6 +1641,8 @@ void pt_log_header_init(struct pt_log_header *hdr)
 	hdr->schema_major = PT_SCHEMA_MAJOR;
 	hdr->schema_minor = PT_SCHEMA_MINOR;
 	snprintf(hdr->tool, sizeof(hdr->tool), "ptrace %s", PT_VERSION);
+	hdr->sample_msix_ms = -1;
+	hdr->sample_xen_ms = -1;
 }
 
 void pt_log_header_free(struct pt_log_header *hdr)

@@ -331,6 +331,7 @@ int cmd_report(int argc, char **argv)
 		json_object_set_new(st, "events", json_integer(s->events));
 		json_object_set_new(st, "lost", json_integer(s->lost));
 		json_object_set_new(st, "blind", json_integer(s->blind_records));
+		json_object_set_new(st, "xen_view_blind", json_integer(s->xen_view_blind));
 		json_object_set_new(st, "truncated", json_boolean(res.truncated));
 		json_object_set_new(st, "complete", json_boolean(res.complete));
 		json_object_set_new(st, "until", until_ns ? json_integer(until_ns) : json_null());

@@ -85,6 +85,9 @@ static void print_header(FILE *out, const struct report *r, const char *path,
 			"while it was reloaded (blind records); what they feed is incomplete there\n",
 			sev_color(r, PT_SEV_WARNING, false), OFF(r), s->blind_records,
 			s->blind_records == 1 ? "" : "s");
+	if (s->xen_view_blind)
+		fprintf(out, "  Xen's mask view: %llu pass%s not read (blind records): Xen's view unknown after each until read again\n",
+			s->xen_view_blind, s->xen_view_blind == 1 ? "" : "es");
 	/* the same count record printed when it started */
 	pt_probe_tally(h->probes, h->nprobes, &tally);
 	pt_probe_tally_format(&tally, tbuf, sizeof(tbuf));

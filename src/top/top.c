@@ -541,8 +541,11 @@ int cmd_top(int argc, char **argv)
 		top_free(&t);
 		return PT_EXIT_FAIL;
 	}
-	if (t.src->hdr)
+	if (t.src->hdr) {
 		pt_model_set_dom0_mode(t.m, t.src->hdr->dom0_mode);
+		pt_model_set_sampling(t.m, t.src->hdr->sample_msix_ms,
+				      t.src->hdr->sample_xen_ms);
+	}
 	t.src_status = TOP_SRC_MORE;
 	if (t.bench_frames)
 		t.speed = 0;

@@ -771,6 +771,42 @@ static void expect_devices_error(const char *devices, const char *needle)
 	unlink(path);
 }
 
+/* The header's "sampling" (schema 1.5): written, read back, absent = -1. */
+static void test_header_sampling(void **state)
+{
+	char path[] = "/tmp/pt-sampling-XXXXXX", err[600];
+	struct pt_log_header hdr;
+	struct pt_log_writer *w;
+	struct pt_log_reader *r;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	pt_log_header_init(&hdr);
+	assert_int_equal(hdr.sample_msix_ms, -1);
+	hdr.sample_msix_ms = 100;
+	hdr.sample_xen_ms = 0;		/* off */
+	w = pt_log_create(path, &hdr, err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(pt_log_finish(w, 0), 0);
+	r = pt_log_open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(pt_log_header(r)->sample_msix_ms, 100);
+	assert_int_equal(pt_log_header(r)->sample_xen_ms, 0);
+	pt_log_close(r);
+
+	/* an older log does not say */
+	unlink(path);
+	strcpy(path, "/tmp/pt-sampling-XXXXXX");
+	write_log(path, "{\"format\":\"ptrace-log\",\"schema\":\"1.4\",\"start_ns\":1}");
+	r = pt_log_open(path, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(pt_log_header(r)->sample_msix_ms, -1);
+	assert_int_equal(pt_log_header(r)->sample_xen_ms, -1);
+	pt_log_close(r);
+	unlink(path);
+}
+
 /* The header's "devices" (schema 1.2): written, read back, bounded. */
 static void test_header_devices(void **state)
 {
@@ -883,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_log_create_fd),
 		cmocka_unit_test(test_sbdf),
 		cmocka_unit_test(test_header_devices),
+		cmocka_unit_test(test_header_sampling),
 	};
 
 	return cmocka_run_group_tests_name("tracelog", tests, NULL, NULL);

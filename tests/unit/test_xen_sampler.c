@@ -137,6 +137,36 @@ static void test_first_pass_then_changes(void **state)
 	pt_xen_sampler_free(s);
 }
 
+/*
+ * After a pass that read nothing, the model forgets Xen's view (a blind
+ * record): the next pass says every vector again, changed or not.
+ */
+static void test_forget_says_all_again(void **state)
+{
+	struct pt_xen_sampler *s = pt_xen_sampler_offline();
+	char *text = dumps("guest-msix");
+	struct seen seen = { 0 };
+
+	(void)state;
+	assert_int_equal(pt_xen_sampler_feed(s, text, record, &seen), 5);
+	seen.n = 0;
+	assert_int_equal(pt_xen_sampler_feed(s, "", record, &seen), -ENODATA);
+	assert_int_equal(pt_xen_sampler_feed(s, text, record, &seen), 0);
+	assert_false(pt_xen_sampler_missed(s));
+	assert_int_equal(pt_xen_sampler_feed(s, text, record, &seen), 5);
+	assert_int_equal(seen.n, 5);
+	assert_non_null(find(&seen, NIC_A, 1, 53));
+	/* a good pass starts the count again; then five in a row stop it */
+	for (int k = 1; k < PT_XEN_MISSES_MAX; k++)
+		assert_false(pt_xen_sampler_missed(s));
+	assert_int_equal(pt_xen_sampler_feed(s, text, record, &seen), 5);
+	for (int k = 1; k < PT_XEN_MISSES_MAX; k++)
+		assert_false(pt_xen_sampler_missed(s));
+	assert_true(pt_xen_sampler_missed(s));
+	free(text);
+	pt_xen_sampler_free(s);
+}
+
 /* text with from replaced by to, once (a new string) */
 static char *replace(char *text, const char *from, const char *to)
 {
@@ -239,6 +269,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_pass_then_changes),
+		cmocka_unit_test(test_forget_says_all_again),
 		cmocka_unit_test(test_unbound_keeps_pirq),
 		cmocka_unit_test(test_host_masked),
 		cmocka_unit_test(test_no_dump),
