@@ -209,6 +209,12 @@ static uint64_t wait_key(size_t rule, __u32 sbdf)
 void rule_wait(struct rule_ctx *c, __u32 sbdf, int domid,
 	       const struct pt_event *ev, unsigned long line)
 {
+	rule_wait_for(c, sbdf, domid, ev, line, pt_model_window(c->m));
+}
+
+void rule_wait_for(struct rule_ctx *c, __u32 sbdf, int domid,
+		   const struct pt_event *ev, unsigned long line, __u64 len)
+{
 	struct rules *rs = c->rs;
 	struct wait_rec *w;
 	size_t idx, *head;
@@ -225,7 +231,7 @@ void rule_wait(struct rule_ctx *c, __u32 sbdf, int domid,
 	w->w.sbdf = sbdf;
 	w->w.domid = domid;
 	w->w.since = ev->hdr.ts_ns;
-	w->w.deadline = ev->hdr.ts_ns + pt_model_window(c->m);
+	w->w.deadline = ev->hdr.ts_ns + len;
 	w->w.cause.line = line;
 	w->w.cause.ev = *ev;
 	w->rule = c->id;

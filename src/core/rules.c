@@ -17,7 +17,7 @@ extern const struct rule_def rule_reset_before_unbind, rule_reset_not_reported,
 	rule_deassign_before_unmap, rule_kernel_call_failed,
 	rule_no_reset_method, rule_reset_failed, rule_owner_not_reset,
 	rule_domain_ledger, rule_msi_enable_refused, rule_config_write_dropped,
-	rule_device_without_owner;
+	rule_device_without_owner, rule_msix_state_diverged;
 
 const struct rule_def *const pt_rule_table[] = {
 	&rule_reset_before_unbind,	/* PT001 */
@@ -38,6 +38,7 @@ const struct rule_def *const pt_rule_table[] = {
 	&rule_msi_enable_refused,	/* PT016 */
 	&rule_config_write_dropped,	/* PT017 */
 	&rule_device_without_owner,	/* PT018 */
+	&rule_msix_state_diverged,	/* PT019 */
 };
 
 const size_t pt_rule_table_len = sizeof(pt_rule_table) / sizeof(pt_rule_table[0]);

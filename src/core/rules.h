@@ -84,6 +84,9 @@ void pt_proof_add_ev(struct pt_finding *f, const struct pt_event *ev,
 /* Wait the model's window from ev for a follow-up concerning sbdf/domid. */
 void rule_wait(struct rule_ctx *c, __u32 sbdf, int domid,
 	       const struct pt_event *ev, unsigned long line);
+/* The same, len ns from ev: a threshold of the rule's own. */
+void rule_wait_for(struct rule_ctx *c, __u32 sbdf, int domid,
+		   const struct pt_event *ev, unsigned long line, __u64 len);
 /* The follow-up came: the rule's open waits for sbdf end without a finding. */
 void rule_resolve(struct rule_ctx *c, __u32 sbdf);
 /* The event that opened the rule's newest wait still open for sbdf, or
