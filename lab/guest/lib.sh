@@ -461,3 +461,110 @@ finish()
 	xl list >"$RES/xl-list-end.txt" 2>&1
 	log "done"
 }
+
+# The e1000e alone behind the PCIe root port 00:05.0 (LAB_ROOT_PORT=1).
+ROOT_PORT=0000:00:05.0
+port_nic()
+{
+	for p in /sys/bus/pci/devices/$ROOT_PORT/0000:??:??.?; do
+		[ -e "$p" ] && basename "$p" && return 0
+	done
+	return 1
+}
+
+# bus_reset SBDF: pulse Secondary Bus Reset on SBDF's bridge, as a slot
+# reset by hand does, then write back the device's BARs and command
+# register (not its MSI-X): what a reset dom0 does not tell Xen of leaves.
+bus_reset()
+{
+	_saved=
+	for r in BASE_ADDRESS_0 BASE_ADDRESS_1 BASE_ADDRESS_2 BASE_ADDRESS_3 \
+		 BASE_ADDRESS_4 BASE_ADDRESS_5; do
+		_saved="$_saved $r.l=$(setpci -s "$1" $r.l)"
+	done
+	_cmd=$(setpci -s "$1" COMMAND.w)
+	setpci -s "$ROOT_PORT" BRIDGE_CONTROL.w=0040:0040 || return 1
+	sleep 0.1
+	setpci -s "$ROOT_PORT" BRIDGE_CONTROL.w=0000:0040 || return 1
+	sleep 0.1
+	# shellcheck disable=SC2086 # one register=value word each
+	setpci -s "$1" $_saved COMMAND.w="$_cmd"
+}
+
+# table_all_masked CP SBDF: the checkpoint's MSI-X table of SBDF has
+# MSI-X disabled and every entry masked (lab/msix-table.c's lines).
+table_all_masked()
+{
+	grep -q "^$2 ctrl .* enable 0 " "$1/msix-table.txt" &&
+		! grep "^$2 entry " "$1/msix-table.txt" | grep -q "masked 0"
+}
+
+# xen_vectors_unmasked CP SBDF DOMID: at the checkpoint, Xen lists MSIs
+# of SBDF for DOMID (key Q) and holds each unmasked: neither H nor G in
+# key M's "mask=1/HG/1".
+xen_vectors_unmasked()
+{
+	_irqs=$(grep "$(short_bdf "$2") - d$3 " "$1/xen-Q.txt" |
+		sed -n 's/.*MSIs < \(.*\) >.*/\1/p')
+	[ -n "$_irqs" ] || return 1
+	for _i in $_irqs; do
+		grep -Eq "MSI-X +$_i vec=.* mask=[01]/  /" "$1/xen-M.txt" || return 1
+	done
+}
+
+# bus_reset_scenario 0|1: scenarios 85 (clean) and 86 (the reset): a PV
+# domU with the port's e1000e and MSI-X, Xen's mask view sampled; with
+# 1, the bus reset while the guest runs.
+bus_reset_scenario()
+{
+	dev=$(port_nic) || { check "an e1000e behind $ROOT_PORT (LAB_ROOT_PORT=1)" false; finish; return; }
+	dn=lab-s$(echo "$NAME" | cut -c1-2)
+	note "the device behind $ROOT_PORT is $dev"
+	modprobe e1000e
+	modprobe xen-pciback
+	check "xl pci-assignable-add $dev" t 60 xl pci-assignable-add $dev
+	REC_ARGS="--sample-xen 1s"
+	rec_start
+	check "ptrace record samples the MSI-X table of $dev" \
+		wait_for 20 grep -q "MSI-X table of $dev sampled" "$RES/record.stderr"
+	check "xl create $dn with $dev" domu_create $dn 1 $dev
+	check "guest $dn up with its NIC" wait_for 150 domu_ready $dn
+	domid=$(domu_domid $dn)
+	note "$dn is domain ${domid:-?}"
+	check "MSI-X enabled on $dev (hardware)" msix_enabled $dev
+	check "Xen lists MSIs of $dev for d$domid" \
+		[ "$(xen_q_msis $dev "$domid")" -ge 1 ]
+	sleep 2
+	checkpoint guest-msix
+	if [ "$1" = 1 ]; then
+		lspci -vv -s "$dev" >"$RES/lspci-before.txt" 2>&1
+		check "Secondary Bus Reset of $ROOT_PORT, BARs written back" \
+			bus_reset $dev
+		lspci -vv -s "$dev" >"$RES/lspci-after.txt" 2>&1
+		check "MSI-X disabled on $dev by the reset" msix_disabled $dev
+		check "Xen still lists MSIs of $dev for d$domid" \
+			[ "$(xen_q_msis $dev "$domid")" -ge 1 ]
+		# three of the Xen view's periods, and more than the rule's window
+		sleep 4
+		checkpoint diverged
+		cp=$(ls -d "$RES"/cp-*-diverged)
+		check "the device's table: MSI-X off, every entry masked" \
+			table_all_masked "$cp" $dev
+		check "Xen's own view: d$domid's vectors of $dev unmasked (no H, no G)" \
+			xen_vectors_unmasked "$cp" $dev "$domid"
+	else
+		sleep 4
+		checkpoint running
+	fi
+	check "xl destroy $dn" t 180 xl destroy $dn
+	sleep 2
+	checkpoint destroyed
+	check "Xen lists no MSIs of $dev" [ "$(xen_q_msis $dev "$domid")" -eq 0 ]
+	rec_stop
+	domu_log $dn >"$RES/guest-console.log"
+	dmesg | tail -n 80 >"$RES/dmesg-tail.txt"
+	xl dmesg | tail -n 80 >"$RES/xl-dmesg-tail.txt" 2>&1
+	check "xl pci-assignable-remove -r $dev" t 60 xl pci-assignable-remove -r $dev
+	check "e1000e bound to $dev again" wait_for 20 is_driver $dev e1000e
+	finish
+}
