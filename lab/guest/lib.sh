@@ -495,8 +495,11 @@ bus_reset()
 # MSI-X disabled and every entry masked (lab/msix-table.c's lines).
 table_all_masked()
 {
-	grep -q "^$2 ctrl .* enable 0 " "$1/msix-table.txt" &&
-		! grep "^$2 entry " "$1/msix-table.txt" | grep -q "masked 0"
+	_n=$(sed -n "s/^$2 ctrl .* enable 0 .* entries \([0-9]*\)$/\1/p" \
+		"$1/msix-table.txt")
+	[ -n "$_n" ] && [ "$_n" -gt 0 ] &&
+		[ "$(grep -c "^$2 entry .* masked 1 vctrl 0x00000001$" \
+			"$1/msix-table.txt")" -eq "$_n" ]
 }
 
 # xen_vectors_unmasked CP SBDF DOMID: at the checkpoint, Xen lists MSIs
@@ -504,7 +507,7 @@ table_all_masked()
 # key M's "mask=1/HG/1".
 xen_vectors_unmasked()
 {
-	_irqs=$(grep "$(short_bdf "$2") - d$3 " "$1/xen-Q.txt" |
+	_irqs=$(grep -F "$(short_bdf "$2") - d$3 " "$1/xen-Q.txt" |
 		sed -n 's/.*MSIs < \(.*\) >.*/\1/p')
 	[ -n "$_irqs" ] || return 1
 	for _i in $_irqs; do

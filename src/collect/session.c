@@ -111,8 +111,7 @@ static void on_sample(const struct pt_event *ev, void *arg)
 
 /*
  * A blind record of Xen's view, from its last good pass to now: the
- * model forgets the view, and findings that span the window are
- * incomplete.
+ * model forgets the view until the sampler reads it again.
  */
 static void xen_blind(struct pt_session *s, __u64 now)
 {

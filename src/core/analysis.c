@@ -51,7 +51,9 @@ const struct pt_device *pt_model_apply(struct pt_model *m,
 	const struct pt_device *d;
 
 	pt_state_count(m, ev);
-	if (ev->hdr.type == PT_EV_LOST || ev->hdr.type == PT_EV_BLIND) {
+	/* (Xen's mask view not read is no window: the view is forgotten) */
+	if (ev->hdr.type == PT_EV_LOST ||
+	    (ev->hdr.type == PT_EV_BLIND && ev->hdr.kind != PT_BLIND_XEN_VIEW)) {
 		/*
 		 * A window of lost or unseen events that ends now: known
 		 * before the waits that ended inside it conclude, which

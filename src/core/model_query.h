@@ -60,8 +60,9 @@ struct pt_domain_state {
 bool pt_model_dom0_pvh(const struct pt_model *m);
 /*
  * How far behind the truth a sampled view (PT_MV_DEVICE, PT_MV_XEN) may
- * be: its sampler's period, in ns, as the header said, else the
- * recorder's default (100 ms, 1 s).
+ * be: its sampler's period, in ns, as the header said, else (not said,
+ * or off: then the view has nothing to be late with) the recorder's
+ * default (100 ms, 1 s).
  */
 #define PT_SAMPLE_MSIX_MS_DEFAULT	100
 #define PT_SAMPLE_XEN_MS_DEFAULT	1000

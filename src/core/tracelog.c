@@ -340,10 +340,12 @@ static json_t *header_to_json(const struct pt_log_header *hdr)
 	if (hdr->sample_msix_ms >= 0 || hdr->sample_xen_ms >= 0) {
 		json_t *smp = json_object();
 
-		json_object_set_new(smp, "msix_ms",
-				    json_integer(hdr->sample_msix_ms > 0 ? hdr->sample_msix_ms : 0));
-		json_object_set_new(smp, "xen_ms",
-				    json_integer(hdr->sample_xen_ms > 0 ? hdr->sample_xen_ms : 0));
+		if (hdr->sample_msix_ms >= 0)
+			json_object_set_new(smp, "msix_ms",
+					    json_integer(hdr->sample_msix_ms));
+		if (hdr->sample_xen_ms >= 0)
+			json_object_set_new(smp, "xen_ms",
+					    json_integer(hdr->sample_xen_ms));
 		json_object_set_new(h, "sampling", smp);
 	}
 	for (size_t i = 0; i < hdr->nprobes; i++) {
