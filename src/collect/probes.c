@@ -323,6 +323,63 @@ void pt_libbpf_note_relocations(bool on)
 	note_relocs = on;
 }
 
+double pt_since_exec(void)
+{
+	char buf[1024], *p;
+	unsigned long long start = 0;
+	struct timespec now;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/self/stat", "re");
+	int field;
+
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	/* the command name may hold spaces: count fields after its ')' */
+	p = p ? strrchr(buf, ')') : NULL;
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, "%llu", &start) != 1 || hz <= 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &now))
+		return -1;
+	return now.tv_sec + now.tv_nsec / 1e9 - (double)start / hz;
+}
+
+/*
+ * Verbose stamps: seconds since exec, so that libbpf's messages and the
+ * session's steps read against the start-up line.  The exec instant is
+ * taken once, in monotonic time (before any suspend could part the two
+ * clocks); 0 when /proc is not there.
+ */
+static double stamp_now(void)
+{
+	static __u64 origin;
+	static bool known;
+	__u64 now = pt_mono_ns();
+
+	if (!known) {
+		double since = pt_since_exec();
+
+		origin = since > 0 && now > since * 1e9 ? now - (__u64)(since * 1e9) : now;
+		known = true;
+	}
+	return (now - origin) / 1e9;
+}
+
+void pt_verbose_mark(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!libbpf_verbose)
+		return;
+	fprintf(stderr, "[%8.3f] ptrace: ", stamp_now());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
@@ -348,13 +405,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	if (level == LIBBPF_DEBUG && note_relocs)
 		note_relo(buf);
 	if (libbpf_verbose) {
-		/* the time since the first message: where a load spends it */
-		static __u64 first;
-		__u64 now = pt_mono_ns();
-
-		if (!first)
-			first = now;
-		fprintf(stderr, "[%8.3f] %s", (now - first) / 1e9, buf);
+		/* seconds since exec: where a load spends its time */
+		fprintf(stderr, "[%8.3f] %s", stamp_now(), buf);
 	} else if (level == LIBBPF_WARN && getenv("PT_LIBBPF_WARN")) {
 		fputs(buf, stderr);
 	}
@@ -835,6 +887,7 @@ int pt_env_probe(struct pt_env *env)
 	}
 	if (env->btf)
 		load_kernel_btfs(env);
+	pt_verbose_mark("environment: kernel BTF read");
 	env->mod_btf[PT_MOD_VMLINUX] = env->vmlinux_btf != NULL;
 
 	/* Signature variants between 6.1 and 6.12 (bpf/collect.bpf.c). */
@@ -861,7 +914,9 @@ int pt_env_probe(struct pt_env *env)
 
 	if (env->root) {
 		probe_fentry(env);
+		pt_verbose_mark("environment: fentry probed");
 		probe_kprobe_links(env);
+		pt_verbose_mark("environment: kprobe_multi and cookies probed");
 	} else {
 		env->fentry_err = EPERM;
 		env->kprobe_multi_err = EPERM;
@@ -1315,6 +1370,8 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 		else
 			ls.shared = shared;
 		skel = open_for(env, plans, mode, ringbuf, &ls);
+		pt_verbose_mark("load: BPF object opened (%s programs)",
+				ls.shared ? "shared" : "each row's own");
 		if (!skel) {
 			*err = -errno;
 			snprintf(msg, msglen, "cannot open the BPF object: %s",

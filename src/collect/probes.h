@@ -291,6 +291,18 @@ static inline __u64 pt_mono_ns(void)
 /* libbpf messages: quiet unless verbose. */
 void pt_libbpf_verbose(bool on);
 /*
+ * Seconds since this process was exec'd (its start time in
+ * /proc/self/stat), -1 if unknown: the clock of the start-up line and of
+ * verbose stamps.
+ */
+double pt_since_exec(void);
+/*
+ * With verbose on, one line "[  secs] ptrace: WHAT" on stderr, on the
+ * clock of libbpf's stamped messages: the session's steps between them.
+ */
+void pt_verbose_mark(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/*
  * Route libbpf's messages through the quiet printer and forget the
  * unresolved relocations of any earlier load (for objects other than
  * the collectors, loaded with their own skeletons).

@@ -183,29 +183,6 @@ static void flush_lost(struct pt_session *s, __u64 now)
  * in clock ticks since boot): what the dynamic loader took before main
  * is part of the start-up a user waits for.  -1 when unknown.
  */
-static double since_exec(void)
-{
-	char buf[1024], *p;
-	unsigned long long start = 0;
-	struct timespec now;
-	long hz = sysconf(_SC_CLK_TCK);
-	FILE *f = fopen("/proc/self/stat", "re");
-	int field;
-
-	if (!f)
-		return -1;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	/* the command name may hold spaces: count fields after its ')' */
-	p = p ? strrchr(buf, ')') : NULL;
-	for (field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, "%llu", &start) != 1 || hz <= 0 ||
-	    clock_gettime(CLOCK_BOOTTIME, &now))
-		return -1;
-	return now.tv_sec + now.tv_nsec / 1e9 - (double)start / hz;
-}
-
 static double secs(__u64 from, __u64 to)
 {
 	return (to - from) / 1e9;
@@ -213,21 +190,23 @@ static double secs(__u64 from, __u64 to)
 
 /*
  * Where the start-up went, one line (docs/performance.md): the time
- * before main (exec, dynamic loading), then each step of the session.
+ * before main (exec, dynamic loading), then each step of the session,
+ * up to the ring buffer and samplers being ready: what a user waits for.
  */
 static void report_startup(FILE *f, const __u64 *t, double exec_to_open,
 			   size_t armed)
 {
-	double total = secs(t[0], t[4]);
+	double total = secs(t[0], t[5]);
 
 	if (exec_to_open >= 0)
 		fprintf(f, "ptrace: started in %.2f s: before the session %.2f s, ",
 			exec_to_open + total, exec_to_open);
 	else
 		fprintf(f, "ptrace: started in %.2f s: ", total);
-	fprintf(f, "environment %.2f s, plan %.2f s, load %.2f s, attach %.2f s",
+	fprintf(f, "environment %.2f s, plan %.2f s, load %.2f s, attach %.2f s, "
+		"ring and samplers %.2f s",
 		secs(t[0], t[1]), secs(t[1], t[2]), secs(t[2], t[3]),
-		secs(t[3], t[4]));
+		secs(t[3], t[4]), secs(t[4], t[5]));
 	if (armed)
 		fprintf(f, " (%zu kprobes registered during the load)", armed);
 	fputc('\n', f);
@@ -242,8 +221,8 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	size_t armed;
 	FILE *rep = o->report;
 	size_t attached, missing, req_missing;
-	double exec_to_open = since_exec();
-	__u64 t[5];	/* open, environment, plan, load, attach done */
+	double exec_to_open = pt_since_exec();
+	__u64 t[6];	/* open; environment, plan, load, attach, setup done */
 	char msg[256];
 	int e;
 
@@ -266,9 +245,11 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	}
 
 	/* 1. the environment: what this kernel offers */
+	pt_verbose_mark("session: the environment");
 	pt_env_probe(&s->env);
 	s->env_ok = true;
 	t[1] = pt_mono_ns();
+	pt_verbose_mark("session: the plan");
 	if (o->no_fentry)
 		pt_env_no_fentry(&s->env);
 	if (o->pin_modules)
@@ -286,6 +267,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	s->plans = pt_xcalloc(pt_probe_count, sizeof(*s->plans));
 	pt_probes_plan(&s->env, s->plans);
 	t[2] = pt_mono_ns();
+	pt_verbose_mark("session: the load");
 	/* the kernel registers kprobes while it verifies (kprobe_arm.h) */
 	arm = pt_probes_arm(&s->env, s->plans);
 	s->skel = pt_probes_load(&s->env, s->plans, PT_LOAD_PLAN, o->ringbuf,
@@ -297,6 +279,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 		return e == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_FAIL;
 	}
 	t[3] = pt_mono_ns();
+	pt_verbose_mark("session: loaded; attaching");
 
 	/* 4. a Xen dom0, after loading: even exit 4 proves the collectors load */
 	pt_host_xen_detect(&host);
@@ -319,6 +302,7 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	/* 6. attach: a row that cannot never stops the others */
 	pt_probes_attach(s->skel, s->plans, arm);
 	t[4] = pt_mono_ns();
+	pt_verbose_mark("session: attached; ring buffer and samplers");
 	armed = pt_probes_arm_free(arm);
 	if (rep) {
 		pt_probes_print(rep, s->plans, true);
@@ -329,8 +313,6 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 	if (rep && pt_probes_pinned(s->plans, msg, sizeof(msg)))
 		fprintf(rep, "ptrace: --pin-modules: fentry holds %s: "
 			"rmmod fails until the recording ends\n", msg);
-	if (rep)
-		report_startup(rep, t, exec_to_open, armed);
 	pt_probes_count(s->plans, &attached, &missing, &req_missing);
 	if (o->strict && req_missing) {
 		snprintf(err, len, "--strict: %zu required probe%s missing",
@@ -371,6 +353,9 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 		s->next_xen = s->start_ns;
 		s->xen_good = s->start_ns;
 	}
+	t[5] = pt_mono_ns();
+	if (rep)
+		report_startup(rep, t, exec_to_open, armed);
 	*out = s;
 	return PT_EXIT_OK;
 

@@ -134,7 +134,7 @@ static const struct pt_opt probes_opts[] = {
 	{ "pin-modules", OPT_PIN_MODULES, NULL, PT_OPT_FLAG,
 	  "plan fentry for module functions too (as record\n"
 	  "--pin-modules)" },
-	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages, stamped with the seconds since the first" },
+	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages and the start-up's steps, stamped with the seconds since exec" },
 	{ NULL },
 };
 

@@ -97,7 +97,7 @@ static const struct pt_opt record_opts[] = {
 	  "at exit, print each program's run count and run time\n"
 	  "(BPF_STATS_RUN_TIME: counted only while sysctl\n"
 	  "kernel.bpf_stats_enabled is 1) with its program id" },
-	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages, stamped with the seconds since the first" },
+	{ "verbose", 'v', NULL, PT_OPT_FLAG, "libbpf messages and the start-up's steps, stamped with the seconds since exec" },
 	{ NULL },
 };
 
