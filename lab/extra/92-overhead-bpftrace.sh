@@ -162,11 +162,6 @@ while [ $i -le $ROUNDS ]; do
 		>>"$RES/load.txt"
 	i=$((i + 1))
 done
-# one more record, verbose: libbpf's messages and the session's steps on
-# the clock of its start-up line, for where the time goes
-$PT record -v -t 1 -o /tmp/ovh-verbose.jsonl >"$RES/record-verbose.txt" 2>&1
-check "a verbose record stamps the session's steps" \
-	grep -q '^\[ *[0-9.]*\] ptrace: session: attached' "$RES/record-verbose.txt"
 check "bpftrace says 'Attaching N probes...' before BEGIN's output" \
 	awk '/Attaching [0-9]+ probes/ { a = NR } / BEGIN$/ { b = NR } END { exit !(a && b && a < b) }' \
 	"$RES/attach-bpftrace-1.txt"
@@ -256,4 +251,9 @@ kill -INT $bt 2>/dev/null
 wait $bt
 cp /tmp/ovh-bt.out "$RES/bpftrace-stats.out"
 echo 0 >/proc/sys/kernel/bpf_stats_enabled
+# one more record, verbose: libbpf's messages and the session's steps on
+# the clock of its start-up line, for where the time goes
+$PT record -v -t 1 -o /tmp/ovh-verbose.jsonl >"$RES/record-verbose.txt" 2>&1
+check "a verbose record stamps the session's steps" \
+	grep -q '^\[ *[0-9.]*\] ptrace: session: attached' "$RES/record-verbose.txt"
 finish
