@@ -150,10 +150,10 @@ netdev_of()
 	ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n 1
 }
 
-# xl debug-keys K; the console text it produced.  xl itself has been
-# seen to crash (SIGSEGV) under TCG once in many hundred calls: a failed
-# xl is tried again, up to three times, so that a ground truth read never
-# comes back empty for that.
+# xl debug-keys K; the console text it produced.  This read has been
+# seen once to end in a segmentation fault under TCG (most likely xl's):
+# a failed xl is tried again, up to three times, so that a ground truth
+# read does not come back empty for that.
 xen_keys()
 {
 	local try text
