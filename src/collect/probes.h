@@ -292,8 +292,9 @@ static inline __u64 pt_mono_ns(void)
 void pt_libbpf_verbose(bool on);
 /*
  * Seconds since this process was exec'd (its start time in
- * /proc/self/stat), -1 if unknown: the clock of the start-up line and of
- * verbose stamps.
+ * /proc/self/stat), -1 if unknown: what the dynamic loader took before
+ * main is part of the start-up a user waits for; the clock of the
+ * start-up line and of verbose stamps.
  */
 double pt_since_exec(void);
 /*

@@ -178,11 +178,6 @@ static void flush_lost(struct pt_session *s, __u64 now)
 
 /* ------------------------------------------------------------ open */
 
-/*
- * Seconds since this process was exec'd (/proc/self/stat's start time,
- * in clock ticks since boot): what the dynamic loader took before main
- * is part of the start-up a user waits for.  -1 when unknown.
- */
 static double secs(__u64 from, __u64 to)
 {
 	return (to - from) / 1e9;
