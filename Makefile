@@ -34,6 +34,7 @@ ARCH		?= x86
 
 CC		?= cc
 CLANG		?= clang
+LLVM_STRIP	?= llvm-strip
 PKG_CONFIG	?= pkg-config
 INSTALL		?= install
 
@@ -114,6 +115,9 @@ $(CORE_LIB): $(CORE_OBJS)
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/ptrace_event.h vmlinux/$(ARCH)/vmlinux.h | $(OUT)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	@# DWARF is for no one here (BTF and line info stay): a smaller
+	@# object embedded in the skeleton, less for libbpf to open
+	$(LLVM_STRIP) -g $@
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@

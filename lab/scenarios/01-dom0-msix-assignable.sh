@@ -12,6 +12,13 @@ if [ -x "$PTRACE" ] &&
 	check "recorder: kprobes registered during the load" \
 		grep -q 'kprobes registered during the load' "$RES/record.stderr"
 fi
+# With BPF cookies on kprobes no row takes fentry, so the start-up does
+# not spend a probe load on it ("ptrace probes" still asks the kernel).
+if [ -x "$PTRACE" ] &&
+	"$PTRACE" probes --json 2>/dev/null | grep -q '"kprobe_cookie": true'; then
+	check "recorder: fentry not probed where kprobes with cookies take every row" \
+		grep -q 'fentry not probed (kprobes with cookies' "$RES/record.stderr"
+fi
 
 modprobe e1000e
 check "e1000e bound to $dev" wait_for 20 is_driver $dev e1000e

@@ -837,7 +837,37 @@ static void load_kernel_btfs(struct pt_env *env)
 	}
 }
 
-int pt_env_probe(struct pt_env *env)
+/*
+ * Could any row of the table be given fentry, with the link features
+ * found and the user's wishes?  Asked of the planner's own decision, on
+ * a kernel where fentry loads and every name is in BTF: when no row
+ * takes it even there (kprobes with cookies serve every vmlinux row,
+ * and module rows never pin their module unasked), loading a probe
+ * program for it is start-up time spent on nothing.
+ */
+static bool fentry_may_serve(const struct pt_env *env, const struct pt_env_wants *w)
+{
+	if (w->no_fentry)
+		return false;
+	for (size_t i = 0; i < pt_probe_count; i++) {
+		const struct pt_probe_def *d = &pt_probe_table[i];
+		struct pt_attach_env ae = {
+			.allowed = d->attach,
+			.in_module = d->module != PT_MOD_VMLINUX,
+			.pin_modules = w->pin_modules,
+			.fentry = true,
+			.exact_btf = true,
+			.kprobes = env->kprobes,
+			.kprobe_shared = env->kprobe_cookie,
+		};
+
+		if (pt_attach_choose(&ae) == PT_ATTACH_FENTRY)
+			return true;
+	}
+	return false;
+}
+
+int pt_env_probe(struct pt_env *env, const struct pt_env_wants *w)
 {
 	struct utsname u;
 	char buf[64], maj[16] = "", min[16] = "", extra[32] = "";
@@ -912,14 +942,23 @@ int pt_env_probe(struct pt_env *env)
 	if (first_param_is_ptr(env->vmlinux_btf, "__unbind_from_irq") == 0)
 		env->unbind_info = false;
 
+	env->pin_modules = w->pin_modules;
 	if (env->root) {
-		probe_fentry(env);
-		pt_verbose_mark("environment: fentry probed");
 		probe_kprobe_links(env);
 		pt_verbose_mark("environment: kprobe_multi and cookies probed");
+		if (w->every_feature || fentry_may_serve(env, w)) {
+			probe_fentry(env);
+			pt_verbose_mark("environment: fentry probed");
+		} else {
+			env->fentry_unprobed = !w->no_fentry;
+		}
 	} else {
 		env->fentry_err = EPERM;
 		env->kprobe_multi_err = EPERM;
+	}
+	if (w->no_fentry) {
+		env->fentry = false;
+		env->fentry_off = true;
 	}
 	/*
 	 * BTF answers which functions exist (fentry_can_attach() in bcc's
@@ -951,17 +990,6 @@ int pt_env_variants_from(struct pt_env *env, const char *btf_path)
 	index_drop(b);
 	btf__free(b);
 	return 0;
-}
-
-void pt_env_no_fentry(struct pt_env *env)
-{
-	env->fentry = false;
-	env->fentry_off = true;
-}
-
-void pt_env_pin_modules(struct pt_env *env)
-{
-	env->pin_modules = true;
 }
 
 void pt_env_free(struct pt_env *env)

@@ -63,6 +63,7 @@ struct pt_env {
 	bool fentry;		/* a tracing program loads */
 	int fentry_err;		/* errno of the fentry probe load */
 	bool fentry_off;	/* turned off by the user */
+	bool fentry_unprobed;	/* not probed: no row of the plan can take it */
 	bool kprobe_cookie;	/* BPF cookies on kprobes (perf links): shared programs */
 	bool kprobe_multi;	/* kprobe_multi links (CONFIG_FPROBE) */
 	int kprobe_multi_err;	/* errno of the kprobe_multi probe */
@@ -87,17 +88,25 @@ struct pt_env {
 	struct btf *mod_btfs[3];
 };
 
-int pt_env_probe(struct pt_env *env);
+/* What the plan will be asked for, known before the environment is probed. */
+struct pt_env_wants {
+	bool no_fentry;		/* plan as if fentry were unavailable (--no-fentry) */
+	/*
+	 * fentry on module functions too (--pin-modules): each such program
+	 * holds a reference on its module while attached, so rmmod fails.
+	 */
+	bool pin_modules;
+	/*
+	 * Probe fentry even where no row can take it (ptrace probes, which
+	 * reports the kernel's every answer); else a start-up skips it.
+	 */
+	bool every_feature;
+};
+
+int pt_env_probe(struct pt_env *env, const struct pt_env_wants *w);
 void pt_env_free(struct pt_env *env);
 /* Signature variants read from another kernel's BTF (--btf). */
 int pt_env_variants_from(struct pt_env *env, const char *btf_path);
-/* Plan as if fentry were unavailable (--no-fentry). */
-void pt_env_no_fentry(struct pt_env *env);
-/*
- * Allow fentry on module functions (--pin-modules): each such program
- * holds a reference on its module while attached, so rmmod fails.
- */
-void pt_env_pin_modules(struct pt_env *env);
 
 /* How a planned row's hooks reach their body (see bpf/collect.bpf.c). */
 enum pt_probe_via {

@@ -54,6 +54,8 @@ struct pt_session {
 
 void pt_session_env_summary(FILE *f, const struct pt_env *env)
 {
+	bool why = !env->fentry && !env->fentry_off && !env->fentry_unprobed;
+
 	fprintf(f, "ptrace: kernel %s, %s%s%s%s, BTF %s, kprobes %s, fentry %s%s%s\n",
 		env->kernel,
 		env->xen ? "Xen " : "no Xen",
@@ -61,9 +63,9 @@ void pt_session_env_summary(FILE *f, const struct pt_env *env)
 		env->xen ? (env->xen_dom0 ? " dom0 " : " domU ") : "",
 		env->xen ? env->dom0_mode : "",
 		env->btf ? "yes" : "no", env->kprobes ? "yes" : "no",
-		env->fentry ? "yes" : env->fentry_off ? "off" : "no",
-		env->fentry || env->fentry_off ? "" : ": ",
-		env->fentry || env->fentry_off ? "" : strerror(env->fentry_err));
+		env->fentry ? "yes" : env->fentry_off ? "off" :
+		env->fentry_unprobed ? "not probed (kprobes with cookies take every row)" : "no",
+		why ? ": " : "", why ? strerror(env->fentry_err) : "");
 }
 
 /* ------------------------------------------------------------ events */
@@ -241,14 +243,12 @@ int pt_session_open(const struct pt_session_opts *o, struct pt_session **out,
 
 	/* 1. the environment: what this kernel offers */
 	pt_verbose_mark("session: the environment");
-	pt_env_probe(&s->env);
+	pt_env_probe(&s->env, &(struct pt_env_wants){
+			     .no_fentry = o->no_fentry,
+			     .pin_modules = o->pin_modules });
 	s->env_ok = true;
 	t[1] = pt_mono_ns();
 	pt_verbose_mark("session: the plan");
-	if (o->no_fentry)
-		pt_env_no_fentry(&s->env);
-	if (o->pin_modules)
-		pt_env_pin_modules(&s->env);
 	if (rep)
 		pt_session_env_summary(rep, &s->env);
 	if (!s->env.btf) {

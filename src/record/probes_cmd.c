@@ -201,11 +201,10 @@ int cmd_probes(int argc, char **argv)
 		return PT_EXIT_NOPERM;
 	}
 
-	pt_env_probe(&env);
-	if (no_fentry)
-		pt_env_no_fentry(&env);
-	if (pin_modules)
-		pt_env_pin_modules(&env);
+	/* every answer of the kernel, fentry's too: this command reports them */
+	pt_env_probe(&env, &(struct pt_env_wants){ .no_fentry = no_fentry,
+						   .pin_modules = pin_modules,
+						   .every_feature = true });
 	plans = pt_xcalloc(pt_probe_count, sizeof(*plans));
 	pt_probes_plan(&env, plans);
 	if (btf_path) {
