@@ -163,6 +163,12 @@ $(OUT)/tests/test_xen_sampler: tests/unit/test_xen_sampler.c \
 		src/collect/xen_sampler.c src/lib/xenconsole.c -o $@ \
 		$(CORE_LIB) $(LDLIBS_CORE) -lcmocka
 
+# The kernel BTF cut for CO-RE on BTF built in the test: libbpf only.
+$(OUT)/tests/test_core_btf: tests/unit/test_core_btf.c src/collect/core_btf.c \
+		src/collect/core_btf.h | $(OUT)/tests
+	$(CC) $(APP_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) $< \
+		src/collect/core_btf.c -o $@ -lbpf -lelf -lz -lcmocka
+
 .PHONY: check check-host check-unit
 check: all $(TEST_BINS)
 	tests/run all

@@ -11,9 +11,10 @@
 #    line was read.  Each round also times "ptrace probes" (the
 #    planning alone) and "ptrace probes --load" (the same planning and
 #    loading, verifier included, without attaching): the breakdown.
-#    A third run per round, "noarm", is ptrace record with PTRACE_NO_ARM=1:
-#    every kprobe opened at attach, none while the programs load
-#    (src/collect/kprobe_arm.c): the same boot's before and after.
+#    A third run per round, "whole", is ptrace record with
+#    PTRACE_WHOLE_BTF=1: libbpf reads the kernel's whole BTF (and every
+#    module's) for CO-RE instead of the cut the session hands it
+#    (src/collect/core_btf.c): the same boot's before and after.
 #    The functions of the bpftrace script are the ones ptrace record
 #    reported attached in the first round, with a kretprobe where ptrace
 #    has an exit hook; each probe printf()s timestamp, pid, cpu, comm and
@@ -30,7 +31,7 @@
 #
 # Files in the results directory:
 #   attach.txt                  "TOOL ROUND SECONDS" per run (TOOL:
-#                               ptrace, bpftrace, noarm)
+#                               ptrace, bpftrace, whole)
 #   load.txt                    "probes-load ROUND SECONDS": ptrace probes --load,
 #                               "probes-plan ROUND SECONDS": ptrace probes
 #   attach-TOOL-N.txt           each run's output, every line stamped
@@ -148,8 +149,8 @@ while [ $i -le $ROUNDS ]; do
 		bt_script "$RES/functions.txt" 'printf("BEGIN\n");' >"$RES/bench.bt"
 	fi
 	attach_run bpftrace $i " BEGIN$" bpftrace -B line "$RES/bench.bt"
-	attach_run noarm $i "recording to" \
-		env PTRACE_NO_ARM=1 $PT record -o /tmp/ovh-noarm-$i.jsonl
+	attach_run whole $i "recording to" \
+		env PTRACE_WHOLE_BTF=1 $PT record -o /tmp/ovh-whole-$i.jsonl
 	read -r t0 _ </proc/uptime
 	$PT probes --load >"$RES/probes-load-$i.txt" 2>&1
 	read -r t1 _ </proc/uptime

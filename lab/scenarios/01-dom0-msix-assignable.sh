@@ -3,6 +3,26 @@
 # "xl pci-assignable-remove -r" gives it back to e1000e.
 . /mnt/lab/lib.sh
 dev=$NIC_A
+# libbpf relocates against the kernel's BTF cut down to the object's types,
+# pciback's included (src/collect/core_btf.c): every relocation must come
+# out as against the whole BTF, which libbpf reads itself, every module's
+# too, with PTRACE_WHOLE_BTF=1.
+if [ -x "$PTRACE" ]; then
+	"$PTRACE" probes --verify-all -v >"$RES/core-cut.txt" 2>&1
+	PTRACE_WHOLE_BTF=1 "$PTRACE" probes --verify-all -v >"$RES/core-whole.txt" 2>&1
+	for v in cut whole; do
+		grep -E 'relo #[0-9]+: (patched|substituting)' "$RES/core-$v.txt" |
+			sed 's/^\[ *[0-9.]*\] //' | sort >"$RES/core-$v.relo"
+	done
+	check "CO-RE: libbpf relocates against the cut kernel BTF" \
+		grep -q 'kernel BTF cut for CO-RE' "$RES/core-cut.txt"
+	check "CO-RE: every relocation as against the whole BTF" \
+		sh -c "test -s '$RES/core-whole.relo' && cmp -s '$RES/core-cut.relo' '$RES/core-whole.relo'"
+	if [ -d /sys/module/xen_pciback ]; then
+		check "CO-RE: pciback's own types resolve from the cut" \
+			grep -Eq 'relo #[0-9]+: matching candidate #[0-9]+ .*struct pcistub_device' "$RES/core-cut.txt"
+	fi
+fi
 rec_start
 # Without kprobe_multi (Debian's 6.1) the vmlinux rows' kprobes are
 # registered while the programs load (src/collect/kprobe_arm.c); the

@@ -5,12 +5,14 @@
  * cannot.  One row never stops another: the planner and the loader only
  * ever mark a row missing or failed.
  */
+#define _GNU_SOURCE	/* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -21,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "pt_grow.h"
+#include "core_btf.h"
 #include "kprobe_arm.h"
 #include "probes.h"
 #include "collect.skel.h"
@@ -1256,16 +1259,108 @@ struct load_set {
 	const bool *rows;	/* NULL: every planned row; else these */
 };
 
+/*
+ * The kernel BTF libbpf relocates against: the cut (core_btf.h) of the
+ * kernel's BTF the environment parsed (or of --btf's file), in a memfd
+ * named by btf_custom_path.  libbpf reads that path at load, so the
+ * object is opened first and the cut, which needs the object's types,
+ * written before its load.  One per pt_probes_load(), for every
+ * attempt; fd -1: libbpf reads the kernel's BTF itself.
+ */
+static struct {
+	int fd;
+	bool written;
+	const struct btf *kernel;
+	struct btf *parsed;		/* --btf's file */
+	struct btf *const *mods;
+	size_t nmods;
+	char path[32];
+} core_btf = { .fd = -1 };
+
+static void core_btf_begin(const struct pt_env *env)
+{
+	core_btf.written = false;
+	if (env_switch("PTRACE_WHOLE_BTF"))
+		return;
+	if (custom_btf) {
+		core_btf.parsed = btf__parse(custom_btf, NULL);
+		if (libbpf_get_error(core_btf.parsed)) {
+			core_btf.parsed = NULL;
+			return;	/* libbpf says why, at its own parse */
+		}
+		core_btf.kernel = core_btf.parsed;
+		core_btf.nmods = 0;	/* as libbpf: no module BTF with --btf */
+	} else {
+		if (!env->vmlinux_btf)
+			return;
+		core_btf.kernel = env->vmlinux_btf;
+		core_btf.mods = env->mod_btfs + PT_MOD_VMLINUX + 1;
+		core_btf.nmods = PT_MOD_COUNT - 1;
+	}
+	core_btf.fd = memfd_create("ptrace-core-btf", MFD_CLOEXEC);
+	if (core_btf.fd >= 0)
+		snprintf(core_btf.path, sizeof(core_btf.path), "/proc/self/fd/%d",
+			 core_btf.fd);
+}
+
+static void core_btf_end(void)
+{
+	if (core_btf.fd >= 0)
+		close(core_btf.fd);
+	core_btf.fd = -1;
+	btf__free(core_btf.parsed);
+	core_btf.parsed = NULL;
+	core_btf.kernel = NULL;
+	core_btf.mods = NULL;
+	core_btf.nmods = 0;
+}
+
+static int core_btf_write(const struct btf *local)
+{
+	struct btf *cut = pt_core_btf_cut(local, core_btf.kernel, core_btf.mods,
+					  core_btf.nmods);
+	const void *data;
+	__u32 size;
+	int err = 0;
+
+	if (!cut)
+		return -errno;
+	data = btf__raw_data(cut, &size);
+	if (!data || write(core_btf.fd, data, size) != (ssize_t)size)
+		err = data ? -EIO : -ENOMEM;
+	else
+		pt_verbose_mark("load: kernel BTF cut for CO-RE: %u types, %u bytes",
+				btf__type_cnt(cut) - 1, size);
+	btf__free(cut);
+	return err;
+}
+
 static struct collect_bpf *open_for(const struct pt_env *env,
 				    struct pt_probe_plan *plans,
 				    enum pt_load_mode mode, size_t ringbuf,
 				    const struct load_set *ls)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = custom_btf);
-	struct collect_bpf *skel = collect_bpf__open_opts(&oo);
+	struct collect_bpf *skel;
 
+	if (core_btf.fd >= 0)
+		oo.btf_custom_path = core_btf.path;
+	skel = collect_bpf__open_opts(&oo);
 	if (!skel)
 		return NULL;
+	if (core_btf.fd >= 0 && !core_btf.written) {
+		int err = core_btf_write(bpf_object__btf(skel->obj));
+
+		if (err) {
+			/* slower, not worse: libbpf reads the whole BTF itself */
+			pt_verbose_mark("load: no kernel BTF cut (%s)", strerror(-err));
+			collect_bpf__destroy(skel);
+			close(core_btf.fd);
+			core_btf.fd = -1;
+			return open_for(env, plans, mode, ringbuf, ls);
+		}
+		core_btf.written = true;
+	}
 	skel->rodata->pt_init_device_psdev = env->init_device_psdev;
 	skel->rodata->pt_startup_pirq_info = env->startup_pirq_info;
 	skel->rodata->pt_unbind_info = env->unbind_info;
@@ -1380,13 +1475,14 @@ static int find_refused(const struct pt_env *env, struct pt_probe_plan *plans,
 	return loads(env, plans, mode, ringbuf, &ls) ? -1 : (int)idx[lo];
 }
 
-struct collect_bpf *pt_probes_load(const struct pt_env *env,
-				   struct pt_probe_plan *plans,
-				   enum pt_load_mode mode, size_t ringbuf,
-				   int *err, char *msg, size_t msglen)
+static struct collect_bpf *probes_load(const struct pt_env *env,
+				       struct pt_probe_plan *plans,
+				       enum pt_load_mode mode, size_t ringbuf,
+				       int *err, char *msg, size_t msglen)
 {
 	bool shared = !pt_probes_per_hook();
 
+	core_btf_begin(env);
 	for (size_t attempt = 0; attempt <= pt_probe_count + 2; attempt++) {
 		struct load_set ls = { .mw = !modwatch_refused };
 		struct collect_bpf *skel;
@@ -1451,6 +1547,18 @@ struct collect_bpf *pt_probes_load(const struct pt_env *env,
 	*err = -ELOOP;
 	snprintf(msg, msglen, "loading the BPF object did not converge");
 	return NULL;
+}
+
+struct collect_bpf *pt_probes_load(const struct pt_env *env,
+				   struct pt_probe_plan *plans,
+				   enum pt_load_mode mode, size_t ringbuf,
+				   int *err, char *msg, size_t msglen)
+{
+	struct collect_bpf *skel = probes_load(env, plans, mode, ringbuf, err,
+					       msg, msglen);
+
+	core_btf_end();
+	return skel;
 }
 
 /* -------------------------------------------------------------- attaching */
