@@ -37,6 +37,14 @@ struct dev_state {
 	struct pt_device pub;		/* first: a device is its dev_state */
 	struct pt_event last;		/* the last event attributed to it */
 	bool have_last;
+	/*
+	 * The last reset call, and whether its task has done anything else
+	 * on the device since (another task's events, the samplers' among
+	 * them, do not end a nest of reset calls).
+	 */
+	struct pt_event last_reset;
+	bool have_last_reset;
+	bool reset_task_moved_on;
 	struct pt_evref msix_ctrl;	/* the last MSI-X control word write */
 	bool have_msix_ctrl;
 };
@@ -600,6 +608,9 @@ static void recent_add(struct pt_device *d, const struct pt_event *ev,
 	d->nevents++;
 	ds->last = *ev;
 	ds->have_last = true;
+	if (ds->have_last_reset && ev->hdr.pid == ds->last_reset.hdr.pid &&
+	    !(ev->hdr.type == PT_EV_PCI_RESET && ev->hdr.kind != PT_RESET_XEN_NOTIFY))
+		ds->reset_task_moved_on = true;
 }
 
 /* ------------------------------------------------------------ handlers */
@@ -660,10 +671,11 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 	/*
 	 * pci_reset_function() calls __pci_reset_function_locked(), which
 	 * calls the method (pcie_flr, ...): one reset shows as nested events
-	 * on the same task with nothing in between.  Count it once.
+	 * on the same task with nothing of that task in between.  Count it
+	 * once.
 	 */
-	if (d->nresets && ds->have_last) {
-		const struct pt_event *prev = &ds->last;
+	if (d->nresets && ds->have_last_reset && !ds->reset_task_moved_on) {
+		const struct pt_event *prev = &ds->last_reset;
 
 		/*
 		 * Exit-time events carry their entry time, so the inner call
@@ -673,9 +685,7 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 			    ev->hdr.ts_ns - prev->hdr.ts_ns :
 			    prev->hdr.ts_ns - ev->hdr.ts_ns;
 
-		if (prev->hdr.type == PT_EV_PCI_RESET &&
-		    prev->hdr.kind != PT_RESET_XEN_NOTIFY &&
-		    prev->hdr.pid == ev->hdr.pid && gap < 100000000ull) {
+		if (prev->hdr.pid == ev->hdr.pid && gap < 100000000ull) {
 			/*
 			 * In time order the outer call comes first: the
 			 * method (pm, flr, bus) is the innermost one.
@@ -683,9 +693,13 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 			if (ev->hdr.kind != PT_RESET_FUNCTION &&
 			    ev->hdr.kind != PT_RESET_FUNCTION_LOCKED)
 				d->resets[d->nresets - 1].method = ev->hdr.kind;
+			ds->last_reset = *ev;
 			return d;
 		}
 	}
+	ds->last_reset = *ev;
+	ds->have_last_reset = true;
+	ds->reset_task_moved_on = false;
 	keep_recent(d->resets, &d->nresets, &d->resets_dropped, sizeof(*r));
 	r = realloc(d->resets, (d->nresets + 1) * sizeof(*r));
 	if (!r)

@@ -41,6 +41,11 @@ static const struct expectation cases[] = {
 	 */
 	{ "lab/83-pvh-old-xen-seize.jsonl", "reset-not-reported", 2, 0, 4 },
 	{ "lab/83-pvh-old-xen-seize.jsonl", "kernel-call-failed", 2, 0, 4 },
+	/*
+	 * the same scenario recorded with the MSI-X table sampler's events
+	 * falling between the nested reset calls: still one reset each
+	 */
+	{ "lab/83-pvh-old-xen-seize-sampled.jsonl", "reset-not-reported", 2, 0, 4 },
 	{ "lab-trixie/80-pvh-assignable.jsonl", "reset-not-reported", 0, 0, 0 },
 	/*
 	 * recorded: xen_pciback reloaded on a PVH dom0 (Xen 4.20) between two
@@ -273,6 +278,30 @@ static void test_reset_refused_proof(void **state)
 	pt_model_free(m);
 }
 
+/*
+ * Each refused notification is proven by the reset it follows, the outer
+ * call (function_locked), even where the MSI-X table sampler (another
+ * task) wrote an event between the outer call and the method inside it.
+ */
+static void test_reset_refused_sampler_between(void **state)
+{
+	struct pt_model *m = replay("lab/83-pvh-old-xen-seize-sampled.jsonl");
+	int n = 0;
+
+	for (size_t i = 0; i < pt_model_finding_count(m); i++) {
+		const struct pt_finding *f = pt_model_finding(m, i);
+
+		if (strcmp(f->rule->name, "reset-not-reported"))
+			continue;
+		n++;
+		assert_int_equal(f->nproof, 2);
+		assert_int_equal(f->proof[0].ev.hdr.kind, PT_RESET_FUNCTION_LOCKED);
+		assert_int_equal(f->proof[1].ev.hdr.kind, PT_RESET_XEN_NOTIFY);
+	}
+	assert_int_equal(n, 2);
+	pt_model_free(m);
+}
+
 /* One no-reset-method finding for the device, each failed reset its proof. */
 static void test_no_reset_method_proof(void **state)
 {
@@ -460,6 +489,7 @@ int main(void)
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_rule_lookup);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_no_reset_method_proof);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_reset_refused_proof);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_reset_refused_sampler_between);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_many_overlapping_waits);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_waits_fire_in_opening_order);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_rule_rows);
