@@ -99,19 +99,30 @@ static struct root *root_find(struct roots *r, const char *name, size_t len,
 	}
 }
 
-/* The kernel root a named type of btf matches, if any. */
+/* A named type's key, as libbpf compares candidates; false if it has none. */
+static bool root_key(const struct btf *btf, const struct btf_type *t,
+		     const char **name, size_t *len, int *kind)
+{
+	*kind = kind_class(t);
+	if (*kind < 0 || !t->name_off)
+		return false;
+	*name = btf__name_by_offset(btf, t->name_off);
+	if (!*name || !**name)
+		return false;
+	*len = essential_len(*name);
+	return true;
+}
+
+/* The root a named type of btf matches, if any. */
 static struct root *root_of(struct roots *r, const struct btf *btf,
 			    const struct btf_type *t)
 {
-	int kind = kind_class(t);
 	const char *name;
+	size_t len;
+	int kind;
 
-	if (kind < 0 || !t->name_off)
-		return NULL;
-	name = btf__name_by_offset(btf, t->name_off);
-	if (!name || !*name)
-		return NULL;
-	return root_find(r, name, essential_len(name), kind, false);
+	return root_key(btf, t, &name, &len, &kind) ?
+	       root_find(r, name, len, kind, false) : NULL;
 }
 
 static int roots_of(struct roots *r, const struct btf *local)
@@ -126,15 +137,12 @@ static int roots_of(struct roots *r, const struct btf *local)
 		return -ENOMEM;
 	r->mask = size - 1;
 	for (__u32 id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(local, id);
-		int kind = kind_class(t);
 		const char *name;
+		size_t len;
+		int kind;
 
-		if (kind < 0 || !t->name_off)
-			continue;
-		name = btf__name_by_offset(local, t->name_off);
-		if (name && *name)
-			root_find(r, name, essential_len(name), kind, true);
+		if (root_key(local, btf__type_by_id(local, id), &name, &len, &kind))
+			root_find(r, name, len, kind, true);
 	}
 	return 0;
 }

@@ -42,8 +42,7 @@ struct dev_state {
 	 * on the device since (another task's events, the samplers' among
 	 * them, do not end a nest of reset calls).
 	 */
-	struct pt_event last_reset;
-	bool have_last_reset;
+	struct pt_event last_reset;	/* set with every reset added */
 	bool reset_task_moved_on;
 	struct pt_evref msix_ctrl;	/* the last MSI-X control word write */
 	bool have_msix_ctrl;
@@ -608,7 +607,7 @@ static void recent_add(struct pt_device *d, const struct pt_event *ev,
 	d->nevents++;
 	ds->last = *ev;
 	ds->have_last = true;
-	if (ds->have_last_reset && ev->hdr.pid == ds->last_reset.hdr.pid &&
+	if (d->nresets && ev->hdr.pid == ds->last_reset.hdr.pid &&
 	    !(ev->hdr.type == PT_EV_PCI_RESET && ev->hdr.kind != PT_RESET_XEN_NOTIFY))
 		ds->reset_task_moved_on = true;
 }
@@ -674,7 +673,7 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 	 * on the same task with nothing of that task in between.  Count it
 	 * once.
 	 */
-	if (d->nresets && ds->have_last_reset && !ds->reset_task_moved_on) {
+	if (d->nresets && !ds->reset_task_moved_on) {
 		const struct pt_event *prev = &ds->last_reset;
 
 		/*
@@ -698,7 +697,6 @@ static struct pt_device *on_reset(struct pt_model *m, const struct pt_event *ev,
 		}
 	}
 	ds->last_reset = *ev;
-	ds->have_last_reset = true;
 	ds->reset_task_moved_on = false;
 	keep_recent(d->resets, &d->nresets, &d->resets_dropped, sizeof(*r));
 	r = realloc(d->resets, (d->nresets + 1) * sizeof(*r));
